@@ -1,0 +1,20 @@
+"""Tourscope's data model: typed SQLAlchemy 2.0 models, the database setup and query functions."""
+
+from models.base import Base
+from models.catalog import Country, DepartureCity, Hotel, HotelAlias, Operator, Resort
+from models.crawl import CrawlRun, CrawlStatus
+from models.offers import MealPlan, Offer
+
+__all__ = [
+    "Base",
+    "Country",
+    "CrawlRun",
+    "CrawlStatus",
+    "DepartureCity",
+    "Hotel",
+    "HotelAlias",
+    "MealPlan",
+    "Offer",
+    "Operator",
+    "Resort",
+]

@@ -1,0 +1,80 @@
+"""The reference catalogue: operators, geography, canonical hotels and operators' aliases."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+
+
+class Operator(Base):
+    """A tour operator whose offers Tourscope collects."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(500))
+    enabled: Mapped[bool] = mapped_column(default=True)
+
+
+class Country(Base):
+    __tablename__ = "countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)  # ISO 3166-1 alpha-2
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    resorts: Mapped[list[Resort]] = relationship(back_populates="country")
+
+
+class Resort(Base):
+    __tablename__ = "resorts"
+    __table_args__ = (UniqueConstraint("country_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"))
+    name: Mapped[str] = mapped_column(String(100))
+
+    country: Mapped[Country] = relationship(back_populates="resorts")
+    hotels: Mapped[list[Hotel]] = relationship(back_populates="resort")
+
+
+class DepartureCity(Base):
+    __tablename__ = "departure_cities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(3), unique=True)  # IATA city code
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Hotel(Base):
+    """A canonical hotel: one real building, whatever each operator calls it."""
+
+    __tablename__ = "hotels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resort_id: Mapped[int] = mapped_column(ForeignKey("resorts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    stars: Mapped[int | None] = mapped_column(SmallInteger)
+
+    resort: Mapped[Resort] = relationship(back_populates="hotels")
+    aliases: Mapped[list[HotelAlias]] = relationship(back_populates="hotel")
+
+
+class HotelAlias(Base):
+    """An operator's own name and code for a hotel, pointing at the canonical hotel."""
+
+    __tablename__ = "hotel_aliases"
+    __table_args__ = (UniqueConstraint("operator_id", "operator_hotel_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"), index=True)
+    operator_hotel_code: Mapped[str] = mapped_column(String(100))
+    operator_hotel_name: Mapped[str] = mapped_column(String(300))
+
+    hotel: Mapped[Hotel] = relationship(back_populates="aliases")
+    operator: Mapped[Operator] = relationship()

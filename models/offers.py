@@ -1,0 +1,70 @@
+"""Tour offers: one bookable package (hotel, flight, dates, room, meal) at one operator."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Money, UTCDateTime
+from models.catalog import DepartureCity, Hotel, Operator
+
+
+class MealPlan(StrEnum):
+    """Normalized board codes, from least to most included."""
+
+    RO = "RO"  # room only
+    BB = "BB"  # bed & breakfast
+    HB = "HB"  # half board
+    FB = "FB"  # full board
+    AI = "AI"  # all inclusive
+    UAI = "UAI"  # ultra all inclusive
+
+    @property
+    def rank(self) -> int:
+        return list(MealPlan).index(self)
+
+
+MEAL_CODES_SQL = ", ".join(f"'{m.value}'" for m in MealPlan)
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    __table_args__ = (
+        # Re-crawls update an offer in place: the operator's stable key identifies it.
+        UniqueConstraint("operator_id", "offer_key"),
+        CheckConstraint(f"meal IN ({MEAL_CODES_SQL})", name="meal_code"),
+        CheckConstraint("nights BETWEEN 1 AND 30", name="nights_range"),
+        CheckConstraint("price > 0", name="price_positive"),
+        # Search: active offers of a hotel, by date, cheapest first.
+        Index("ix_offers_search", "is_active", "departure_date", "hotel_id", "price_base"),
+        Index("ix_offers_hotel_date", "hotel_id", "departure_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    offer_key: Mapped[str] = mapped_column(String(200))
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"))
+    departure_city_id: Mapped[int] = mapped_column(ForeignKey("departure_cities.id"))
+    departure_date: Mapped[date]
+    nights: Mapped[int] = mapped_column(SmallInteger)
+    meal: Mapped[str] = mapped_column(String(3))
+    room_type: Mapped[str] = mapped_column(String(200))
+    adults: Mapped[int] = mapped_column(SmallInteger)
+    children: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # The price as the operator quoted it, and converted to the base currency for comparison.
+    price: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    price_base: Mapped[Decimal] = mapped_column(Money())
+    url: Mapped[str] = mapped_column(String(1000))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    operator: Mapped[Operator] = relationship()
+    hotel: Mapped[Hotel] = relationship()
+    departure_city: Mapped[DepartureCity] = relationship()

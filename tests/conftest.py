@@ -1,0 +1,70 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL tests need `TOURSCOPE_TEST_POSTGRES_URL` (e.g.
+postgresql+psycopg://postgres@127.0.0.1:5432/tourscope_test). When it is set they
+always run, and fail loudly if the server is unreachable; when it is not set they are
+skipped with a visible reason.
+"""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from models import Base
+from models.db import get_engine
+from models.migrate import upgrade_database
+from tourscope.settings import get_settings
+
+POSTGRES_URL_VARIABLE = "TOURSCOPE_TEST_POSTGRES_URL"
+
+
+def _prepare_postgres(url: str) -> None:
+    engine = get_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade_database(url)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory) -> str:
+    """A migrated database of each backend, shared by the tests of one session."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "tourscope.db"
+        url = f"sqlite:///{path}"
+        upgrade_database(url)
+        return url
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_VARIABLE} (see README)")
+    _prepare_postgres(url)
+    return url
+
+
+def truncate_all(engine: Engine) -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def db_url(database_url: str, monkeypatch) -> Iterator[str]:
+    """A clean database, also made the configured one for code (and subprocesses) under test."""
+    truncate_all(get_engine(database_url))
+    monkeypatch.setenv("TOURSCOPE_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield database_url
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    with Session(get_engine(db_url), expire_on_commit=False) as session:
+        yield session

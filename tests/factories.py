@@ -1,0 +1,88 @@
+"""Small factory functions that build catalogue and offer rows for tests."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import count
+
+from sqlalchemy.orm import Session
+
+from models import Country, DepartureCity, Hotel, Offer, Operator, Resort
+from models.base import utcnow
+
+_sequence = count(1)
+
+
+def make_operator(session: Session, code: str = "acme", name: str = "Acme Tours") -> Operator:
+    operator = Operator(code=code, name=name, website=f"http://{code}.example")
+    session.add(operator)
+    session.flush()
+    return operator
+
+
+def make_country(session: Session, code: str = "TR", name: str = "Turkey") -> Country:
+    country = Country(code=code, name=name)
+    session.add(country)
+    session.flush()
+    return country
+
+
+def make_resort(session: Session, country: Country, name: str = "Antalya") -> Resort:
+    resort = Resort(country=country, name=name)
+    session.add(resort)
+    session.flush()
+    return resort
+
+
+def make_departure_city(session: Session, code: str = "MOW", name: str = "Moscow") -> DepartureCity:
+    city = DepartureCity(code=code, name=name)
+    session.add(city)
+    session.flush()
+    return city
+
+
+def make_hotel(session: Session, resort: Resort, name: str = "Sea Breeze", stars: int = 4) -> Hotel:
+    hotel = Hotel(resort=resort, name=name, stars=stars)
+    session.add(hotel)
+    session.flush()
+    return hotel
+
+
+def make_offer(
+    session: Session,
+    *,
+    operator: Operator,
+    hotel: Hotel,
+    departure_city: DepartureCity,
+    departure_date: date | None = None,
+    nights: int = 7,
+    meal: str = "AI",
+    price: str | Decimal = "1000.00",
+    currency: str = "EUR",
+    adults: int = 2,
+    children: int = 0,
+    is_active: bool = True,
+    room_type: str = "Standard Double",
+) -> Offer:
+    now = utcnow()
+    offer = Offer(
+        operator=operator,
+        offer_key=f"k{next(_sequence)}",
+        hotel=hotel,
+        departure_city=departure_city,
+        departure_date=departure_date or date.today() + timedelta(days=14),
+        nights=nights,
+        meal=meal,
+        room_type=room_type,
+        adults=adults,
+        children=children,
+        price=Decimal(price),
+        currency=currency,
+        price_base=Decimal(price),
+        url=f"{operator.website}/tour/{next(_sequence)}",
+        first_seen_at=now,
+        last_seen_at=now,
+        is_active=is_active,
+    )
+    session.add(offer)
+    session.flush()
+    return offer

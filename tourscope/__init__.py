@@ -1,0 +1,1 @@
+"""Tourscope: the cross-cutting pieces (settings and the command line)."""

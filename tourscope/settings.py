@@ -1,0 +1,50 @@
+"""The one settings object, read by the CLI, the crawler, the web app and Alembic."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration from `TOURSCOPE_*` environment variables (or a `.env` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="TOURSCOPE_", env_file=".env", extra="ignore")
+
+    # With no database configured Tourscope runs on an embedded SQLite file, so a
+    # fresh checkout works without any server.
+    database_url: str = ""
+    var_dir: Path = PROJECT_ROOT / "var"
+
+    # The demo operators (the sandbox) play the outside world on loopback.
+    sandbox_host: str = "127.0.0.1"
+    sandbox_port: int = 8800
+    sandbox_seed: int = 42
+    # Base URL the spiders use for the demo operators; derived from host/port when empty.
+    sandbox_url: str = ""
+
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+
+    # Prices are compared in one base currency.
+    base_currency: str = "EUR"
+    crawl_batch_size: int = Field(default=1000, ge=1)
+    search_page_size: int = Field(default=20, ge=1, le=200)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'tourscope.db'}"
+
+    @property
+    def effective_sandbox_url(self) -> str:
+        return (self.sandbox_url or f"http://{self.sandbox_host}:{self.sandbox_port}").rstrip("/")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
