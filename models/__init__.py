@@ -3,7 +3,7 @@
 from models.base import Base
 from models.catalog import Country, DepartureCity, Hotel, HotelAlias, Operator, Resort
 from models.crawl import CrawlRun, CrawlStatus
-from models.offers import MealPlan, Offer
+from models.offers import MealPlan, Offer, StagedOffer
 
 __all__ = [
     "Base",
@@ -17,4 +17,5 @@ __all__ = [
     "Offer",
     "Operator",
     "Resort",
+    "StagedOffer",
 ]

@@ -68,3 +68,31 @@ class Offer(Base):
     operator: Mapped[Operator] = relationship()
     hotel: Mapped[Hotel] = relationship()
     departure_city: Mapped[DepartureCity] = relationship()
+
+
+class StagedOffer(Base):
+    """Offers of a crawl in progress, merged into `offers` only when the crawl succeeds.
+
+    A crawl that fails or is cut off never touches the live catalogue: its staged rows
+    are discarded. A key seen twice in one crawl keeps its last row (highest id).
+    """
+
+    __tablename__ = "offer_staging"
+    __table_args__ = (Index("ix_offer_staging_run_key", "crawl_run_id", "offer_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    offer_key: Mapped[str] = mapped_column(String(200))
+    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"))
+    departure_city_id: Mapped[int] = mapped_column(ForeignKey("departure_cities.id"))
+    departure_date: Mapped[date]
+    nights: Mapped[int] = mapped_column(SmallInteger)
+    meal: Mapped[str] = mapped_column(String(3))
+    room_type: Mapped[str] = mapped_column(String(200))
+    adults: Mapped[int] = mapped_column(SmallInteger)
+    children: Mapped[int] = mapped_column(SmallInteger)
+    price: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    price_base: Mapped[Decimal] = mapped_column(Money())
+    url: Mapped[str] = mapped_column(String(1000))

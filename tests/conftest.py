@@ -68,3 +68,34 @@ def db_url(database_url: str, monkeypatch) -> Iterator[str]:
 def session(db_url: str) -> Iterator[Session]:
     with Session(get_engine(db_url), expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def sandbox_server():
+    """The demo operators, served on a free loopback port for the whole session."""
+    from sandbox.server import start_sandbox
+
+    server = start_sandbox(seed=42)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server):
+    """The sandbox with every operator reset to a small, healthy catalogue."""
+    import httpx
+
+    from sandbox.app import OPERATORS
+
+    client = httpx.Client(base_url=sandbox_server.url, timeout=10)
+
+    def configure(operator: str, **control) -> None:
+        payload = {"epoch": 0, "size": 300, "fault": None, **control}
+        client.put(f"/_sandbox/operators/{operator}", json=payload).raise_for_status()
+
+    for operator in OPERATORS:
+        configure(operator)
+    sandbox_server.configure = configure
+    sandbox_server.client = client
+    yield sandbox_server
+    client.close()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 19:03:28.005223
+Create Date: 2026-11-26 19:06:01.032133
 """
 
 from collections.abc import Sequence
@@ -120,6 +120,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_hotel_aliases_hotel_id"), ["hotel_id"], unique=False)
 
     op.create_table(
+        "offer_staging",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("crawl_run_id", sa.Integer(), nullable=False),
+        sa.Column("operator_id", sa.Integer(), nullable=False),
+        sa.Column("offer_key", sa.String(length=200), nullable=False),
+        sa.Column("hotel_id", sa.Integer(), nullable=False),
+        sa.Column("departure_city_id", sa.Integer(), nullable=False),
+        sa.Column("departure_date", sa.Date(), nullable=False),
+        sa.Column("nights", sa.SmallInteger(), nullable=False),
+        sa.Column("meal", sa.String(length=3), nullable=False),
+        sa.Column("room_type", sa.String(length=200), nullable=False),
+        sa.Column("adults", sa.SmallInteger(), nullable=False),
+        sa.Column("children", sa.SmallInteger(), nullable=False),
+        sa.Column("price", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("price_base", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("url", sa.String(length=1000), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["crawl_run_id"],
+            ["crawl_runs.id"],
+            name=op.f("fk_offer_staging_crawl_run_id_crawl_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["departure_city_id"],
+            ["departure_cities.id"],
+            name=op.f("fk_offer_staging_departure_city_id_departure_cities"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["hotel_id"], ["hotels.id"], name=op.f("fk_offer_staging_hotel_id_hotels")
+        ),
+        sa.ForeignKeyConstraint(
+            ["operator_id"], ["operators.id"], name=op.f("fk_offer_staging_operator_id_operators")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_offer_staging")),
+    )
+    with op.batch_alter_table("offer_staging", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_offer_staging_run_key", ["crawl_run_id", "offer_key"], unique=False
+        )
+
+    op.create_table(
         "offers",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("operator_id", sa.Integer(), nullable=False),
@@ -184,6 +226,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_offers_hotel_date")
 
     op.drop_table("offers")
+    with op.batch_alter_table("offer_staging", schema=None) as batch_op:
+        batch_op.drop_index("ix_offer_staging_run_key")
+
+    op.drop_table("offer_staging")
     with op.batch_alter_table("hotel_aliases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hotel_aliases_hotel_id"))
 

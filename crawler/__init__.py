@@ -1,0 +1,1 @@
+"""The Scrapy project that collects tour operators' offers into the catalogue."""

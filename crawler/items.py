@@ -1,0 +1,39 @@
+"""The one item type every spider yields."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass
+class OfferItem:
+    """One tour offer as an operator publishes it.
+
+    Spiders fill the raw fields (the operator's own spellings, kept for review and
+    matching); the normalize pipeline fills the normalized ones. A field a spider could
+    not read stays None, and validation drops the item with the reason.
+    """
+
+    operator: str  # operator code, the spider's name
+    offer_key: str  # the operator's stable id for this offer
+    url: str  # deep link to the offer on the operator's site
+    hotel_code: str | None
+    hotel_name: str | None  # as the operator wrote it
+    hotel_stars: int | None
+    country: str | None  # country name as the operator wrote it
+    resort: str | None
+    departure_city: str | None
+    departure_city_code: str | None
+    departure_date: date | None
+    nights: int | None
+    meal_raw: str | None  # the operator's words for the meal plan
+    room_type: str | None
+    adults: int | None
+    children: int | None
+    price: Decimal | None  # in `currency`, as quoted
+    currency: str | None
+    # Filled by the normalize pipeline:
+    meal: str | None = None
+    country_code: str | None = None
+    hotel_name_clean: str | None = None
+    price_base: Decimal | None = None

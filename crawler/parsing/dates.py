@@ -1,0 +1,18 @@
+"""Dates in every operator format: ISO, dd.mm.yyyy, YYYYMMDD, "05 Dec 2026"."""
+
+from datetime import date, datetime
+
+DEFAULT_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y%m%d", "%d %b %Y", "%d/%m/%Y")
+
+
+def parse_date(text: str | None, formats: tuple[str, ...] = DEFAULT_FORMATS) -> date | None:
+    """The first format that reads the whole text wins; None when none does."""
+    if not text:
+        return None
+    text = text.strip()
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

@@ -1,0 +1,52 @@
+"""Prices as operators write them: "1 234 EUR", "€1,234.50", "1.234,50 €", "USD 990"."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "₽": "RUB", "£": "GBP", "руб": "RUB", "р.": "RUB"}
+_CURRENCY_CODE = re.compile(r"\b([A-Z]{3})\b")
+_NUMBER = re.compile(r"\d[\d\s.,'\u00a0\u202f\u2009]*")
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """The number in `text`, whatever the thousands and decimal separators; None if none."""
+    if not text:
+        return None
+    match = _NUMBER.search(text)
+    if not match:
+        return None
+    number = re.sub(r"[\s'\u00a0\u202f\u2009]", "", match.group()).rstrip(".,")
+    if "," in number and "." in number:
+        # The separator that comes last is the decimal one.
+        decimal_sep = "," if number.rfind(",") > number.rfind(".") else "."
+        thousands_sep = "." if decimal_sep == "," else ","
+        number = number.replace(thousands_sep, "").replace(decimal_sep, ".")
+    elif "," in number or "." in number:
+        sep = "," if "," in number else "."
+        head, _, tail = number.rpartition(sep)
+        # "1,234" and "1.234.567" group thousands; "12,5" and "99.90" carry decimals.
+        if len(tail) == 3 and number.count(sep) >= 1 and head.replace(sep, "").isdigit():
+            number = number.replace(sep, "")
+        else:
+            number = head.replace(sep, "") + "." + tail
+    try:
+        return Decimal(number)
+    except InvalidOperation:
+        return None
+
+
+def parse_currency(text: str | None, default: str | None = None) -> str | None:
+    """The ISO 4217 code written in `text` as a code or a symbol, else `default`."""
+    if text:
+        match = _CURRENCY_CODE.search(text.upper())
+        if match:
+            return match.group(1)
+        for symbol, code in CURRENCY_SYMBOLS.items():
+            if symbol in text.lower():
+                return code
+    return default
+
+
+def parse_price(text: str | None, default_currency: str | None = None):
+    """(amount, currency) from a price text; either may be None when it cannot be read."""
+    return parse_amount(text), parse_currency(text, default_currency)

@@ -1,0 +1,38 @@
+"""Normalize raw operator spellings into our codes, keeping the raw values beside them."""
+
+from crawler.items import OfferItem
+from crawler.parsing.currency import to_base
+from crawler.parsing.geo import country_code, departure_city_code
+from crawler.parsing.meals import normalize_meal
+from crawler.parsing.names import clean_hotel_name, tidy
+from tourscope.settings import get_settings
+
+
+class NormalizePipeline:
+    def __init__(self, base_currency: str):
+        self.base_currency = base_currency
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(get_settings().base_currency)
+
+    def process_item(self, item: OfferItem) -> OfferItem:
+        item.meal = normalize_meal(item.meal_raw)
+        item.country_code = country_code(item.country)
+        item.departure_city_code = (
+            item.departure_city_code.upper()
+            if item.departure_city_code
+            else departure_city_code(item.departure_city)
+        )
+        if item.hotel_name:
+            item.hotel_name_clean, stars_in_name = clean_hotel_name(item.hotel_name)
+            item.hotel_stars = item.hotel_stars or stars_in_name
+        if item.room_type:
+            item.room_type = tidy(item.room_type)
+        if item.resort:
+            item.resort = tidy(item.resort)
+        if item.currency:
+            item.currency = item.currency.upper()
+        if item.price is not None and item.currency:
+            item.price_base = to_base(item.price, item.currency, self.base_currency)
+        return item

@@ -1,0 +1,164 @@
+"""Store offers in batches and keep the crawl-run record.
+
+Offers go to a staging table while the crawl runs. When the spider closes, the run is
+judged (crawler/quality.py): a good run is merged into the live catalogue in one
+set-based statement and the operator's offers it did not see are deactivated; a bad
+run is discarded, so a failed crawl never changes or deletes good offers.
+"""
+
+import logging
+from datetime import date, datetime
+from decimal import Decimal
+
+from scrapy import signals
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.items import OfferItem
+from crawler.matching import HotelMatcher
+from crawler.quality import CrawlOutcome, failure_reason
+from crawler.references import ReferenceCache, ensure_operator
+from models import CrawlRun, CrawlStatus
+from models.base import utcnow
+from models.db import get_sessionmaker
+from models.ingest import (
+    deactivate_unseen_offers,
+    discard_staged_offers,
+    merge_staged_offers,
+    stage_offers,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.batch_size = crawler.settings.getint("TOURSCOPE_BATCH_SIZE", 1000)
+        self.buffer: list[dict] = []
+        crawler.signals.connect(self.finish_run, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.session: Session = get_sessionmaker()()
+        operator = ensure_operator(
+            self.session, spider.name, spider.operator_name, spider.operator_url
+        )
+        self.operator_id = operator.id
+        self.run = CrawlRun(operator_id=operator.id, started_at=utcnow(), stats={})
+        self.session.add(self.run)
+        self.session.commit()
+        self.references = ReferenceCache(self.session)
+        self.matcher = HotelMatcher(self.session, operator.id)
+        self.stats.set_value("tourscope/crawl_run_id", self.run.id)
+
+    def process_item(self, item: OfferItem) -> OfferItem:
+        resort_id = self.references.resort_id(item.country_code, item.resort)
+        hotel_code = item.hotel_code or item.hotel_name_clean
+        self.buffer.append(
+            {
+                "crawl_run_id": self.run.id,
+                "operator_id": self.operator_id,
+                "offer_key": item.offer_key,
+                "hotel_id": self.matcher.hotel_id(
+                    hotel_code, item.hotel_name, item.hotel_name_clean, item.hotel_stars, resort_id
+                ),
+                "departure_city_id": self.references.departure_city_id(
+                    item.departure_city_code, item.departure_city
+                ),
+                "departure_date": item.departure_date,
+                "nights": item.nights,
+                "meal": item.meal,
+                "room_type": item.room_type,
+                "adults": item.adults,
+                "children": item.children,
+                "price": item.price,
+                "currency": item.currency,
+                "price_base": item.price_base,
+                "url": item.url,
+            }
+        )
+        if len(self.buffer) >= self.batch_size:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        stage_offers(self.session, self.buffer)
+        self.session.commit()
+        self.stats.inc_value("tourscope/staged", len(self.buffer))
+        self.buffer.clear()
+
+    def close_spider(self) -> None:
+        self.flush()
+
+    def finish_run(self, spider, reason: str) -> None:
+        """Judge the run, then merge or discard its offers and record the outcome."""
+        session, run, stats = self.session, self.run, self.stats
+        outcome = CrawlOutcome(
+            finish_reason=reason,
+            items_scraped=stats.get_value("item_scraped_count", 0)
+            + stats.get_value("item_dropped_count", 0),
+            items_staged=stats.get_value("tourscope/staged", 0),
+            items_dropped=stats.get_value("item_dropped_count", 0),
+            error_count=stats.get_value("log_count/ERROR", 0),
+            expected_items=stats.get_value("tourscope/expected_items"),
+            last_good_items=self._last_good_items(),
+        )
+        try:
+            problem = failure_reason(outcome)
+            now = utcnow()
+            if problem is None:
+                run.items_stored = merge_staged_offers(session, run.id, now)
+                run.offers_deactivated = deactivate_unseen_offers(session, self.operator_id, run.id)
+                run.status = CrawlStatus.SUCCEEDED
+            else:
+                logger.error(
+                    "Crawl of %s failed, live offers left as they were: %s", spider.name, problem
+                )
+                run.status = CrawlStatus.FAILED
+                run.error_message = problem
+            discard_staged_offers(session, run.id)
+            run.finished_at = now
+            run.items_scraped = outcome.items_scraped
+            run.items_dropped = outcome.items_dropped
+            run.error_count = outcome.error_count
+            run.stats = _jsonable(stats.get_stats())
+            session.commit()
+        except Exception:
+            session.rollback()
+            logger.exception("Could not record crawl run %s", run.id)
+            raise
+        finally:
+            stats.set_value("tourscope/status", run.status)
+            stats.set_value("tourscope/stored", run.items_stored)
+            stats.set_value("tourscope/deactivated", run.offers_deactivated)
+            if run.error_message:
+                stats.set_value("tourscope/failure", run.error_message)
+            session.close()
+
+    def _last_good_items(self) -> int | None:
+        return self.session.scalar(
+            select(CrawlRun.items_stored)
+            .where(
+                CrawlRun.operator_id == self.operator_id,
+                CrawlRun.status == CrawlStatus.SUCCEEDED,
+            )
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        )
+
+
+def _jsonable(stats: dict) -> dict:
+    def convert(value):
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    return {key: convert(value) for key, value in stats.items()}

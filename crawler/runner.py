@@ -1,0 +1,103 @@
+"""Run crawls in this process with a live progress display, and summarize them."""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.spiderloader import get_spider_loader
+from scrapy.utils.project import get_project_settings
+
+from crawler.pipelines.validate import DROP_STAT_PREFIX
+
+
+@dataclass
+class CrawlSummary:
+    operator: str
+    status: str
+    scraped: int
+    stored: int
+    dropped: int
+    deactivated: int
+    failure: str | None
+    drop_reasons: dict[str, int] = field(default_factory=dict)
+
+
+class UnknownOperatorError(ValueError):
+    pass
+
+
+def project_settings():
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    return get_project_settings()
+
+
+def available_operators() -> list[str]:
+    return sorted(get_spider_loader(project_settings()).list())
+
+
+def run_crawls(
+    operators: list[str],
+    log_file: Path | None = None,
+    on_progress: Callable[[str, int, int, int | None], None] | None = None,
+) -> list[CrawlSummary]:
+    """Crawl each operator (concurrently, in one reactor); blocks until all are done.
+
+    `on_progress(operator, scraped, dropped, expected)` is called as items flow.
+    """
+    settings = project_settings()
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        settings.set("LOG_FILE", str(log_file))
+        settings.set("LOG_FILE_APPEND", True)
+    process = CrawlerProcess(settings)
+    known = set(process.spider_loader.list())
+    unknown = [name for name in operators if name not in known]
+    if unknown:
+        raise UnknownOperatorError(
+            f"unknown operator {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
+        )
+    crawlers = []
+    for name in operators:
+        crawler = process.create_crawler(name)
+        if on_progress is not None:
+            _report_progress(crawler, name, on_progress)
+        crawlers.append(crawler)
+        process.crawl(crawler)
+    process.start()
+    return [_summary(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
+
+
+def _report_progress(crawler, name: str, on_progress) -> None:
+    counts = {"scraped": 0, "dropped": 0}
+
+    def counter(kind: str):
+        def count(*_args, **_kwargs) -> None:
+            counts[kind] += 1
+            expected = crawler.stats.get_value("tourscope/expected_items")
+            on_progress(name, counts["scraped"], counts["dropped"], expected)
+
+        return count
+
+    crawler.signals.connect(counter("scraped"), signal=signals.item_scraped, weak=False)
+    crawler.signals.connect(counter("dropped"), signal=signals.item_dropped, weak=False)
+
+
+def _summary(name: str, stats: dict) -> CrawlSummary:
+    return CrawlSummary(
+        operator=name,
+        status=stats.get("tourscope/status", "failed"),
+        scraped=stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0),
+        stored=stats.get("tourscope/stored", 0),
+        dropped=stats.get("item_dropped_count", 0),
+        deactivated=stats.get("tourscope/deactivated", 0),
+        failure=stats.get("tourscope/failure")
+        or (None if "tourscope/status" in stats else "the crawl could not start, see the log"),
+        drop_reasons={
+            key.removeprefix(DROP_STAT_PREFIX): value
+            for key, value in stats.items()
+            if key.startswith(DROP_STAT_PREFIX)
+        },
+    )

@@ -1,0 +1,1 @@
+"""Base spiders, one per way operators publish their offers."""

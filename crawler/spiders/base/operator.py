@@ -1,0 +1,58 @@
+"""What every operator spider shares: who the operator is and how raw fields become an item."""
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import scrapy
+
+from crawler.items import OfferItem
+from crawler.parsing.dates import DEFAULT_FORMATS, parse_date
+from crawler.parsing.numbers import parse_int, parse_stars
+from crawler.parsing.prices import parse_amount, parse_currency
+
+
+class OperatorSpider(scrapy.Spider):
+    """Base of every operator spider. `name` is the operator's code in the catalogue."""
+
+    operator_name: ClassVar[str]
+    # Path of the operator's site inside the sandbox; a real operator sets `base_url`.
+    sandbox_path: ClassVar[str] = ""
+    base_url: ClassVar[str | None] = None
+    date_formats: ClassVar[tuple[str, ...]] = DEFAULT_FORMATS
+    default_currency: ClassVar[str | None] = None
+
+    @property
+    def operator_url(self) -> str:
+        return self.base_url or self.settings.get("TOURSCOPE_SANDBOX_URL") + self.sandbox_path
+
+    def make_offer(self, raw: Mapping[str, Any], url: str) -> OfferItem:
+        """An OfferItem from the operator's raw strings, read with the shared parsing helpers."""
+
+        def text(key: str) -> str | None:
+            value = raw.get(key)
+            if value is None:
+                return None
+            value = " ".join(str(value).split())
+            return value or None
+
+        price_text = text("price")
+        return OfferItem(
+            operator=self.name,
+            offer_key=text("offer_key") or "",
+            url=url,
+            hotel_code=text("hotel_code"),
+            hotel_name=text("hotel_name"),
+            hotel_stars=parse_stars(text("hotel_stars")),
+            country=text("country"),
+            resort=text("resort"),
+            departure_city=text("departure_city"),
+            departure_city_code=text("departure_city_code"),
+            departure_date=parse_date(text("departure_date"), self.date_formats),
+            nights=parse_int(text("nights")),
+            meal_raw=text("meal"),
+            room_type=text("room_type"),
+            adults=parse_int(text("adults")),
+            children=parse_int(text("children")) or 0,
+            price=parse_amount(price_text),
+            currency=parse_currency(text("currency") or price_text, self.default_currency),
+        )

@@ -1,0 +1,49 @@
+"""Operators that publish paged HTML search results."""
+
+from collections.abc import AsyncIterator
+from typing import ClassVar
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.items import OfferItem
+from crawler.spiders.base.operator import OperatorSpider
+
+
+class PagedHtmlSpider(OperatorSpider):
+    """Follows "next" links through result pages; one CSS selector per raw field.
+
+    A leaf spider sets `start_path`, `offer_selector` (one node per offer),
+    `field_selectors` (raw field -> CSS selector relative to that node, ending in
+    ::text or ::attr(...)), `link_selector` (the offer's deep link) and, when the
+    page states how many offers there are, `total_selector`.
+    """
+
+    start_path: ClassVar[str] = "/search"
+    offer_selector: ClassVar[str]
+    field_selectors: ClassVar[dict[str, str]]
+    link_selector: ClassVar[str]
+    next_page_selector: ClassVar[str] = 'a[rel="next"]::attr(href)'
+    total_selector: ClassVar[str | None] = None
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield scrapy.Request(self.operator_url + self.start_path, callback=self.parse)
+
+    def parse(self, response: Response):
+        if self.total_selector and self.crawler.stats.get_value("tourscope/expected_items") is None:
+            total = response.css(self.total_selector).re_first(r"(\d+)")
+            if total:
+                self.crawler.stats.set_value("tourscope/expected_items", int(total))
+        offers = response.css(self.offer_selector)
+        if not offers:
+            self.logger.warning("No offers on %s", response.url)
+            self.crawler.stats.inc_value("tourscope/empty_pages")
+        for node in offers:
+            yield self.parse_offer(node, response)
+        next_page = response.css(self.next_page_selector).get()
+        if next_page:
+            yield response.follow(next_page, callback=self.parse)
+
+    def parse_offer(self, node, response: Response) -> OfferItem:
+        raw = {field: node.css(selector).get() for field, selector in self.field_selectors.items()}
+        return self.make_offer(raw, response.urljoin(node.css(self.link_selector).get() or ""))

@@ -1,0 +1,28 @@
+from crawler.spiders.base.paged_html import PagedHtmlSpider
+
+
+class SuncoastSpider(PagedHtmlSpider):
+    name = "suncoast"
+    operator_name = "SunCoast Tours"
+    sandbox_path = "/suncoast"
+    default_currency = "EUR"
+
+    offer_selector = "article.tour"
+    total_selector = "p.summary::text"
+    link_selector = "a.book::attr(href)"
+    field_selectors = {
+        "offer_key": "::attr(data-tour-id)",
+        "hotel_name": ".hotel-name::text",
+        "hotel_code": ".hotel-code::text",
+        "resort": ".resort::text",
+        "country": ".country::text",
+        "departure_city": ".departure::text",
+        "departure_city_code": ".departure::attr(data-city)",
+        "departure_date": "time.date::attr(datetime)",
+        "nights": ".nights::text",
+        "room_type": ".room::text",
+        "meal": ".meal::text",
+        "adults": ".party::attr(data-adults)",
+        "children": ".party::attr(data-children)",
+        "price": ".price::text",
+    }

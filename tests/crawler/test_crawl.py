@@ -1,0 +1,100 @@
+"""Real crawls of the demo operator over loopback, into SQLite and PostgreSQL."""
+
+import pytest
+from sqlalchemy import func, select
+
+from models import CrawlRun, Hotel, Offer
+from tests.crawler.cli import run_tourscope
+
+
+@pytest.fixture
+def crawl(db_url, sandbox, tmp_path):
+    def run(*operators: str):
+        env = {
+            "TOURSCOPE_DATABASE_URL": db_url,
+            "TOURSCOPE_SANDBOX_URL": sandbox.url,
+            "TOURSCOPE_VAR_DIR": str(tmp_path),
+        }
+        return run_tourscope("crawl", *operators, env=env)
+
+    return run
+
+
+def offers_by_key(session) -> dict[str, Offer]:
+    session.expire_all()
+    return {offer.offer_key: offer for offer in session.scalars(select(Offer))}
+
+
+def test_crawl_stores_the_operators_offers(crawl, session):
+    result = crawl("suncoast")
+    assert result.returncode == 0, result.stderr
+    assert "succeeded" in result.stdout
+    offers = offers_by_key(session)
+    assert len(offers) == 300
+    offer = offers["SC-0000000"]
+    assert offer.operator.name == "SunCoast Tours"
+    assert offer.is_active and offer.price > 0 and offer.currency == "EUR"
+    assert offer.meal in {"RO", "BB", "HB", "FB", "AI", "UAI"}
+    assert offer.url.endswith("/suncoast/tour/SC-0000000")
+    # Stars are read out of the operator's "Name 4*" and kept apart from the name.
+    assert "*" not in offer.hotel.name and offer.hotel.stars in {2, 3, 4, 5}
+    assert offer.first_seen_at.tzinfo is not None
+    run = session.scalars(select(CrawlRun)).one()
+    assert (run.status, run.items_stored, run.items_dropped) == ("succeeded", 300, 0)
+    assert run.stats["item_scraped_count"] == 300
+
+
+def test_recrawl_updates_prices_in_place_and_deactivates_vanished_offers(crawl, sandbox, session):
+    assert crawl("suncoast").returncode == 0
+    before = {key: (o.id, o.price, o.first_seen_at) for key, o in offers_by_key(session).items()}
+    hotels_before = session.scalar(select(func.count()).select_from(Hotel))
+
+    sandbox.configure("suncoast", epoch=1)  # prices move, about 5% of the tours sell out
+    result = crawl("suncoast")
+    assert result.returncode == 0, result.stderr
+
+    after = offers_by_key(session)
+    assert set(after) == set(before), "a re-crawl must update offers, never duplicate them"
+    changed = [k for k, o in after.items() if o.is_active and o.price != before[k][1]]
+    assert len(changed) > 200, "prices moved at the operator"
+    assert all(after[k].id == before[k][0] for k in after), "offers keep their identity"
+    assert all(after[k].first_seen_at == before[k][2] for k in after)
+    vanished = {k for k, o in after.items() if not o.is_active}
+    assert 0 < len(vanished) < 40
+    page = sandbox.client.get("/suncoast/search", params={"page": 1}).text
+    assert all(key not in page for key in vanished)
+    assert session.scalar(select(func.count()).select_from(Hotel)) == hotels_before
+
+    sandbox.configure("suncoast", epoch=0)  # the tours are back on sale
+    assert crawl("suncoast").returncode == 0
+    assert all(o.is_active for o in offers_by_key(session).values())
+
+
+@pytest.mark.parametrize("fault", ["down", "error", "garbage", "truncated"])
+def test_failed_crawl_leaves_live_offers_exactly_as_they_were(crawl, sandbox, session, fault):
+    assert crawl("suncoast").returncode == 0
+    snapshot = {
+        k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()
+    }
+
+    sandbox.configure("suncoast", epoch=1, fault=fault)
+    result = crawl("suncoast")
+    assert result.returncode == 1
+    assert "crawl failed for suncoast" in result.stderr
+
+    after = {k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()}
+    assert after == snapshot
+    failed = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+    assert failed.status == "failed" and failed.error_message
+
+    sandbox.configure("suncoast", epoch=1)  # the operator recovers; so does the catalogue
+    assert crawl("suncoast").returncode == 0
+    assert sum(1 for o in offers_by_key(session).values() if not o.is_active) > 0
+
+
+def test_unknown_operator_is_a_readable_error(crawl):
+    result = crawl("nosuchop")
+    assert result.returncode == 2
+    assert "unknown operator 'nosuchop'" in result.stderr
+    assert "suncoast" in result.stderr
+    assert "Traceback" not in result.stderr
