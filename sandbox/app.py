@@ -29,6 +29,7 @@ class Fault(StrEnum):
     SLOW = "slow"  # every answer takes seconds
     TRUNCATED = "truncated"  # pages cut off half-way
     GARBAGE = "garbage"  # pages that are not what the spider expects
+    BAD_ROWS = "bad_rows"  # one offer in ten has an absurd value (price 0, 45 nights...)
 
 
 class OperatorControl(BaseModel):
@@ -41,14 +42,14 @@ class OperatorControl(BaseModel):
 class SandboxState:
     world: World
     controls: dict[str, OperatorControl]
-    catalogs: dict[tuple[str, int, int], OperatorCatalog] = field(default_factory=dict)
+    catalogs: dict[tuple[str, int, int, bool], OperatorCatalog] = field(default_factory=dict)
 
     def profile(self, code: str) -> OperatorProfile:
         return OPERATORS[code].PROFILE
 
     def catalog(self, code: str) -> OperatorCatalog:
         control = self.controls[code]
-        key = (code, control.size, control.epoch)
+        key = (code, control.size, control.epoch, control.fault is Fault.BAD_ROWS)
         if key not in self.catalogs:
             self.catalogs[key] = OperatorCatalog(self.world, self.profile(code), *key[1:])
         return self.catalogs[key]

@@ -59,8 +59,17 @@ class SandboxOffer:
 class OperatorCatalog:
     """The offers of one operator at one epoch; `size` is how many index slots it has."""
 
-    def __init__(self, world: World, profile: OperatorProfile, size: int, epoch: int = 0):
+    def __init__(
+        self,
+        world: World,
+        profile: OperatorProfile,
+        size: int,
+        epoch: int = 0,
+        bad_rows: bool = False,
+    ):
         self.world = world
+        # With bad_rows, every tenth offer carries one absurd value the crawler must drop.
+        self.bad_rows = bad_rows
         self.profile = profile
         self.size = size
         self.epoch = epoch
@@ -97,6 +106,13 @@ class OperatorCatalog:
                 0.9, 1.1
             )
         price = Decimal(round(base_eur * noise * profile.price_factor * profile.rate))
+        meal_name = profile.meal_names[meal]
+        if self.bad_rows and index % 10 == 3:
+            flaw = (index // 10) % 4
+            price = Decimal(0) if flaw == 0 else price
+            nights = 45 if flaw == 1 else nights
+            meal_name = "Chef's surprise" if flaw == 2 else meal_name
+            departure = self.world.anchor - timedelta(days=5) if flaw == 3 else departure
         return SandboxOffer(
             key=f"{profile.key_prefix}{index:07d}",
             hotel=hotel,
@@ -107,7 +123,7 @@ class OperatorCatalog:
             departure_date=departure,
             nights=nights,
             meal_code=meal,
-            meal_name=profile.meal_names[meal],
+            meal_name=meal_name,
             room_type=room,
             adults=adults,
             children=children,

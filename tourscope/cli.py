@@ -171,6 +171,26 @@ def _print_summaries(summaries) -> None:
 
 
 @app.command()
+def schedule(
+    interval: Annotated[
+        int | None, typer.Option(help="Minutes between crawls of every operator.", min=1)
+    ] = None,
+) -> None:
+    """Crawl every operator again and again, on an interval, until interrupted."""
+    minutes = interval or get_settings().crawl_interval_minutes
+    require_current_schema()
+    console.print(f"Crawling every operator every {minutes} min (Ctrl+C to stop)")
+    while True:
+        started = time.monotonic()
+        # Each round in a fresh process: Scrapy's reactor runs once per process, and a
+        # crash in one round must not stop the schedule.
+        result = subprocess.run([sys.executable, "-m", "tourscope.cli", "crawl", "--all"])
+        if result.returncode != 0:
+            errors.print(f"A crawl round failed (exit {result.returncode}); next round as planned.")
+        time.sleep(max(0.0, minutes * 60 - (time.monotonic() - started)))
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
@@ -219,11 +239,11 @@ def main() -> None:
     try:
         app()
     except CommandError as error:
-        errors.print(f"[red]Error:[/red] {error}", highlight=False)
+        errors.print(f"[red]Error:[/red] {error}", highlight=False, soft_wrap=True)
         sys.exit(error.code)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
-        errors.print(f"[red]Database error:[/red] {reason}", highlight=False)
+        errors.print(f"[red]Database error:[/red] {reason}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
 
     # Prices are compared in one base currency.
     base_currency: str = "EUR"
+    crawl_interval_minutes: int = Field(default=60, ge=1)
     crawl_batch_size: int = Field(default=1000, ge=1)
     search_page_size: int = Field(default=20, ge=1, le=200)
 

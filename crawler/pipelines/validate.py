@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from scrapy.exceptions import DropItem
 
@@ -11,44 +12,65 @@ MAX_PRICE_BASE = Decimal("200000")  # no package tour costs more; such values ar
 DROP_STAT_PREFIX = "tourscope/dropped/"
 
 
-def drop_reason(item: OfferItem, today: date) -> str | None:
-    """The reason `item` cannot be stored, or None when it is fine."""
-    checks: list[tuple[bool, str]] = [
-        (not item.offer_key, "no offer key"),
-        (not item.hotel_name_clean, "no hotel name"),
-        (not item.country_code, f"unknown country {item.country!r}"),
-        (not item.resort, "no resort"),
-        (not item.departure_city_code, f"unknown departure city {item.departure_city!r}"),
-        (item.departure_date is None, "no departure date"),
-        (item.departure_date is not None and item.departure_date < today, "departure in the past"),
-        (item.nights is None, "no nights"),
+class Drop(NamedTuple):
+    slug: str  # stable stats key: tourscope/dropped/<slug>
+    message: str  # what the log says, with the offending value
+
+
+def drop_reason(item: OfferItem, today: date) -> Drop | None:
+    """Why `item` cannot be stored, or None when it is fine."""
+    checks: list[tuple[bool, str, str]] = [
+        (not item.offer_key, "no_offer_key", "no offer key"),
+        (not item.hotel_name_clean, "no_hotel", "no hotel name"),
+        (not item.country_code, "unknown_country", f"unknown country {item.country!r}"),
+        (not item.resort, "no_resort", "no resort"),
+        (
+            not item.departure_city_code,
+            "unknown_departure_city",
+            f"unknown departure city {item.departure_city!r}",
+        ),
+        (item.departure_date is None, "no_date", "no departure date"),
+        (
+            item.departure_date is not None and item.departure_date < today,
+            "date_in_past",
+            f"departure {item.departure_date} is in the past",
+        ),
+        (item.nights is None, "no_nights", "no nights"),
         (
             item.nights is not None and not 1 <= item.nights <= 30,
+            "nights_out_of_range",
             f"nights {item.nights} not in 1..30",
         ),
-        (item.meal is None, f"unknown meal plan {item.meal_raw!r}"),
-        (item.price is None, "no price"),
-        (item.price is not None and item.price <= 0, f"price {item.price} <= 0"),
-        (item.price is not None and item.price_base is None, f"unknown currency {item.currency!r}"),
+        (item.meal is None, "unknown_meal", f"unknown meal plan {item.meal_raw!r}"),
+        (item.price is None, "no_price", "no price"),
+        (
+            item.price is not None and item.price <= 0,
+            "price_not_positive",
+            f"price {item.price} <= 0",
+        ),
+        (
+            item.price is not None and item.price_base is None,
+            "unknown_currency",
+            f"unknown currency {item.currency!r}",
+        ),
         (
             item.price_base is not None and item.price_base > MAX_PRICE_BASE,
+            "absurd_price",
             f"absurd price {item.price} {item.currency}",
         ),
-        (item.adults is None or not 1 <= item.adults <= 10, f"adults {item.adults} not in 1..10"),
-        (item.children is None or not 0 <= item.children <= 10, "children not in 0..10"),
-        (not item.room_type, "no room type"),
+        (
+            item.adults is None or not 1 <= item.adults <= 10,
+            "bad_party",
+            f"adults {item.adults} not in 1..10",
+        ),
+        (
+            item.children is None or not 0 <= item.children <= 10,
+            "bad_party",
+            f"children {item.children} not in 0..10",
+        ),
+        (not item.room_type, "no_room", "no room type"),
     ]
-    return next((reason for failed, reason in checks if failed), None)
-
-
-def reason_slug(reason: str) -> str:
-    """A stable stats key for a reason: the words before any quoted or numeric detail."""
-    words = []
-    for word in reason.split():
-        if any(ch.isdigit() for ch in word) or word[:1] in "'\"<":
-            continue
-        words.append(word.strip(".,:"))
-    return "_".join(words).lower()
+    return next((Drop(slug, message) for failed, slug, message in checks if failed), None)
 
 
 class ValidatePipeline:
@@ -60,8 +82,8 @@ class ValidatePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: OfferItem) -> OfferItem:
-        reason = drop_reason(item, date.today())
-        if reason:
-            self.stats.inc_value(DROP_STAT_PREFIX + reason_slug(reason))
-            raise DropItem(reason)
+        drop = drop_reason(item, date.today())
+        if drop:
+            self.stats.inc_value(DROP_STAT_PREFIX + drop.slug)
+            raise DropItem(drop.message)
         return item

@@ -98,3 +98,25 @@ def test_unknown_operator_is_a_readable_error(crawl):
     assert "unknown operator 'nosuchop'" in result.stderr
     assert "suncoast" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_dropped_offers_are_counted_by_reason_and_logged(crawl, sandbox, session, tmp_path):
+    sandbox.configure("suncoast", fault="bad_rows")
+    result = crawl("suncoast")
+    assert result.returncode == 0, result.stderr
+    run = session.scalars(select(CrawlRun)).one()
+    assert run.items_dropped == 30 and run.items_stored == 270
+    reasons = {
+        k.removeprefix("tourscope/dropped/"): v for k, v in run.stats.items() if "dropped/" in k
+    }
+    assert set(reasons) == {
+        "price_not_positive",
+        "nights_out_of_range",
+        "unknown_meal",
+        "date_in_past",
+    }
+    assert sum(reasons.values()) == 30
+    assert "unknown_meal" in result.stdout  # the summary says why
+    log = next((tmp_path / "log").glob("crawl-*.log")).read_text()
+    assert "Dropped offer SC-0000003: price 0 <= 0" in log
+    assert 'unknown meal plan "Chef\'s surprise"' in log
