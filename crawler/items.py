@@ -30,8 +30,11 @@ class OfferItem:
     room_type: str | None
     adults: int | None
     children: int | None
-    price: Decimal | None  # in `currency`, as quoted
+    price: Decimal | None  # in `currency`, all-in (surcharges included)
     currency: str | None
+    surcharge: Decimal | None = None  # the part of `price` that is fuel and other surcharges
+    # available / on_request / stop_sale / sold_out (models.Availability)
+    availability: str = "available"
     # Filled by the normalize pipeline:
     meal: str | None = None
     country_code: str | None = None

@@ -3,9 +3,10 @@
 from models.base import Base
 from models.catalog import Country, DepartureCity, Hotel, HotelAlias, Operator, Resort
 from models.crawl import CrawlRun, CrawlStatus
-from models.offers import MealPlan, Offer, StagedOffer
+from models.offers import Availability, MealPlan, Offer, StagedOffer
 
 __all__ = [
+    "Availability",
     "Base",
     "Country",
     "CrawlRun",

@@ -21,8 +21,10 @@ MERGED_COLUMNS = [
     "adults",
     "children",
     "price",
+    "surcharge",
     "currency",
     "price_base",
+    "availability",
     "url",
 ]
 

@@ -13,6 +13,18 @@ from models.base import Base, Money, UTCDateTime
 from models.catalog import DepartureCity, Hotel, Operator
 
 
+class Availability(StrEnum):
+    """What the operator says about seats: only the first two can be sold."""
+
+    AVAILABLE = "available"
+    ON_REQUEST = "on_request"  # the operator must confirm; shown, flagged
+    STOP_SALE = "stop_sale"  # the hotel is not selling; kept out of search
+    SOLD_OUT = "sold_out"  # no seats (hotel or flight); kept out of search
+
+
+BOOKABLE = (Availability.AVAILABLE.value, Availability.ON_REQUEST.value)
+
+
 class MealPlan(StrEnum):
     """Normalized board codes, from least to most included."""
 
@@ -39,6 +51,10 @@ class Offer(Base):
         CheckConstraint(f"meal IN ({MEAL_CODES_SQL})", name="meal_code"),
         CheckConstraint("nights BETWEEN 1 AND 30", name="nights_range"),
         CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint(
+            "availability IN ('available', 'on_request', 'stop_sale', 'sold_out')",
+            name="availability_code",
+        ),
         # Search: active offers of a hotel, by date, cheapest first.
         Index("ix_offers_search", "is_active", "departure_date", "hotel_id", "price_base"),
         Index("ix_offers_hotel_date", "hotel_id", "departure_date"),
@@ -55,10 +71,13 @@ class Offer(Base):
     room_type: Mapped[str] = mapped_column(String(200))
     adults: Mapped[int] = mapped_column(SmallInteger)
     children: Mapped[int] = mapped_column(SmallInteger, default=0)
-    # The price as the operator quoted it, and converted to the base currency for comparison.
+    # The all-in price as the operator quoted it (surcharges such as fuel included, and
+    # also kept apart), and converted to the base currency for comparison.
     price: Mapped[Decimal] = mapped_column(Money())
+    surcharge: Mapped[Decimal] = mapped_column(Money(), default=0)
     currency: Mapped[str] = mapped_column(String(3))
     price_base: Mapped[Decimal] = mapped_column(Money())
+    availability: Mapped[str] = mapped_column(String(12), default=Availability.AVAILABLE)
     url: Mapped[str] = mapped_column(String(1000))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -93,6 +112,8 @@ class StagedOffer(Base):
     adults: Mapped[int] = mapped_column(SmallInteger)
     children: Mapped[int] = mapped_column(SmallInteger)
     price: Mapped[Decimal] = mapped_column(Money())
+    surcharge: Mapped[Decimal] = mapped_column(Money())
     currency: Mapped[str] = mapped_column(String(3))
     price_base: Mapped[Decimal] = mapped_column(Money())
+    availability: Mapped[str] = mapped_column(String(12))
     url: Mapped[str] = mapped_column(String(1000))

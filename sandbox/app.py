@@ -7,19 +7,33 @@ the operator's hotels is: it exists for evaluating hotel matching, never for spi
 """
 
 import asyncio
+import importlib
+import pkgutil
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
+from types import ModuleType
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
+from sandbox import operators
 from sandbox.catalog import OperatorCatalog, OperatorProfile
-from sandbox.operators import suncoast
 from sandbox.world import World
 
-OPERATORS = {module.PROFILE.code: module for module in (suncoast,)}
+
+def _discover_operators() -> dict[str, ModuleType]:
+    """Every module in sandbox/operators/ with a PROFILE and a router is an operator."""
+    found = {}
+    for info in pkgutil.iter_modules(operators.__path__):
+        module = importlib.import_module(f"{operators.__name__}.{info.name}")
+        if hasattr(module, "PROFILE") and hasattr(module, "router"):
+            found[module.PROFILE.code] = module
+    return dict(sorted(found.items()))
+
+
+OPERATORS = _discover_operators()
 DEFAULT_SIZE = 1500
 
 
@@ -30,6 +44,7 @@ class Fault(StrEnum):
     TRUNCATED = "truncated"  # pages cut off half-way
     GARBAGE = "garbage"  # pages that are not what the spider expects
     BAD_ROWS = "bad_rows"  # one offer in ten has an absurd value (price 0, 45 nights...)
+    MISSING_FIELDS = "missing_fields"  # one offer in ten lacks its hotel name or its price
 
 
 class OperatorControl(BaseModel):
@@ -42,16 +57,20 @@ class OperatorControl(BaseModel):
 class SandboxState:
     world: World
     controls: dict[str, OperatorControl]
-    catalogs: dict[tuple[str, int, int, bool], OperatorCatalog] = field(default_factory=dict)
+    catalogs: dict[tuple[str, int, int, str | None], OperatorCatalog] = field(default_factory=dict)
 
     def profile(self, code: str) -> OperatorProfile:
         return OPERATORS[code].PROFILE
 
     def catalog(self, code: str) -> OperatorCatalog:
         control = self.controls[code]
-        key = (code, control.size, control.epoch, control.fault is Fault.BAD_ROWS)
+        flaws = {Fault.BAD_ROWS: "bad_rows", Fault.MISSING_FIELDS: "missing_fields"}
+        flaw = flaws.get(control.fault)
+        key = (code, control.size, control.epoch, flaw)
         if key not in self.catalogs:
-            self.catalogs[key] = OperatorCatalog(self.world, self.profile(code), *key[1:])
+            self.catalogs[key] = OperatorCatalog(
+                self.world, self.profile(code), control.size, control.epoch, flaw
+            )
         return self.catalogs[key]
 
 

@@ -42,7 +42,7 @@ class SandboxOffer:
     key: str
     hotel: WorldHotel
     hotel_code: str
-    hotel_name: str
+    hotel_name: str | None  # None only when the sandbox is told to omit fields
     departure_city_code: str
     departure_city: str
     departure_date: date
@@ -52,7 +52,7 @@ class SandboxOffer:
     room_type: str
     adults: int
     children: int
-    price: Decimal
+    price: Decimal | None  # None only when the sandbox is told to omit fields
     currency: str
 
 
@@ -65,11 +65,12 @@ class OperatorCatalog:
         profile: OperatorProfile,
         size: int,
         epoch: int = 0,
-        bad_rows: bool = False,
+        flaw: str | None = None,
     ):
         self.world = world
-        # With bad_rows, every tenth offer carries one absurd value the crawler must drop.
-        self.bad_rows = bad_rows
+        # "bad_rows": every tenth offer carries one absurd value the crawler must drop;
+        # "missing_fields": every tenth offer lacks its hotel name or its price.
+        self.flaw = flaw
         self.profile = profile
         self.size = size
         self.epoch = epoch
@@ -107,7 +108,10 @@ class OperatorCatalog:
             )
         price = Decimal(round(base_eur * noise * profile.price_factor * profile.rate))
         meal_name = profile.meal_names[meal]
-        if self.bad_rows and index % 10 == 3:
+        hotel_name: str | None = profile.hotel_name(hotel)
+        if self.flaw == "missing_fields" and index % 10 == 7:
+            hotel_name, price = (None, price) if (index // 10) % 2 else (hotel_name, None)
+        if self.flaw == "bad_rows" and index % 10 == 3:
             flaw = (index // 10) % 4
             price = Decimal(0) if flaw == 0 else price
             nights = 45 if flaw == 1 else nights
@@ -117,7 +121,7 @@ class OperatorCatalog:
             key=f"{profile.key_prefix}{index:07d}",
             hotel=hotel,
             hotel_code=profile.hotel_code(hotel),
-            hotel_name=profile.hotel_name(hotel),
+            hotel_name=hotel_name,
             departure_city_code=city_code,
             departure_city=city,
             departure_date=departure,

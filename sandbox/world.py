@@ -107,6 +107,10 @@ MEAL_PLANS = ["RO", "BB", "HB", "FB", "AI", "UAI"]
 class WorldHotel:
     id: int
     name: str
+    # The name's parts ("Golden" "Sands" "Resort & Spa"), which operators recombine.
+    first: str
+    second: str
+    kind: str
     stars: int
     country_code: str
     country: str
@@ -127,17 +131,25 @@ class World:
     def __post_init__(self) -> None:
         rng = random.Random(f"world:{self.seed}")
         hotels: list[WorldHotel] = []
-        taken: set[tuple[str, str]] = set()
+        # Within a resort no two hotels share the core of their name ("Golden Sands"), as
+        # in life: operators drop the "Resort & Spa", and the hotel must stay identifiable.
+        taken: set[tuple[str, str, str]] = set()
         while len(hotels) < self.hotel_count:
             code, country, resorts = rng.choice(COUNTRIES)
             resort = rng.choice(resorts)
-            name = f"{rng.choice(_NAME_FIRST)} {rng.choice(_NAME_SECOND)} {rng.choice(_NAME_KIND)}"
-            if (resort, name) in taken:
+            first, second = rng.choice(_NAME_FIRST), rng.choice(_NAME_SECOND)
+            kind = rng.choice(_NAME_KIND)
+            if first == second or (resort, first, second) in taken:
                 continue
-            taken.add((resort, name))
+            taken.add((resort, first, second))
+            name = f"{first} {second} {kind}"
             stars = rng.choices([2, 3, 4, 5], weights=[1, 4, 6, 4])[0]
             lowest = 0 if stars <= 3 else 1
             highest = 4 if stars <= 3 else 6
             meals = tuple(MEAL_PLANS[lowest:highest])
-            hotels.append(WorldHotel(len(hotels) + 1, name, stars, code, country, resort, meals))
+            hotels.append(
+                WorldHotel(
+                    len(hotels) + 1, name, first, second, kind, stars, code, country, resort, meals
+                )
+            )
         self.hotels = hotels

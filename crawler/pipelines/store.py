@@ -78,6 +78,8 @@ class StorePipeline:
                 "adults": item.adults,
                 "children": item.children,
                 "price": item.price,
+                "surcharge": item.surcharge or 0,
+                "availability": item.availability,
                 "currency": item.currency,
                 "price_base": item.price_base,
                 "url": item.url,

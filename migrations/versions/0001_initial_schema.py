@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 19:06:01.032133
+Create Date: 2026-11-26 19:11:36.106630
 """
 
 from collections.abc import Sequence
@@ -134,8 +134,10 @@ def upgrade() -> None:
         sa.Column("adults", sa.SmallInteger(), nullable=False),
         sa.Column("children", sa.SmallInteger(), nullable=False),
         sa.Column("price", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("surcharge", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("price_base", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("availability", sa.String(length=12), nullable=False),
         sa.Column("url", sa.String(length=1000), nullable=False),
         sa.ForeignKeyConstraint(
             ["crawl_run_id"],
@@ -175,13 +177,19 @@ def upgrade() -> None:
         sa.Column("adults", sa.SmallInteger(), nullable=False),
         sa.Column("children", sa.SmallInteger(), nullable=False),
         sa.Column("price", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("surcharge", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("price_base", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("availability", sa.String(length=12), nullable=False),
         sa.Column("url", sa.String(length=1000), nullable=False),
         sa.Column("first_seen_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_crawl_run_id", sa.Integer(), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
+        sa.CheckConstraint(
+            "availability IN ('available', 'on_request', 'stop_sale', 'sold_out')",
+            name=op.f("ck_offers_availability_code"),
+        ),
         sa.CheckConstraint(
             "meal IN ('RO', 'BB', 'HB', 'FB', 'AI', 'UAI')", name=op.f("ck_offers_meal_code")
         ),

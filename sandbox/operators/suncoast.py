@@ -3,30 +3,12 @@
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
-from sandbox.catalog import OperatorProfile
+from sandbox.profiles import SUNCOAST
 from sandbox.rendering import render
 
 PAGE_SIZE = 50
 
-PROFILE = OperatorProfile(
-    code="suncoast",
-    name="SunCoast Tours",
-    currency="EUR",
-    rate=1.0,
-    price_factor=1.0,
-    hotel_share=70,
-    hotel_code=lambda hotel: f"SC{(hotel.id * 7919 + 13) % 100000:05d}",
-    hotel_name=lambda hotel: f"{hotel.name} {hotel.stars}*",
-    meal_names={
-        "RO": "Room Only",
-        "BB": "Bed & Breakfast",
-        "HB": "Half Board",
-        "FB": "Full Board",
-        "AI": "All Inclusive",
-        "UAI": "Ultra All Inclusive",
-    },
-    key_prefix="SC-",
-)
+PROFILE = SUNCOAST
 
 router = APIRouter(prefix=f"/{PROFILE.code}")
 

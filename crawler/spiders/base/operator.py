@@ -20,6 +20,10 @@ class OperatorSpider(scrapy.Spider):
     base_url: ClassVar[str | None] = None
     date_formats: ClassVar[tuple[str, ...]] = DEFAULT_FORMATS
     default_currency: ClassVar[str | None] = None
+    # False when the operator quotes fuel and other surcharges apart from the price.
+    surcharge_included: ClassVar[bool] = True
+    # The operator's availability words -> available / on_request / stop_sale / sold_out.
+    availability_map: ClassVar[dict[str, str]] = {}
 
     @property
     def operator_url(self) -> str:
@@ -36,6 +40,10 @@ class OperatorSpider(scrapy.Spider):
             return value or None
 
         price_text = text("price")
+        price, surcharge = parse_amount(price_text), parse_amount(text("surcharge"))
+        if price is not None and surcharge and not self.surcharge_included:
+            price += surcharge
+        availability = text("availability")
         return OfferItem(
             operator=self.name,
             offer_key=text("offer_key") or "",
@@ -53,6 +61,10 @@ class OperatorSpider(scrapy.Spider):
             room_type=text("room_type"),
             adults=parse_int(text("adults")),
             children=parse_int(text("children")) or 0,
-            price=parse_amount(price_text),
+            price=price,
             currency=parse_currency(text("currency") or price_text, self.default_currency),
+            surcharge=surcharge,
+            availability=self.availability_map.get(availability, "available")
+            if availability
+            else "available",
         )

@@ -1,0 +1,33 @@
+"""Builds the FastAPI application: `uvicorn --factory webapp.main:create_app`."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+
+from webapp.deps import DatabaseUnavailable
+from webapp.routes import api, public
+from webapp.templating import STATIC_DIR, templates
+
+logger = logging.getLogger(__name__)
+
+
+async def database_unavailable(request: Request, error: Exception) -> Response:
+    """A lost database is a 503 the visitor can read, not a 500 with a traceback."""
+    logger.error("database unavailable on %s: %s", request.url.path, error)
+    if request.url.path.startswith("/api/"):
+        detail = "The database is unavailable; please retry shortly."
+        return JSONResponse({"detail": detail}, status_code=503)
+    return templates.TemplateResponse(request, "unavailable.html", status_code=503)
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Tourscope", docs_url="/docs")
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(public.router)
+    app.include_router(api.router)
+    app.add_exception_handler(OperationalError, database_unavailable)
+    app.add_exception_handler(DatabaseUnavailable, database_unavailable)
+    return app
