@@ -52,8 +52,10 @@ class SandboxOffer:
     room_type: str
     adults: int
     children: int
-    price: Decimal | None  # None only when the sandbox is told to omit fields
+    price: Decimal | None  # all-in; None only when the sandbox is told to omit fields
     currency: str
+    surcharge: Decimal  # the fuel surcharge included in `price` (operators may quote it apart)
+    availability: str  # available / on_request / stop_sale / sold_out
 
 
 class OperatorCatalog:
@@ -107,6 +109,10 @@ class OperatorCatalog:
                 0.9, 1.1
             )
         price = Decimal(round(base_eur * noise * profile.price_factor * profile.rate))
+        surcharge = (price * Decimal(rng.choice([0, 0, 3, 5, 8])) / 100).quantize(Decimal(1))
+        availability = rng.choices(
+            ["available", "on_request", "stop_sale", "sold_out"], weights=[85, 8, 4, 3]
+        )[0]
         meal_name = profile.meal_names[meal]
         hotel_name: str | None = profile.hotel_name(hotel)
         if self.flaw == "missing_fields" and index % 10 == 7:
@@ -133,6 +139,8 @@ class OperatorCatalog:
             children=children,
             price=price,
             currency=profile.currency,
+            surcharge=surcharge,
+            availability=availability,
         )
 
     def offers(self, start: int = 0, stop: int | None = None) -> Iterator[SandboxOffer]:

@@ -6,6 +6,11 @@ class SuncoastSpider(PagedHtmlSpider):
     operator_name = "SunCoast Tours"
     sandbox_path = "/suncoast"
     default_currency = "EUR"
+    availability_map = {
+        "On request": "on_request",
+        "Stop sale": "stop_sale",
+        "Sold out": "sold_out",
+    }
 
     offer_selector = "article.tour"
     total_selector = "p.summary::text"
@@ -25,4 +30,5 @@ class SuncoastSpider(PagedHtmlSpider):
         "adults": ".party::attr(data-adults)",
         "children": ".party::attr(data-children)",
         "price": ".price::text",
+        "availability": ".status::text",
     }
