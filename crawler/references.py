@@ -1,6 +1,12 @@
-"""Get-or-create the reference rows offers point at: countries, resorts, departure cities."""
+"""Get-or-create the reference rows offers point at: countries, resorts, departure cities.
 
-from sqlalchemy import select
+Several crawls write at once (spiders in one process, crawls in several), so a row missing
+from this cache is looked up again before it is created, and a creation that loses the
+race to another crawl reads the winner's row instead.
+"""
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crawler.parsing.geo import COUNTRIES, DEPARTURE_CITIES
@@ -24,26 +30,45 @@ class ReferenceCache:
     def country_id(self, code: str) -> int:
         if code not in self.countries:
             name = COUNTRIES[code][0] if code in COUNTRIES else code
-            self.countries[code] = self._add(Country(code=code, name=name))
+            lookup = select(Country.id).where(Country.code == code)
+            self.countries[code] = self._get_or_add(lookup, lambda: Country(code=code, name=name))
         return self.countries[code]
 
     def resort_id(self, country_code: str, name: str) -> int:
         country_id = self.country_id(country_code)
         key = (country_id, name.lower())
         if key not in self.resorts:
-            self.resorts[key] = self._add(Resort(country_id=country_id, name=name))
+            lookup = select(Resort.id).where(
+                Resort.country_id == country_id, func.lower(Resort.name) == name.lower()
+            )
+            self.resorts[key] = self._get_or_add(
+                lookup, lambda: Resort(country_id=country_id, name=name)
+            )
         return self.resorts[key]
 
     def departure_city_id(self, code: str, name: str | None) -> int:
         if code not in self.cities:
             known = DEPARTURE_CITIES.get(code)
-            city = DepartureCity(code=code, name=known[0] if known else (name or code))
-            self.cities[code] = self._add(city)
+            lookup = select(DepartureCity.id).where(DepartureCity.code == code)
+            self.cities[code] = self._get_or_add(
+                lookup,
+                lambda: DepartureCity(code=code, name=known[0] if known else (name or code)),
+            )
         return self.cities[code]
 
-    def _add(self, row) -> int:
+    def _get_or_add(self, lookup, make_row) -> int:
+        row_id = self.session.scalar(lookup)
+        if row_id is not None:
+            return row_id
+        # Committed at once: on SQLite, a write transaction left open while the reactor
+        # runs another spider's pipeline would lock that spider out.
+        row = make_row()
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.commit()
+        except IntegrityError:  # another crawl created it a moment ago
+            self.session.rollback()
+            return self.session.scalar(lookup)
         return row.id
 
 

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.project import get_project_settings
 
 from crawler.pipelines.validate import DROP_STAT_PREFIX
+from models.locks import exclusive_lock
+from tourscope.settings import get_settings
 
 
 @dataclass
@@ -38,6 +41,18 @@ def available_operators() -> list[str]:
     return sorted(get_spider_loader(project_settings()).list())
 
 
+def crawl_intervals() -> dict[str, float]:
+    """Minutes between crawls of each operator: settings override spider, spider default."""
+    settings = get_settings()
+    loader = get_spider_loader(project_settings())
+    return {
+        code: settings.crawl_intervals.get(code)
+        or getattr(loader.load(code), "crawl_interval_minutes", None)
+        or settings.crawl_interval_minutes
+        for code in sorted(loader.list())
+    }
+
+
 def run_crawls(
     operators: list[str],
     log_file: Path | None = None,
@@ -59,15 +74,23 @@ def run_crawls(
         raise UnknownOperatorError(
             f"unknown operator {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
         )
-    crawlers = []
-    for name in operators:
-        crawler = process.create_crawler(name)
-        if on_progress is not None:
-            _report_progress(crawler, name, on_progress)
-        crawlers.append(crawler)
-        process.crawl(crawler)
-    process.start()
-    return [_summary(crawler.spidercls.name, crawler.stats.get_stats()) for crawler in crawlers]
+    with ExitStack() as locks:
+        crawlers, skipped = [], []
+        for name in operators:
+            if not locks.enter_context(exclusive_lock(f"crawl:{name}")):
+                skipped.append(
+                    CrawlSummary(name, "skipped", 0, 0, 0, 0, "another crawl of it is running")
+                )
+                continue
+            crawler = process.create_crawler(name)
+            if on_progress is not None:
+                _report_progress(crawler, name, on_progress)
+            crawlers.append(crawler)
+            process.crawl(crawler)
+        if crawlers:
+            process.start()
+    summaries = [_summary(c.spidercls.name, c.stats.get_stats()) for c in crawlers]
+    return sorted(summaries + skipped, key=lambda summary: summary.operator)
 
 
 def _report_progress(crawler, name: str, on_progress) -> None:

@@ -1,9 +1,17 @@
 """Tourscope's data model: typed SQLAlchemy 2.0 models, the database setup and query functions."""
 
 from models.base import Base
-from models.catalog import Country, DepartureCity, Hotel, HotelAlias, Operator, Resort
+from models.catalog import (
+    Country,
+    DepartureCity,
+    Hotel,
+    HotelAlias,
+    HotelMatchReview,
+    Operator,
+    Resort,
+)
 from models.crawl import CrawlRun, CrawlStatus
-from models.offers import Availability, MealPlan, Offer, StagedOffer
+from models.offers import Availability, MealPlan, Offer, PriceChange, StagedOffer
 
 __all__ = [
     "Availability",
@@ -14,9 +22,11 @@ __all__ = [
     "DepartureCity",
     "Hotel",
     "HotelAlias",
+    "HotelMatchReview",
     "MealPlan",
     "Offer",
     "Operator",
+    "PriceChange",
     "Resort",
     "StagedOffer",
 ]

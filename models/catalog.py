@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, SmallInteger, String, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base
+from models.base import Base, UTCDateTime
 
 
 class Operator(Base):
@@ -75,6 +77,30 @@ class HotelAlias(Base):
     hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"), index=True)
     operator_hotel_code: Mapped[str] = mapped_column(String(100))
     operator_hotel_name: Mapped[str] = mapped_column(String(300))
+    # How sure the matcher was (0-100); None for aliases linked by hand.
+    match_score: Mapped[float | None] = mapped_column(Float)
 
     hotel: Mapped[Hotel] = relationship(back_populates="aliases")
     operator: Mapped[Operator] = relationship()
+
+
+class HotelMatchReview(Base):
+    """A doubtful match the matcher did not make on its own, waiting for an admin.
+
+    The alias was given a canonical hotel of its own; `candidate_hotel` is the hotel it
+    may really be. Confirming moves the alias (and its offers) to the candidate;
+    splitting keeps them apart for good.
+    """
+
+    __tablename__ = "hotel_match_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alias_id: Mapped[int] = mapped_column(ForeignKey("hotel_aliases.id"), index=True)
+    candidate_hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"))
+    score: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # confirmed / split
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    alias: Mapped[HotelAlias] = relationship()
+    candidate_hotel: Mapped[Hotel] = relationship()

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models.offers import Offer, StagedOffer
+from models.offers import Offer, PriceChange, StagedOffer
 
 # Columns a crawl refreshes on an existing offer (first_seen_at stays as it was).
 MERGED_COLUMNS = [
@@ -29,19 +29,43 @@ MERGED_COLUMNS = [
 ]
 
 
+STAGED_COLUMNS = [
+    "crawl_run_id",
+    "operator_id",
+    "offer_key",
+    *MERGED_COLUMNS,
+]
+
+
 def stage_offers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Append a batch of offers (dicts of StagedOffer columns) to the staging table."""
-    if rows:
+    """Append a batch of offers (dicts of StagedOffer columns) to the staging table.
+
+    On PostgreSQL the batch goes in with COPY, the fastest way in; elsewhere with one
+    multi-row INSERT.
+    """
+    if not rows:
+        return
+    if session.bind.dialect.name != "postgresql":
         session.execute(insert(StagedOffer), list(rows))
+        return
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    columns = ", ".join(STAGED_COLUMNS)
+    with cursor.copy(f"COPY offer_staging ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in STAGED_COLUMNS])
 
 
 def merge_staged_offers(session: Session, crawl_run_id: int, seen_at: datetime) -> int:
-    """Upsert the run's staged offers into `offers` on (operator, key); returns rows merged."""
+    """Upsert the run's staged offers into `offers` on (operator, key); returns rows merged.
+
+    Price changes are recorded first, while the old prices are still there to compare.
+    """
     last_row_per_key = (
         select(func.max(StagedOffer.id))
         .where(StagedOffer.crawl_run_id == crawl_run_id)
         .group_by(StagedOffer.offer_key)
     )
+    _record_price_changes(session, crawl_run_id, seen_at, last_row_per_key)
     staged = select(
         StagedOffer.operator_id,
         StagedOffer.offer_key,
@@ -90,3 +114,35 @@ def discard_staged_offers(session: Session, crawl_run_id: int) -> None:
 def _literal(value, column):
     # Typed, so UTC datetimes go through UTCDateTime on every database.
     return literal(value, column.type)
+
+
+def _record_price_changes(session: Session, crawl_run_id: int, seen_at: datetime, rows) -> None:
+    changed = (
+        select(
+            Offer.id,
+            _literal(crawl_run_id, PriceChange.crawl_run_id),
+            _literal(seen_at, PriceChange.changed_at),
+            Offer.price,
+            StagedOffer.price,
+            StagedOffer.currency,
+            Offer.price_base,
+            StagedOffer.price_base,
+        )
+        .join(
+            StagedOffer,
+            (StagedOffer.operator_id == Offer.operator_id)
+            & (StagedOffer.offer_key == Offer.offer_key),
+        )
+        .where(StagedOffer.id.in_(rows), Offer.price != StagedOffer.price)
+    )
+    columns = [
+        "offer_id",
+        "crawl_run_id",
+        "changed_at",
+        "old_price",
+        "new_price",
+        "currency",
+        "old_price_base",
+        "new_price_base",
+    ]
+    session.execute(insert(PriceChange).from_select(columns, changed))

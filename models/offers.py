@@ -117,3 +117,20 @@ class StagedOffer(Base):
     price_base: Mapped[Decimal] = mapped_column(Money())
     availability: Mapped[str] = mapped_column(String(12))
     url: Mapped[str] = mapped_column(String(1000))
+
+
+class PriceChange(Base):
+    """An offer's price before and after a crawl that saw it change (only on change)."""
+
+    __tablename__ = "price_changes"
+    __table_args__ = (Index("ix_price_changes_offer_changed", "offer_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    old_price: Mapped[Decimal] = mapped_column(Money())
+    new_price: Mapped[Decimal] = mapped_column(Money())
+    currency: Mapped[str] = mapped_column(String(3))
+    old_price_base: Mapped[Decimal] = mapped_column(Money())
+    new_price_base: Mapped[Decimal] = mapped_column(Money())

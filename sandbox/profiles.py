@@ -40,6 +40,15 @@ def _transliterate(word: str) -> str:
     return _TRANSLITERATED.get(word, word)
 
 
+def _typo(word: str, hotel: WorldHotel, salt: int) -> str:
+    """About one hotel in fifteen gets a typo in this word: a letter dropped or doubled."""
+    roll = (hotel.id * 2654435761 + salt * 40503) % 1000
+    if roll >= 66 or len(word) < 5:
+        return word
+    at = 1 + roll % (len(word) - 2)
+    return word[:at] + word[at + 1 :] if roll % 2 else word[:at] + word[at] + word[at:]
+
+
 SUNCOAST = OperatorProfile(
     code="suncoast",
     name="SunCoast Tours",
@@ -69,7 +78,7 @@ AEROTOUR = OperatorProfile(
     hotel_share=65,
     hotel_code=lambda h: str((h.id * 104729 + 31) % 900000 + 100000),
     hotel_name=lambda h: " ".join(
-        [_transliterate(h.first), _transliterate(h.second), h.kind.replace("&", "AND")]
+        [_transliterate(h.first), _transliterate(_typo(h.second, h, 1)), h.kind.replace("&", "AND")]
     ).upper(),
     meal_names={
         "RO": "RO|Без питания",
@@ -90,7 +99,9 @@ SAMO = OperatorProfile(
     price_factor=1.02,
     hotel_share=60,
     hotel_code=lambda h: str((h.id * 6151 + 3) % 90000 + 10000),
-    hotel_name=lambda h: f"{h.first} {h.second} {_ABBREVIATIONS.get(h.kind, h.kind)} {h.stars}*",
+    hotel_name=lambda h: (
+        f"{_typo(h.first, h, 2)} {h.second} {_ABBREVIATIONS.get(h.kind, h.kind)} {h.stars}*"
+    ),
     meal_names={"RO": "RO", "BB": "BB", "HB": "HB", "FB": "FB", "AI": "AI", "UAI": "UAI"},
     key_prefix="ST",
 )
@@ -126,7 +137,9 @@ PRICELIST = OperatorProfile(
     hotel_code=lambda h: _code("PL", h, 2837, width=4),
     # Price lists drop the kind of hotel unless it is just a "Hotel", which comes first.
     hotel_name=lambda h: (
-        f"Hotel {h.first} {h.second}" if h.kind == "Hotel" else f"{h.first} {h.second}"
+        f"Hotel {h.first} {_typo(h.second, h, 3)}"
+        if h.kind == "Hotel"
+        else f"{h.first} {_typo(h.second, h, 3)}"
     ),
     meal_names={
         "RO": "Room only",

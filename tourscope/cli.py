@@ -5,8 +5,10 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
@@ -25,7 +27,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console()
+eval_app = typer.Typer(help="Measure the catalogue against the sandbox's ground truth.")
+app.add_typer(eval_app, name="eval")
+# Wide enough for the crawl summary when the output goes to a log or a pipe.
+console = Console(width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True)
 
 
@@ -104,8 +109,12 @@ def crawl(
 ) -> None:
     """Crawl operators into the catalogue, with live progress and a summary."""
     from crawler.runner import UnknownOperatorError, available_operators, run_crawls
+    from crawler.spiders.base.declarative import OperatorConfigError
 
-    known = available_operators()
+    try:
+        known = available_operators()
+    except OperatorConfigError as error:  # a broken operator YAML: say which file and field
+        raise CommandError(str(error)) from None
     if all_operators or not operators:
         if operators:
             raise CommandError("give operator names or --all, not both", code=2)
@@ -144,7 +153,7 @@ def crawl(
         except UnknownOperatorError as error:
             raise CommandError(str(error), code=2) from None
     _print_summaries(summaries)
-    failed = [s.operator for s in summaries if s.status != "succeeded"]
+    failed = [s.operator for s in summaries if s.status == "failed"]
     if failed:
         raise CommandError(f"crawl failed for {', '.join(failed)}; details in {log_file}")
 
@@ -172,22 +181,37 @@ def _print_summaries(summaries) -> None:
 
 @app.command()
 def schedule(
-    interval: Annotated[
-        int | None, typer.Option(help="Minutes between crawls of every operator.", min=1)
+    operators: Annotated[
+        list[str] | None, typer.Argument(help="Operator codes (default: every operator).")
     ] = None,
+    tick: Annotated[float, typer.Option(help="Seconds between checks.", min=0.1)] = 10.0,
 ) -> None:
-    """Crawl every operator again and again, on an interval, until interrupted."""
-    minutes = interval or get_settings().crawl_interval_minutes
+    """Crawl each enabled operator on its own interval until interrupted."""
+    from datetime import timedelta
+
+    from crawler.runner import crawl_intervals
+    from crawler.scheduler import CrawlScheduler
+
+    intervals = crawl_intervals()
+    unknown = [code for code in operators or [] if code not in intervals]
+    if unknown:
+        raise CommandError(
+            f"unknown operator {', '.join(map(repr, unknown))}; known: {', '.join(intervals)}", 2
+        )
+    chosen = {code: intervals[code] for code in operators or intervals}
     require_current_schema()
-    console.print(f"Crawling every operator every {minutes} min (Ctrl+C to stop)")
-    while True:
-        started = time.monotonic()
-        # Each round in a fresh process: Scrapy's reactor runs once per process, and a
-        # crash in one round must not stop the schedule.
-        result = subprocess.run([sys.executable, "-m", "tourscope.cli", "crawl", "--all"])
-        if result.returncode != 0:
-            errors.print(f"A crawl round failed (exit {result.returncode}); next round as planned.")
-        time.sleep(max(0.0, minutes * 60 - (time.monotonic() - started)))
+    settings = get_settings()
+    for code, minutes in chosen.items():
+        console.print(f"{code}: every {minutes:g} min")
+    scheduler = CrawlScheduler(
+        {code: timedelta(minutes=minutes) for code, minutes in chosen.items()},
+        max_parallel=settings.crawl_max_parallel,
+    )
+    scheduler.run(tick, on_start=lambda code: console.print(f"{_now()} crawling {code}"))
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @app.command()
@@ -233,6 +257,68 @@ def demo() -> None:
         errors.print("[yellow]Some crawls failed; serving what was collected.[/yellow]")
     console.print(f"Crawled in {time.monotonic() - started:.1f} s.")
     serve(host=None, port=None)
+
+
+@eval_app.command("matching")
+def eval_matching(
+    current: Annotated[
+        bool,
+        typer.Option(
+            "--current",
+            help="Score the configured database against the sandbox at TOURSCOPE_SANDBOX_URL "
+            "instead of crawling the default world into a fresh temporary database.",
+        ),
+    ] = False,
+) -> None:
+    """Pairwise precision and recall of hotel matching (targets: 0.98 and 0.95)."""
+    import tempfile
+
+    from crawler.runner import available_operators
+    from models.db import session_scope
+    from models.migrate import upgrade_database
+    from models.queries.matching import alias_assignments
+    from sandbox.server import start_sandbox
+    from tourscope.evaluation import PRECISION_TARGET, RECALL_TARGET, fetch_truth, score_matching
+
+    operators = available_operators()
+    if current:
+        require_current_schema()
+        database_url, sandbox_url, server = None, get_settings().effective_sandbox_url, None
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="tourscope-eval-"))
+        database_url = f"sqlite:///{workdir / 'eval.db'}"
+        upgrade_database(database_url)
+        server = start_sandbox(seed=get_settings().sandbox_seed)
+        sandbox_url = server.url
+        console.print(f"Crawling the default world ({', '.join(operators)}) into {workdir}")
+        environment = {
+            **os.environ,
+            "TOURSCOPE_DATABASE_URL": database_url,
+            "TOURSCOPE_SANDBOX_URL": sandbox_url,
+            "TOURSCOPE_VAR_DIR": str(workdir),
+        }
+        command = [sys.executable, "-m", "tourscope.cli", "crawl", "--all"]
+        if subprocess.run(command, env=environment).returncode != 0:
+            raise CommandError(f"the evaluation crawl failed; see the logs in {workdir}")
+    try:
+        truth = fetch_truth(sandbox_url, operators)
+    except httpx.HTTPError as error:
+        raise CommandError(f"cannot read the ground truth at {sandbox_url}: {error}") from None
+    finally:
+        if server is not None:
+            server.stop()
+    with session_scope(database_url) as session:
+        score = score_matching(alias_assignments(session), truth)
+    console.print(
+        f"{score.aliases} operator hotels matched into {score.canonical_hotels} canonical hotels\n"
+        f"pairs: {score.true_pairs} true, {score.predicted_pairs} predicted, "
+        f"{score.correct_pairs} correct\n"
+        f"precision {score.precision:.4f} (target {PRECISION_TARGET})  "
+        f"recall {score.recall:.4f} (target {RECALL_TARGET})"
+    )
+    if not score.meets_target:
+        raise CommandError("hotel matching is below its target")
+    console.print("Target met.")
 
 
 def main() -> None:

@@ -25,13 +25,19 @@ class Settings(BaseSettings):
     sandbox_seed: int = 42
     # Base URL the spiders use for the demo operators; derived from host/port when empty.
     sandbox_url: str = ""
+    # A directory of extra declarative operators (*.yaml), read besides crawler/operators/.
+    operators_dir: Path | None = None
 
     web_host: str = "127.0.0.1"
     web_port: int = 8000
 
     # Prices are compared in one base currency.
     base_currency: str = "EUR"
-    crawl_interval_minutes: int = Field(default=60, ge=1)
+    # Minutes between crawls of an operator: a default, and per-operator overrides
+    # (TOURSCOPE_CRAWL_INTERVALS='{"aerotour": 30}'); a spider may set its own default.
+    crawl_interval_minutes: float = Field(default=60, gt=0)
+    crawl_intervals: dict[str, float] = {}
+    crawl_max_parallel: int = Field(default=2, ge=1)
     crawl_batch_size: int = Field(default=1000, ge=1)
     search_page_size: int = Field(default=20, ge=1, le=200)
 

@@ -55,6 +55,7 @@ class StorePipeline:
         self.session.commit()
         self.references = ReferenceCache(self.session)
         self.matcher = HotelMatcher(self.session, operator.id)
+        self.session.commit()  # end the read transaction: other spiders write meanwhile
         self.stats.set_value("tourscope/crawl_run_id", self.run.id)
 
     def process_item(self, item: OfferItem) -> OfferItem:

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from models import CrawlRun, Hotel, Offer
+from models import CrawlRun, Hotel, Offer, PriceChange
 from tests.crawler.cli import run_tourscope
 
 
@@ -57,6 +57,11 @@ def test_recrawl_updates_prices_in_place_and_deactivates_vanished_offers(crawl, 
     assert set(after) == set(before), "a re-crawl must update offers, never duplicate them"
     changed = [k for k, o in after.items() if o.is_active and o.price != before[k][1]]
     assert len(changed) > 200, "prices moved at the operator"
+    history = {
+        (change.offer_id, change.old_price, change.new_price)
+        for change in session.scalars(select(PriceChange))
+    }
+    assert history == {(after[k].id, before[k][1], after[k].price) for k in changed}
     assert all(after[k].id == before[k][0] for k in after), "offers keep their identity"
     assert all(after[k].first_seen_at == before[k][2] for k in after)
     vanished = {k for k, o in after.items() if not o.is_active}

@@ -20,6 +20,8 @@ class OperatorSpider(scrapy.Spider):
     base_url: ClassVar[str | None] = None
     date_formats: ClassVar[tuple[str, ...]] = DEFAULT_FORMATS
     default_currency: ClassVar[str | None] = None
+    # Minutes between scheduled crawls, when this operator needs its own rhythm.
+    crawl_interval_minutes: ClassVar[float | None] = None
     # False when the operator quotes fuel and other surcharges apart from the price.
     surcharge_included: ClassVar[bool] = True
     # The operator's availability words -> available / on_request / stop_sale / sold_out.

@@ -1,0 +1,79 @@
+"""Crawl each enabled operator on its own interval, one crawl per operator at a time.
+
+Each crawl runs in a child process (`tourscope crawl CODE`): Scrapy's reactor runs once
+per process, and a crash stays in its child. The crawl itself takes the operator's lock
+(models/locks.py), so two schedulers on two machines never crawl one operator at once.
+"""
+
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from models.base import utcnow
+from models.db import session_scope
+from models.queries.crawl_status import disabled_operator_codes, last_crawl_starts
+
+logger = logging.getLogger(__name__)
+
+
+def due_operators(
+    intervals: dict[str, timedelta],
+    last_started: dict[str, datetime],
+    running: set[str],
+    disabled: set[str],
+    now: datetime,
+) -> list[str]:
+    """Operators whose interval has passed since their last crawl, most overdue first."""
+    due = [
+        (last_started.get(code), code)
+        for code, interval in intervals.items()
+        if code not in running
+        and code not in disabled
+        and (code not in last_started or last_started[code] + interval <= now)
+    ]
+    return [code for _, code in sorted(due, key=lambda pair: (pair[0] is not None, pair[0]))]
+
+
+def crawl_command(code: str) -> list[str]:
+    return [sys.executable, "-m", "tourscope.cli", "crawl", code]
+
+
+@dataclass
+class CrawlScheduler:
+    intervals: dict[str, timedelta]
+    max_parallel: int = 2
+    launch: Callable[[str], subprocess.Popen] = field(
+        default=lambda code: subprocess.Popen(crawl_command(code), stdout=subprocess.DEVNULL)
+    )
+    running: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def tick(self) -> list[str]:
+        """Reap finished crawls and start the due ones; returns the operators started."""
+        for code, child in list(self.running.items()):
+            if child.poll() is not None:
+                del self.running[code]
+                outcome = "done" if child.returncode == 0 else f"failed (exit {child.returncode})"
+                logger.info("crawl of %s %s", code, outcome)
+        with session_scope() as session:
+            last_started = last_crawl_starts(session)
+            disabled = disabled_operator_codes(session)
+        started = []
+        for code in due_operators(
+            self.intervals, last_started, set(self.running), disabled, utcnow()
+        ):
+            if len(self.running) >= self.max_parallel:
+                break
+            self.running[code] = self.launch(code)
+            started.append(code)
+        return started
+
+    def run(self, tick_seconds: float = 10.0, on_start: Callable[[str], None] | None = None):
+        while True:
+            for code in self.tick():
+                if on_start:
+                    on_start(code)
+            time.sleep(tick_seconds)
