@@ -40,3 +40,14 @@ class OfferItem:
     country_code: str | None = None
     hotel_name_clean: str | None = None
     price_base: Decimal | None = None
+
+
+@dataclass
+class OfferBatch:
+    """Offers travelling through the pipelines together.
+
+    Spiders yield OfferItems one by one; crawler.batching groups each response's offers
+    into batches, so Scrapy's per-item machinery runs once per batch, not once per offer.
+    """
+
+    offers: list[OfferItem]

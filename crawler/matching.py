@@ -118,7 +118,7 @@ class HotelMatcher:
         if hotel_id is None:
             hotel = Hotel(name=clean_name, stars=stars, resort_id=resort_id)
             self.session.add(hotel)
-            self.session.commit()
+            self.session.flush()
             hotel_id = hotel.id
             self.indexed.add(hotel_id)
             self.index.add(hotel_id, resort_id, clean_name, stars)
@@ -131,7 +131,7 @@ class HotelMatcher:
         )
         self.session.add(alias)
         if decision.review_candidate is not None:
-            self.session.flush()
+            self.session.flush()  # the alias needs its id
             self.session.add(
                 HotelMatchReview(
                     alias_id=alias.id,
@@ -140,8 +140,6 @@ class HotelMatcher:
                     created_at=utcnow(),
                 )
             )
-        # Committed at once, like every write of the pipeline outside a batch (see
-        # crawler/references.py).
-        self.session.commit()
+        self.session.flush()  # committed with the batch (crawler/pipelines/store.py)
         self.aliases[code] = hotel_id
         return hotel_id

@@ -11,7 +11,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.project import get_project_settings
 
-from crawler.pipelines.validate import DROP_STAT_PREFIX
+from crawler.crawlstats import DROPPED_PREFIX, EXPECTED_OFFERS, OFFERS_DROPPED, OFFERS_READ
 from models.locks import exclusive_lock
 from tourscope.settings import get_settings
 
@@ -94,33 +94,29 @@ def run_crawls(
 
 
 def _report_progress(crawler, name: str, on_progress) -> None:
-    counts = {"scraped": 0, "dropped": 0}
+    def report(*_args, **_kwargs) -> None:
+        stats = crawler.stats
+        dropped = stats.get_value(OFFERS_DROPPED, 0)
+        read = stats.get_value(OFFERS_READ, 0)
+        on_progress(name, read - dropped, dropped, stats.get_value(EXPECTED_OFFERS))
 
-    def counter(kind: str):
-        def count(*_args, **_kwargs) -> None:
-            counts[kind] += 1
-            expected = crawler.stats.get_value("tourscope/expected_items")
-            on_progress(name, counts["scraped"], counts["dropped"], expected)
-
-        return count
-
-    crawler.signals.connect(counter("scraped"), signal=signals.item_scraped, weak=False)
-    crawler.signals.connect(counter("dropped"), signal=signals.item_dropped, weak=False)
+    # One signal per batch of offers, after the pipelines have seen it.
+    crawler.signals.connect(report, signal=signals.item_scraped, weak=False)
 
 
 def _summary(name: str, stats: dict) -> CrawlSummary:
     return CrawlSummary(
         operator=name,
         status=stats.get("tourscope/status", "failed"),
-        scraped=stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0),
+        scraped=stats.get(OFFERS_READ, 0),
         stored=stats.get("tourscope/stored", 0),
-        dropped=stats.get("item_dropped_count", 0),
+        dropped=stats.get(OFFERS_DROPPED, 0),
         deactivated=stats.get("tourscope/deactivated", 0),
         failure=stats.get("tourscope/failure")
         or (None if "tourscope/status" in stats else "the crawl could not start, see the log"),
         drop_reasons={
-            key.removeprefix(DROP_STAT_PREFIX): value
+            key.removeprefix(DROPPED_PREFIX): value
             for key, value in stats.items()
-            if key.startswith(DROP_STAT_PREFIX)
+            if key.startswith(DROPPED_PREFIX)
         },
     )

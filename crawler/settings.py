@@ -25,12 +25,13 @@ COOKIES_ENABLED = False
 TOURSCOPE_SANDBOX_URL = get_settings().effective_sandbox_url
 TOURSCOPE_BATCH_SIZE = get_settings().crawl_batch_size
 
+SPIDER_MIDDLEWARES = {"crawler.batching.OfferBatchMiddleware": 1000}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.normalize.NormalizePipeline": 100,
     "crawler.pipelines.validate.ValidatePipeline": 200,
     "crawler.pipelines.store.StorePipeline": 900,
 }
 
-LOG_FORMATTER = "crawler.logformatter.QuietDropLogFormatter"
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -4,10 +4,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, literal, select, text, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from models.crawl import CrawlRun, CrawlStatus
 from models.offers import Offer, PriceChange, StagedOffer
 
 # Columns a crawl refreshes on an existing offer (first_seen_at stays as it was).
@@ -48,7 +49,11 @@ def stage_offers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if session.bind.dialect.name != "postgresql":
         session.execute(insert(StagedOffer), list(rows))
         return
-    cursor = session.connection().connection.dbapi_connection.cursor()
+    connection = session.connection()
+    # Staged rows are expendable until the merge (a crash loses the run, not the catalogue),
+    # so their commits need not wait for the disk.
+    connection.execute(text("SET LOCAL synchronous_commit = off"))
+    cursor = connection.connection.dbapi_connection.cursor()
     columns = ", ".join(STAGED_COLUMNS)
     with cursor.copy(f"COPY offer_staging ({columns}) FROM STDIN") as copy:
         for row in rows:
@@ -60,26 +65,30 @@ def merge_staged_offers(session: Session, crawl_run_id: int, seen_at: datetime) 
 
     Price changes are recorded first, while the old prices are still there to compare.
     """
-    last_row_per_key = (
-        select(func.max(StagedOffer.id))
-        .where(StagedOffer.crawl_run_id == crawl_run_id)
-        .group_by(StagedOffer.offer_key)
-    )
-    _record_price_changes(session, crawl_run_id, seen_at, last_row_per_key)
+    postgres = session.bind.dialect.name == "postgresql"
+    if postgres:
+        # Fresh statistics, or the planner takes the just-filled staging table for empty;
+        # and room to sort and hash a whole crawl in memory.
+        session.execute(text("ANALYZE offer_staging"))
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+    latest = _latest_staged_rows(crawl_run_id, postgres)
+    _record_price_changes(session, crawl_run_id, seen_at, latest)
     staged = select(
-        StagedOffer.operator_id,
-        StagedOffer.offer_key,
-        *[getattr(StagedOffer, column) for column in MERGED_COLUMNS],
+        latest.c.operator_id,
+        latest.c.offer_key,
+        *[latest.c[column] for column in MERGED_COLUMNS],
         _literal(seen_at, Offer.first_seen_at),
         _literal(seen_at, Offer.last_seen_at),
         _literal(crawl_run_id, Offer.last_crawl_run_id),
         _literal(True, Offer.is_active),
-    ).where(StagedOffer.id.in_(last_row_per_key))
+    )
+    if not postgres:
+        staged = staged.where(
+            true()
+        )  # SQLite needs a WHERE to parse INSERT ... SELECT ... ON CONFLICT
     columns = ["operator_id", "offer_key", *MERGED_COLUMNS]
     columns += ["first_seen_at", "last_seen_at", "last_crawl_run_id", "is_active"]
-    dialect_insert = (
-        postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    )
+    dialect_insert = postgresql.insert if postgres else sqlite.insert
     statement = dialect_insert(Offer).from_select(columns, staged)
     refreshed = [*MERGED_COLUMNS, "last_seen_at", "last_crawl_run_id", "is_active"]
     statement = statement.on_conflict_do_update(
@@ -91,6 +100,23 @@ def merge_staged_offers(session: Session, crawl_run_id: int, seen_at: datetime) 
     return session.scalar(
         select(func.count()).select_from(Offer).where(Offer.last_crawl_run_id == crawl_run_id)
     )
+
+
+def _latest_staged_rows(crawl_run_id: int, postgres: bool):
+    """The run's staged rows, only the last one of a key the operator listed twice."""
+    rows = select(StagedOffer).where(StagedOffer.crawl_run_id == crawl_run_id)
+    if postgres:
+        rows = rows.distinct(StagedOffer.offer_key).order_by(
+            StagedOffer.offer_key, StagedOffer.id.desc()
+        )
+    else:
+        last_ids = (
+            select(func.max(StagedOffer.id))
+            .where(StagedOffer.crawl_run_id == crawl_run_id)
+            .group_by(StagedOffer.offer_key)
+        )
+        rows = rows.where(StagedOffer.id.in_(last_ids))
+    return rows.subquery("latest")
 
 
 def deactivate_unseen_offers(session: Session, operator_id: int, crawl_run_id: int) -> int:
@@ -116,24 +142,21 @@ def _literal(value, column):
     return literal(value, column.type)
 
 
-def _record_price_changes(session: Session, crawl_run_id: int, seen_at: datetime, rows) -> None:
-    changed = (
-        select(
-            Offer.id,
-            _literal(crawl_run_id, PriceChange.crawl_run_id),
-            _literal(seen_at, PriceChange.changed_at),
-            Offer.price,
-            StagedOffer.price,
-            StagedOffer.currency,
-            Offer.price_base,
-            StagedOffer.price_base,
-        )
-        .join(
-            StagedOffer,
-            (StagedOffer.operator_id == Offer.operator_id)
-            & (StagedOffer.offer_key == Offer.offer_key),
-        )
-        .where(StagedOffer.id.in_(rows), Offer.price != StagedOffer.price)
+def _record_price_changes(session: Session, crawl_run_id: int, seen_at: datetime, latest) -> None:
+    changed = select(
+        Offer.id,
+        _literal(crawl_run_id, PriceChange.crawl_run_id),
+        _literal(seen_at, PriceChange.changed_at),
+        Offer.price,
+        latest.c.price,
+        latest.c.currency,
+        Offer.price_base,
+        latest.c.price_base,
+    ).join(
+        latest,
+        (latest.c.operator_id == Offer.operator_id)
+        & (latest.c.offer_key == Offer.offer_key)
+        & (latest.c.price != Offer.price),
     )
     columns = [
         "offer_id",
@@ -146,3 +169,20 @@ def _record_price_changes(session: Session, crawl_run_id: int, seen_at: datetime
         "new_price_base",
     ]
     session.execute(insert(PriceChange).from_select(columns, changed))
+
+
+def abandon_interrupted_runs(session: Session, operator_id: int) -> None:
+    """Close the runs of an operator left "running" by a crawl that died, and drop their rows.
+
+    Called by a crawl that holds the operator's lock (models/locks.py), so no other run of
+    the operator can still be alive.
+    """
+    dead = select(CrawlRun.id).where(
+        CrawlRun.operator_id == operator_id, CrawlRun.status == CrawlStatus.RUNNING
+    )
+    session.execute(delete(StagedOffer).where(StagedOffer.crawl_run_id.in_(dead)))
+    session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id.in_(dead))
+        .values(status=CrawlStatus.FAILED, error_message="interrupted: the crawl process died")
+    )

@@ -81,7 +81,9 @@ class Offer(Base):
     url: Mapped[str] = mapped_column(String(1000))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    last_crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # Bookkeeping, not a foreign key: old crawl runs can be pruned, and the merge of a
+    # million offers skips a million constraint checks.
+    last_crawl_run_id: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True)
 
     operator: Mapped[Operator] = relationship()
@@ -94,17 +96,19 @@ class StagedOffer(Base):
 
     A crawl that fails or is cut off never touches the live catalogue: its staged rows
     are discarded. A key seen twice in one crawl keeps its last row (highest id).
+
+    Built for loading speed: no foreign keys or indexes (the merge into `offers` checks
+    the references), and on PostgreSQL the table is UNLOGGED (migration 0003).
     """
 
     __tablename__ = "offer_staging"
-    __table_args__ = (Index("ix_offer_staging_run_key", "crawl_run_id", "offer_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
-    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    crawl_run_id: Mapped[int]
+    operator_id: Mapped[int]
     offer_key: Mapped[str] = mapped_column(String(200))
-    hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"))
-    departure_city_id: Mapped[int] = mapped_column(ForeignKey("departure_cities.id"))
+    hotel_id: Mapped[int]
+    departure_city_id: Mapped[int]
     departure_date: Mapped[date]
     nights: Mapped[int] = mapped_column(SmallInteger)
     meal: Mapped[str] = mapped_column(String(3))

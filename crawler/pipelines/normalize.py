@@ -1,6 +1,6 @@
 """Normalize raw operator spellings into our codes, keeping the raw values beside them."""
 
-from crawler.items import OfferItem
+from crawler.items import OfferBatch, OfferItem
 from crawler.parsing.currency import to_base
 from crawler.parsing.geo import country_code, departure_city_code
 from crawler.parsing.meals import normalize_meal
@@ -16,7 +16,12 @@ class NormalizePipeline:
     def from_crawler(cls, crawler):
         return cls(get_settings().base_currency)
 
-    def process_item(self, item: OfferItem) -> OfferItem:
+    def process_item(self, batch: OfferBatch) -> OfferBatch:
+        for offer in batch.offers:
+            self.normalize(offer)
+        return batch
+
+    def normalize(self, item: OfferItem) -> None:
         item.meal = normalize_meal(item.meal_raw)
         item.country_code = country_code(item.country)
         item.departure_city_code = (
@@ -26,6 +31,8 @@ class NormalizePipeline:
         )
         if item.hotel_name:
             item.hotel_name_clean, stars_in_name = clean_hotel_name(item.hotel_name)
+            if item.hotel_name_clean.isupper():  # "AZURE WAVES HOTEL" would become canonical
+                item.hotel_name_clean = item.hotel_name_clean.title()
             item.hotel_stars = item.hotel_stars or stars_in_name
         if item.room_type:
             item.room_type = tidy(item.room_type)
@@ -35,4 +42,3 @@ class NormalizePipeline:
             item.currency = item.currency.upper()
         if item.price is not None and item.currency:
             item.price_base = to_base(item.price, item.currency, self.base_currency)
-        return item

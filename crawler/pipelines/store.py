@@ -7,6 +7,7 @@ run is discarded, so a failed crawl never changes or deletes good offers.
 """
 
 import logging
+import time
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -14,7 +15,8 @@ from scrapy import signals
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.items import OfferItem
+from crawler.crawlstats import EXPECTED_OFFERS, OFFERS_DROPPED, OFFERS_READ, OFFERS_STAGED
+from crawler.items import OfferBatch, OfferItem
 from crawler.matching import HotelMatcher
 from crawler.quality import CrawlOutcome, failure_reason
 from crawler.references import ReferenceCache, ensure_operator
@@ -22,6 +24,7 @@ from models import CrawlRun, CrawlStatus
 from models.base import utcnow
 from models.db import get_sessionmaker
 from models.ingest import (
+    abandon_interrupted_runs,
     deactivate_unseen_offers,
     discard_staged_offers,
     merge_staged_offers,
@@ -50,6 +53,7 @@ class StorePipeline:
             self.session, spider.name, spider.operator_name, spider.operator_url
         )
         self.operator_id = operator.id
+        abandon_interrupted_runs(self.session, operator.id)
         self.run = CrawlRun(operator_id=operator.id, started_at=utcnow(), stats={})
         self.session.add(self.run)
         self.session.commit()
@@ -58,42 +62,48 @@ class StorePipeline:
         self.session.commit()  # end the read transaction: other spiders write meanwhile
         self.stats.set_value("tourscope/crawl_run_id", self.run.id)
 
-    def process_item(self, item: OfferItem) -> OfferItem:
-        resort_id = self.references.resort_id(item.country_code, item.resort)
-        hotel_code = item.hotel_code or item.hotel_name_clean
-        self.buffer.append(
-            {
-                "crawl_run_id": self.run.id,
-                "operator_id": self.operator_id,
-                "offer_key": item.offer_key,
-                "hotel_id": self.matcher.hotel_id(
-                    hotel_code, item.hotel_name, item.hotel_name_clean, item.hotel_stars, resort_id
-                ),
-                "departure_city_id": self.references.departure_city_id(
-                    item.departure_city_code, item.departure_city
-                ),
-                "departure_date": item.departure_date,
-                "nights": item.nights,
-                "meal": item.meal,
-                "room_type": item.room_type,
-                "adults": item.adults,
-                "children": item.children,
-                "price": item.price,
-                "surcharge": item.surcharge or 0,
-                "availability": item.availability,
-                "currency": item.currency,
-                "price_base": item.price_base,
-                "url": item.url,
-            }
-        )
+    def process_item(self, batch: OfferBatch) -> OfferBatch:
+        for offer in batch.offers:
+            self.buffer.append(self.staged_row(offer))
         if len(self.buffer) >= self.batch_size:
             self.flush()
-        return item
+        # Hotels and aliases met in this batch are committed with it. Nothing yields to
+        # the reactor inside a batch, so on SQLite no write transaction stays open while
+        # another spider of this process wants to write.
+        self.session.commit()
+        return batch
+
+    def staged_row(self, item: OfferItem) -> dict:
+        resort_id = self.references.resort_id(item.country_code, item.resort)
+        hotel_code = item.hotel_code or item.hotel_name_clean
+        return {
+            "crawl_run_id": self.run.id,
+            "operator_id": self.operator_id,
+            "offer_key": item.offer_key,
+            "hotel_id": self.matcher.hotel_id(
+                hotel_code, item.hotel_name, item.hotel_name_clean, item.hotel_stars, resort_id
+            ),
+            "departure_city_id": self.references.departure_city_id(
+                item.departure_city_code, item.departure_city
+            ),
+            "departure_date": item.departure_date,
+            "nights": item.nights,
+            "meal": item.meal,
+            "room_type": item.room_type,
+            "adults": item.adults,
+            "children": item.children,
+            "price": item.price,
+            "surcharge": item.surcharge or 0,
+            "availability": item.availability,
+            "currency": item.currency,
+            "price_base": item.price_base,
+            "url": item.url,
+        }
 
     def flush(self) -> None:
         stage_offers(self.session, self.buffer)
         self.session.commit()
-        self.stats.inc_value("tourscope/staged", len(self.buffer))
+        self.stats.inc_value(OFFERS_STAGED, len(self.buffer))
         self.buffer.clear()
 
     def close_spider(self) -> None:
@@ -104,21 +114,28 @@ class StorePipeline:
         session, run, stats = self.session, self.run, self.stats
         outcome = CrawlOutcome(
             finish_reason=reason,
-            items_scraped=stats.get_value("item_scraped_count", 0)
-            + stats.get_value("item_dropped_count", 0),
-            items_staged=stats.get_value("tourscope/staged", 0),
-            items_dropped=stats.get_value("item_dropped_count", 0),
+            items_scraped=stats.get_value(OFFERS_READ, 0),
+            items_staged=stats.get_value(OFFERS_STAGED, 0),
+            items_dropped=stats.get_value(OFFERS_DROPPED, 0),
             error_count=stats.get_value("log_count/ERROR", 0),
-            expected_items=stats.get_value("tourscope/expected_items"),
+            expected_items=stats.get_value(EXPECTED_OFFERS),
             last_good_items=self._last_good_items(),
         )
         try:
             problem = failure_reason(outcome)
             now = utcnow()
             if problem is None:
+                started = time.perf_counter()
                 run.items_stored = merge_staged_offers(session, run.id, now)
                 run.offers_deactivated = deactivate_unseen_offers(session, self.operator_id, run.id)
                 run.status = CrawlStatus.SUCCEEDED
+                logger.info(
+                    "Merged %d offers of %s in %.2f s; %d no longer offered",
+                    run.items_stored,
+                    spider.name,
+                    time.perf_counter() - started,
+                    run.offers_deactivated,
+                )
             else:
                 logger.error(
                     "Crawl of %s failed, live offers left as they were: %s", spider.name, problem

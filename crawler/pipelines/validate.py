@@ -1,15 +1,15 @@
 """Drop what cannot be stored, with a reason that is logged and counted in the crawl's stats."""
 
+import logging
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from scrapy.exceptions import DropItem
-
-from crawler.items import OfferItem
+from crawler.crawlstats import DROPPED_PREFIX, OFFERS_DROPPED
+from crawler.items import OfferBatch, OfferItem
 
 MAX_PRICE_BASE = Decimal("200000")  # no package tour costs more; such values are errors
-DROP_STAT_PREFIX = "tourscope/dropped/"
+logger = logging.getLogger(__name__)
 
 
 class Drop(NamedTuple):
@@ -74,6 +74,8 @@ def drop_reason(item: OfferItem, today: date) -> Drop | None:
 
 
 class ValidatePipeline:
+    """Keeps the storable offers of each batch; logs and counts the others by reason."""
+
     def __init__(self, stats):
         self.stats = stats
 
@@ -81,9 +83,16 @@ class ValidatePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler.stats)
 
-    def process_item(self, item: OfferItem) -> OfferItem:
-        drop = drop_reason(item, date.today())
-        if drop:
-            self.stats.inc_value(DROP_STAT_PREFIX + drop.slug)
-            raise DropItem(drop.message)
-        return item
+    def process_item(self, batch: OfferBatch) -> OfferBatch:
+        today = date.today()
+        kept = []
+        for offer in batch.offers:
+            drop = drop_reason(offer, today)
+            if drop is None:
+                kept.append(offer)
+                continue
+            self.stats.inc_value(DROPPED_PREFIX + drop.slug)
+            self.stats.inc_value(OFFERS_DROPPED)
+            logger.info("Dropped offer %s: %s", offer.offer_key or "?", drop.message)
+        batch.offers = kept
+        return batch

@@ -1,9 +1,14 @@
 """Real crawls of the demo operator over loopback, into SQLite and PostgreSQL."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
 
-from models import CrawlRun, Hotel, Offer, PriceChange
+from models import CrawlRun, Hotel, Offer, PriceChange, StagedOffer
+from models.base import utcnow
+from models.ingest import stage_offers
 from tests.crawler.cli import run_tourscope
 
 
@@ -41,7 +46,7 @@ def test_crawl_stores_the_operators_offers(crawl, session):
     assert offer.first_seen_at.tzinfo is not None
     run = session.scalars(select(CrawlRun)).one()
     assert (run.status, run.items_stored, run.items_dropped) == ("succeeded", 300, 0)
-    assert run.stats["item_scraped_count"] == 300
+    assert run.stats["tourscope/offers_read"] == 300
 
 
 def test_recrawl_updates_prices_in_place_and_deactivates_vanished_offers(crawl, sandbox, session):
@@ -125,3 +130,41 @@ def test_dropped_offers_are_counted_by_reason_and_logged(crawl, sandbox, session
     log = next((tmp_path / "log").glob("crawl-*.log")).read_text()
     assert "Dropped offer SC-0000003: price 0 <= 0" in log
     assert 'unknown meal plan "Chef\'s surprise"' in log
+
+
+def test_a_crawl_cleans_up_after_one_that_died(crawl, session):
+    assert crawl("suncoast").returncode == 0
+    operator_id = session.scalars(select(CrawlRun.operator_id)).first()
+    dead = CrawlRun(operator_id=operator_id, started_at=utcnow(), status="running", stats={})
+    session.add(dead)
+    session.flush()
+    stage_offers(session, [{**_staged_row(operator_id, dead.id)}])
+    session.commit()
+
+    assert crawl("suncoast").returncode == 0
+    session.expire_all()
+    assert session.get(CrawlRun, dead.id).status == "failed"
+    assert "interrupted" in session.get(CrawlRun, dead.id).error_message
+    assert session.scalar(select(func.count()).select_from(StagedOffer)) == 0
+
+
+def _staged_row(operator_id: int, run_id: int) -> dict:
+    return {
+        "crawl_run_id": run_id,
+        "operator_id": operator_id,
+        "offer_key": "SC-DEAD",
+        "hotel_id": 1,
+        "departure_city_id": 1,
+        "departure_date": date.today(),
+        "nights": 7,
+        "meal": "AI",
+        "room_type": "Room",
+        "adults": 2,
+        "children": 0,
+        "price": Decimal("100"),
+        "surcharge": Decimal("0"),
+        "currency": "EUR",
+        "price_base": Decimal("100"),
+        "availability": "available",
+        "url": "http://x",
+    }

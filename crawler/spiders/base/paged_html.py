@@ -6,6 +6,7 @@ from typing import ClassVar
 import scrapy
 from scrapy.http import Response
 
+from crawler.crawlstats import EXPECTED_OFFERS
 from crawler.items import OfferItem
 from crawler.spiders.base.operator import OperatorSpider
 
@@ -30,10 +31,11 @@ class PagedHtmlSpider(OperatorSpider):
         yield scrapy.Request(self.operator_url + self.start_path, callback=self.parse)
 
     def parse(self, response: Response):
-        if self.total_selector and self.crawler.stats.get_value("tourscope/expected_items") is None:
+        stats = self.crawler.stats
+        if self.total_selector and stats.get_value(EXPECTED_OFFERS) is None:
             total = response.css(self.total_selector).re_first(r"(\d+)")
             if total:
-                self.crawler.stats.set_value("tourscope/expected_items", int(total))
+                stats.set_value(EXPECTED_OFFERS, int(total))
         offers = response.css(self.offer_selector)
         if not offers:
             self.logger.warning("No offers on %s", response.url)

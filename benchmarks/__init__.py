@@ -1,0 +1,1 @@
+"""Benchmarks anyone can run with one command (see the README's Benchmarks section)."""

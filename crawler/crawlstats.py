@@ -1,0 +1,7 @@
+"""The crawl's own stats keys (beside Scrapy's), read by the quality check and the CLI."""
+
+OFFERS_READ = "tourscope/offers_read"
+OFFERS_DROPPED = "tourscope/offers_dropped"
+OFFERS_STAGED = "tourscope/staged"
+DROPPED_PREFIX = "tourscope/dropped/"  # + reason slug
+EXPECTED_OFFERS = "tourscope/expected_items"

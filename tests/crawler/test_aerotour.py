@@ -1,0 +1,131 @@
+"""Crawls of AeroTour's asynchronous JSON gate, into SQLite and PostgreSQL."""
+
+import asyncio
+import logging
+from datetime import date
+
+import pytest
+from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
+from sqlalchemy import select
+
+from crawler.parsing.currency import to_base
+from crawler.spiders.aerotour import AerotourSpider
+from models import CrawlRun, Offer
+from sandbox.catalog import OperatorCatalog
+from sandbox.profiles import AEROTOUR
+from sandbox.world import World
+from tests.crawler.cli import run_tourscope
+
+
+@pytest.fixture
+def crawl(db_url, sandbox, tmp_path):
+    def run():
+        env = {
+            "TOURSCOPE_DATABASE_URL": db_url,
+            "TOURSCOPE_SANDBOX_URL": sandbox.url,
+            "TOURSCOPE_VAR_DIR": str(tmp_path),
+        }
+        return run_tourscope("crawl", "aerotour", env=env)
+
+    return run
+
+
+def offers_by_key(session) -> dict[str, Offer]:
+    session.expire_all()
+    return {offer.offer_key: offer for offer in session.scalars(select(Offer))}
+
+
+def catalog(sandbox, **control) -> OperatorCatalog:
+    """The operator's own catalogue, the truth the crawl is compared with."""
+    anchor = date.fromisoformat(sandbox.client.get("/_sandbox/world").json()["anchor"])
+    return OperatorCatalog(World(seed=42, anchor=anchor), AEROTOUR, 300, **control)
+
+
+def test_crawl_stores_every_offer_with_its_all_in_price(crawl, sandbox, session):
+    result = crawl()
+    assert result.returncode == 0, result.stderr
+    assert "succeeded" in result.stdout
+    offers = offers_by_key(session)
+    truth = {offer.key: offer for offer in catalog(sandbox).offers()}
+    assert set(offers) == set(truth) and len(offers) == 300
+    for key, offer in offers.items():
+        expected = truth[key]
+        # The gate quotes the price without the fuel charge; we store the all-in price.
+        assert (offer.price, offer.surcharge) == (expected.price, expected.surcharge), key
+        assert offer.currency == "RUB" and offer.price_base == to_base(expected.price, "RUB")
+        assert offer.meal == expected.meal_code
+        assert offer.availability == expected.availability
+        assert (offer.nights, offer.adults) == (expected.nights, expected.adults)
+        assert offer.departure_date == expected.departure_date
+    assert {o.availability for o in offers.values()} == {
+        "available",
+        "on_request",
+        "stop_sale",
+        "sold_out",
+    }
+    offer = offers["AT0000001"]
+    assert offer.operator.name == "AeroTour" and offer.url.endswith("/aerotour/tour/AT0000001")
+    assert offer.hotel.stars == truth["AT0000001"].hotel.stars
+    run = session.scalars(select(CrawlRun)).one()
+    assert (run.status, run.items_stored, run.items_dropped) == ("succeeded", 300, 0)
+    assert run.stats["tourscope/expected_items"] == 300
+
+
+@pytest.mark.parametrize("fault", ["down", "truncated", "garbage"])
+def test_failed_crawl_leaves_live_offers_exactly_as_they_were(crawl, sandbox, session, fault):
+    assert crawl().returncode == 0
+    snapshot = {
+        k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()
+    }
+
+    sandbox.configure("aerotour", epoch=1, fault=fault)
+    result = crawl()
+    assert result.returncode == 1
+    assert "crawl failed for aerotour" in result.stderr
+
+    after = {k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()}
+    assert after == snapshot
+    failed = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+    assert failed.status == "failed" and failed.error_message
+    if fault != "down":
+        assert failed.stats["tourscope/gate_errors/malformed_json"] >= 1
+
+
+def test_offers_missing_a_name_or_price_are_dropped_with_their_reason(crawl, sandbox, session):
+    sandbox.configure("aerotour", fault="missing_fields")
+    result = crawl()
+    assert result.returncode == 0, result.stderr
+    run = session.scalars(select(CrawlRun)).one()
+    assert (run.items_stored, run.items_dropped) == (270, 30)
+    reasons = {
+        k.removeprefix("tourscope/dropped/"): v for k, v in run.stats.items() if "dropped/" in k
+    }
+    assert reasons == {"no_hotel": 15, "no_price": 15}
+    lacking = {
+        o.key
+        for o in catalog(sandbox, flaw="missing_fields").offers()
+        if o.hotel_name is None or o.price is None
+    }
+    assert len(lacking) == 30 and not lacking & set(offers_by_key(session))
+
+
+def status_response(body: bytes) -> TextResponse:
+    return TextResponse("http://gate/aerotour/api/search/s1/status", body=body, encoding="utf-8")
+
+
+def test_a_search_that_never_finishes_is_an_error(caplog):
+    crawler = get_crawler(AerotourSpider, {"TOURSCOPE_SANDBOX_URL": "http://gate"})
+    spider = AerotourSpider.from_crawler(crawler)
+    running = status_response(b'{"state": "running", "progress": 40}')
+
+    async def parse(polls: int) -> list:
+        return [r async for r in spider.parse_status(running, search_id="s1", polls=polls)]
+
+    spider.poll_interval = 0
+    [next_poll] = asyncio.run(parse(1))
+    assert next_poll.cb_kwargs == {"search_id": "s1", "polls": 2} and next_poll.dont_filter
+    with caplog.at_level(logging.ERROR):
+        assert asyncio.run(parse(spider.max_polls)) == []
+    assert "did not finish after 30 polls" in caplog.text
+    assert spider.crawler.stats.get_value("tourscope/gate_errors/search_unfinished") == 1

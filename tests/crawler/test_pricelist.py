@@ -1,0 +1,107 @@
+"""Real crawls of Pricelist Travel's CSV price list over loopback, into SQLite and PostgreSQL."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from crawler.parsing.currency import to_base
+from models import CrawlRun
+from tests.crawler.cli import run_tourscope
+from tests.crawler.test_crawl import offers_by_key
+
+STATUSES = {"OK": "available", "Request": "on_request", "Stop": "stop_sale", "Sold out": "sold_out"}
+BOARDS = {
+    "Room only": "RO",
+    "Bed & Breakfast": "BB",
+    "Half Board": "HB",
+    "Full Board": "FB",
+    "ALL INCL": "AI",
+    "Ultra All": "UAI",
+}
+
+
+@pytest.fixture
+def crawl(db_url, sandbox, tmp_path):
+    env = {
+        "TOURSCOPE_DATABASE_URL": db_url,
+        "TOURSCOPE_SANDBOX_URL": sandbox.url,
+        "TOURSCOPE_VAR_DIR": str(tmp_path),
+    }
+    return lambda: run_tourscope("crawl", "pricelist", env=env)
+
+
+def price_list_rows(sandbox) -> dict[str, dict[str, str]]:
+    text = sandbox.client.get("/pricelist/prices.csv").text
+    lines = text.rstrip("\n").split("\n")[:-1]  # the footer is no row
+    return {
+        row["tour_id"]: row for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";")
+    }
+
+
+def amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
+
+
+def test_crawl_stores_the_price_list(crawl, sandbox, session):
+    result = crawl()
+    assert result.returncode == 0, result.stderr
+    offers, rows = offers_by_key(session), price_list_rows(sandbox)
+    assert set(offers) == set(rows) and len(offers) == 300
+    for key, offer in offers.items():
+        row = rows[key]
+        # The list quotes the fuel surcharge apart; the stored price is all-in.
+        assert offer.price == amount(row["price"]) + amount(row["fuel"])
+        assert offer.surcharge == amount(row["fuel"])
+        assert offer.currency == "GBP" and offer.price_base == to_base(offer.price, "GBP")
+        assert offer.meal == BOARDS[row["board"]]
+        assert offer.availability == STATUSES[row["status"]]
+        assert offer.hotel.stars == int(row["stars"].split()[0])
+    assert {o.availability for o in offers.values()} == set(STATUSES.values())
+    offer = offers["PL0000000"]
+    assert offer.operator.name == "Pricelist Travel" and offer.is_active
+    assert offer.url.endswith("/pricelist/tour/PL0000000")
+    run = session.scalars(select(CrawlRun)).one()
+    assert (run.status, run.items_stored, run.items_dropped) == ("succeeded", 300, 0)
+    assert run.stats["tourscope/expected_items"] == 300
+
+
+@pytest.mark.parametrize("fault", ["down", "truncated", "garbage"])
+def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
+    crawl, sandbox, session, tmp_path, fault
+):
+    assert crawl().returncode == 0
+    snapshot = {
+        k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()
+    }
+    sandbox.configure("pricelist", epoch=1, fault=fault)
+    result = crawl()
+    assert result.returncode == 1
+    assert "crawl failed for pricelist" in result.stderr
+    after = {k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()}
+    assert after == snapshot
+    failed = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+    assert failed.status == "failed" and failed.error_message
+    if fault == "truncated":
+        log = "".join(path.read_text() for path in (tmp_path / "log").glob("crawl-*.log"))
+        assert "The price list ends without its footer (cut off?)" in log
+
+
+def test_recrawl_after_an_epoch_deactivates_sold_tours(crawl, sandbox, session):
+    assert crawl().returncode == 0
+    sandbox.configure("pricelist", epoch=1)
+    assert crawl().returncode == 0
+    vanished = [k for k, o in offers_by_key(session).items() if not o.is_active]
+    assert 0 < len(vanished) < 40
+
+
+def test_missing_fields_are_dropped_with_counted_reasons(crawl, sandbox, session):
+    sandbox.configure("pricelist", fault="missing_fields")
+    result = crawl()
+    assert result.returncode == 0, result.stderr
+    run = session.scalars(select(CrawlRun)).one()
+    assert (run.items_stored, run.items_dropped) == (270, 30)
+    assert run.stats["tourscope/dropped/no_hotel"] == 15
+    assert run.stats["tourscope/dropped/no_price"] == 15

@@ -1,0 +1,114 @@
+"""Real crawls of Samo Travel's price-rows API over loopback, into SQLite and PostgreSQL."""
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from crawler.parsing.currency import to_base
+from models import CrawlRun
+from tests.crawler.cli import run_tourscope
+from tests.crawler.test_crawl import offers_by_key
+
+QUERY = {"samo_action": "api", "type": "json", "action": "SearchTour_PRICES"}
+AVAILABILITY = {
+    ("Y", "Y"): "available",
+    ("F", "Y"): "available",
+    ("R", "Y"): "on_request",
+    ("N", "Y"): "stop_sale",
+    ("Y", "N"): "sold_out",
+}
+
+
+@pytest.fixture
+def crawl(db_url, sandbox, tmp_path):
+    env = {
+        "TOURSCOPE_DATABASE_URL": db_url,
+        "TOURSCOPE_SANDBOX_URL": sandbox.url,
+        "TOURSCOPE_VAR_DIR": str(tmp_path),
+    }
+    return lambda: run_tourscope("crawl", "samotravel", env=env)
+
+
+def price_rows(sandbox) -> dict[str, dict]:
+    rows = {}
+    for page in (1, 2, 3):
+        answer = sandbox.client.get(
+            "/samotravel/export/default.php", params={**QUERY, "PRICEPAGE": page}
+        ).json()
+        rows |= {row["id"]: row for row in answer["SearchTour_PRICES"]["prices"]}
+    return rows
+
+
+def test_crawl_stores_prices_in_their_currency_and_drops_grouped_rows(crawl, sandbox, session):
+    result = crawl()
+    assert result.returncode == 0, result.stderr
+    offers, rows = offers_by_key(session), price_rows(sandbox)
+    grouped = {key for key, row in rows.items() if row["grouped"]}
+    assert len(grouped) == 3 and not grouped & set(offers)
+    assert set(offers) == set(rows) - grouped
+    for key, offer in offers.items():
+        row = rows[key]
+        # The price string in USD or EUR, never the converted roubles beside it.
+        assert (offer.price, offer.currency) == (Decimal(row["price"]), row["currency"])
+        assert offer.price_base == to_base(offer.price, offer.currency)
+        assert offer.surcharge == Decimal(row["fuelCharge"])
+        assert offer.meal == row["meal"] and offer.nights == row["nights"]
+        expected = AVAILABILITY[row["hotelAvailability"], row["ticketsAvailability"]]
+        assert offer.availability == expected
+    assert {o.currency for o in offers.values()} == {"USD", "EUR"}
+    assert {o.availability for o in offers.values()} == {
+        "available",
+        "on_request",
+        "stop_sale",
+        "sold_out",
+    }
+    offer = offers["ST0000000"]
+    assert offer.operator.name == "Samo Travel" and offer.is_active
+    assert offer.url.endswith("/samotravel/tour/ST0000000")
+    assert "*" not in offer.hotel.name and offer.hotel.stars in {2, 3, 4, 5}
+    run = session.scalars(select(CrawlRun)).one()
+    assert (run.status, run.items_stored, run.items_dropped) == ("succeeded", 300, 0)
+    assert run.stats["tourscope/dropped/group_row"] == 3
+    assert run.stats["tourscope/expected_items"] == 300
+
+
+@pytest.mark.parametrize("fault", ["down", "truncated", "garbage"])
+def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
+    crawl, sandbox, session, tmp_path, fault
+):
+    assert crawl().returncode == 0
+    snapshot = {
+        k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()
+    }
+    sandbox.configure("samotravel", epoch=1, fault=fault)
+    result = crawl()
+    assert result.returncode == 1
+    assert "crawl failed for samotravel" in result.stderr
+    after = {k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()}
+    assert after == snapshot
+    failed = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+    assert failed.status == "failed" and failed.error_message
+    if fault == "truncated":
+        log = "".join(path.read_text() for path in (tmp_path / "log").glob("crawl-*.log"))
+        assert "is not JSON (cut off?)" in log
+
+
+def test_recrawl_after_an_epoch_deactivates_sold_tours(crawl, sandbox, session):
+    assert crawl().returncode == 0
+    sandbox.configure("samotravel", epoch=1)
+    assert crawl().returncode == 0
+    vanished = [k for k, o in offers_by_key(session).items() if not o.is_active]
+    assert 0 < len(vanished) < 40
+
+
+def test_missing_fields_are_dropped_with_counted_reasons(crawl, sandbox, session, tmp_path):
+    sandbox.configure("samotravel", fault="missing_fields")
+    result = crawl()
+    assert result.returncode == 0, result.stderr
+    run = session.scalars(select(CrawlRun)).one()
+    assert (run.items_stored, run.items_dropped) == (270, 30)
+    assert run.stats["tourscope/dropped/no_hotel"] == 15
+    assert run.stats["tourscope/dropped/no_price"] == 15
+    log = next((tmp_path / "log").glob("crawl-*.log")).read_text()
+    assert "Dropped row ST0000" in log and "a group minimum, not a bookable offer" in log
