@@ -3,5 +3,6 @@
 OFFERS_READ = "tourscope/offers_read"
 OFFERS_DROPPED = "tourscope/offers_dropped"
 OFFERS_STAGED = "tourscope/staged"
-DROPPED_PREFIX = "tourscope/dropped/"  # + reason slug
+DROPPED_PREFIX = "tourscope/dropped/"  # + reason slug: offers that failed validation
+SKIPPED_PREFIX = "tourscope/skipped/"  # + reason: rows a spider knew were not offers
 EXPECTED_OFFERS = "tourscope/expected_items"

@@ -11,7 +11,13 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.project import get_project_settings
 
-from crawler.crawlstats import DROPPED_PREFIX, EXPECTED_OFFERS, OFFERS_DROPPED, OFFERS_READ
+from crawler.crawlstats import (
+    DROPPED_PREFIX,
+    EXPECTED_OFFERS,
+    OFFERS_DROPPED,
+    OFFERS_READ,
+    SKIPPED_PREFIX,
+)
 from models.locks import exclusive_lock
 from tourscope.settings import get_settings
 
@@ -26,6 +32,7 @@ class CrawlSummary:
     deactivated: int
     failure: str | None
     drop_reasons: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 class UnknownOperatorError(ValueError):
@@ -118,5 +125,10 @@ def _summary(name: str, stats: dict) -> CrawlSummary:
             key.removeprefix(DROPPED_PREFIX): value
             for key, value in stats.items()
             if key.startswith(DROPPED_PREFIX)
+        },
+        skipped={
+            key.removeprefix(SKIPPED_PREFIX): value
+            for key, value in stats.items()
+            if key.startswith(SKIPPED_PREFIX)
         },
     )

@@ -11,29 +11,11 @@ from sqlalchemy import select
 
 from crawler.parsing.currency import to_base
 from crawler.spiders.aerotour import AerotourSpider
-from models import CrawlRun, Offer
+from models import CrawlRun
 from sandbox.catalog import OperatorCatalog
 from sandbox.profiles import AEROTOUR
 from sandbox.world import World
-from tests.crawler.cli import run_tourscope
-
-
-@pytest.fixture
-def crawl(db_url, sandbox, tmp_path):
-    def run():
-        env = {
-            "TOURSCOPE_DATABASE_URL": db_url,
-            "TOURSCOPE_SANDBOX_URL": sandbox.url,
-            "TOURSCOPE_VAR_DIR": str(tmp_path),
-        }
-        return run_tourscope("crawl", "aerotour", env=env)
-
-    return run
-
-
-def offers_by_key(session) -> dict[str, Offer]:
-    session.expire_all()
-    return {offer.offer_key: offer for offer in session.scalars(select(Offer))}
+from tests.crawler.conftest import offers_by_key
 
 
 def catalog(sandbox, **control) -> OperatorCatalog:
@@ -43,7 +25,7 @@ def catalog(sandbox, **control) -> OperatorCatalog:
 
 
 def test_crawl_stores_every_offer_with_its_all_in_price(crawl, sandbox, session):
-    result = crawl()
+    result = crawl("aerotour")
     assert result.returncode == 0, result.stderr
     assert "succeeded" in result.stdout
     offers = offers_by_key(session)
@@ -74,13 +56,13 @@ def test_crawl_stores_every_offer_with_its_all_in_price(crawl, sandbox, session)
 
 @pytest.mark.parametrize("fault", ["down", "truncated", "garbage"])
 def test_failed_crawl_leaves_live_offers_exactly_as_they_were(crawl, sandbox, session, fault):
-    assert crawl().returncode == 0
+    assert crawl("aerotour").returncode == 0
     snapshot = {
         k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()
     }
 
     sandbox.configure("aerotour", epoch=1, fault=fault)
-    result = crawl()
+    result = crawl("aerotour")
     assert result.returncode == 1
     assert "crawl failed for aerotour" in result.stderr
 
@@ -94,7 +76,7 @@ def test_failed_crawl_leaves_live_offers_exactly_as_they_were(crawl, sandbox, se
 
 def test_offers_missing_a_name_or_price_are_dropped_with_their_reason(crawl, sandbox, session):
     sandbox.configure("aerotour", fault="missing_fields")
-    result = crawl()
+    result = crawl("aerotour")
     assert result.returncode == 0, result.stderr
     run = session.scalars(select(CrawlRun)).one()
     assert (run.items_stored, run.items_dropped) == (270, 30)

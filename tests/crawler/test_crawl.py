@@ -6,28 +6,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models import CrawlRun, Hotel, Offer, PriceChange, StagedOffer
+from models import CrawlRun, Hotel, PriceChange, StagedOffer
 from models.base import utcnow
 from models.ingest import stage_offers
-from tests.crawler.cli import run_tourscope
-
-
-@pytest.fixture
-def crawl(db_url, sandbox, tmp_path):
-    def run(*operators: str):
-        env = {
-            "TOURSCOPE_DATABASE_URL": db_url,
-            "TOURSCOPE_SANDBOX_URL": sandbox.url,
-            "TOURSCOPE_VAR_DIR": str(tmp_path),
-        }
-        return run_tourscope("crawl", *operators, env=env)
-
-    return run
-
-
-def offers_by_key(session) -> dict[str, Offer]:
-    session.expire_all()
-    return {offer.offer_key: offer for offer in session.scalars(select(Offer))}
+from tests.crawler.conftest import offers_by_key
 
 
 def test_crawl_stores_the_operators_offers(crawl, session):

@@ -6,29 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from crawler.parsing.names import match_key
-from models import CrawlRun, HotelAlias, Offer
+from models import CrawlRun, HotelAlias
 from sandbox.catalog import OperatorCatalog
 from sandbox.profiles import FEEDLINE
 from sandbox.world import World
-from tests.crawler.cli import run_tourscope
-
-
-@pytest.fixture
-def crawl(db_url, sandbox, tmp_path):
-    def run():
-        env = {
-            "TOURSCOPE_DATABASE_URL": db_url,
-            "TOURSCOPE_SANDBOX_URL": sandbox.url,
-            "TOURSCOPE_VAR_DIR": str(tmp_path),
-        }
-        return run_tourscope("crawl", "feedline", env=env)
-
-    return run
-
-
-def offers_by_key(session) -> dict[str, Offer]:
-    session.expire_all()
-    return {offer.offer_key: offer for offer in session.scalars(select(Offer))}
+from tests.crawler.conftest import offers_by_key
 
 
 def catalog(sandbox, **control) -> OperatorCatalog:
@@ -38,7 +20,7 @@ def catalog(sandbox, **control) -> OperatorCatalog:
 
 
 def test_crawl_stores_every_offer_of_the_feed(crawl, sandbox, session):
-    result = crawl()
+    result = crawl("feedline")
     assert result.returncode == 0, result.stderr
     assert "succeeded" in result.stdout
     offers = offers_by_key(session)
@@ -75,13 +57,13 @@ def test_crawl_stores_every_offer_of_the_feed(crawl, sandbox, session):
 
 @pytest.mark.parametrize("fault", ["truncated", "down"])
 def test_failed_feed_leaves_live_offers_exactly_as_they_were(crawl, sandbox, session, fault):
-    assert crawl().returncode == 0
+    assert crawl("feedline").returncode == 0
     snapshot = {
         k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()
     }
 
     sandbox.configure("feedline", epoch=1, fault=fault)
-    result = crawl()
+    result = crawl("feedline")
     assert result.returncode == 1
     assert "crawl failed for feedline" in result.stderr
 
@@ -93,13 +75,13 @@ def test_failed_feed_leaves_live_offers_exactly_as_they_were(crawl, sandbox, ses
         assert "cut off" in failed.stats["tourscope/feed_error"]
 
     sandbox.configure("feedline", epoch=1)  # the operator recovers; so does the catalogue
-    assert crawl().returncode == 0
+    assert crawl("feedline").returncode == 0
     assert sum(1 for o in offers_by_key(session).values() if not o.is_active) > 0
 
 
 def test_offers_missing_fields_are_dropped_with_counted_reasons(crawl, sandbox, session):
     sandbox.configure("feedline", fault="missing_fields")
-    result = crawl()
+    result = crawl("feedline")
     assert result.returncode == 0, result.stderr
     run = session.scalars(select(CrawlRun)).one()
     assert (run.items_stored, run.items_dropped) == (270, 30)

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from crawler.parsing.currency import to_base
 from models import CrawlRun
-from tests.crawler.cli import run_tourscope
-from tests.crawler.test_crawl import offers_by_key
+from tests.crawler.conftest import offers_by_key
 
 STATUSES = {"OK": "available", "Request": "on_request", "Stop": "stop_sale", "Sold out": "sold_out"}
 BOARDS = {
@@ -21,16 +20,6 @@ BOARDS = {
     "ALL INCL": "AI",
     "Ultra All": "UAI",
 }
-
-
-@pytest.fixture
-def crawl(db_url, sandbox, tmp_path):
-    env = {
-        "TOURSCOPE_DATABASE_URL": db_url,
-        "TOURSCOPE_SANDBOX_URL": sandbox.url,
-        "TOURSCOPE_VAR_DIR": str(tmp_path),
-    }
-    return lambda: run_tourscope("crawl", "pricelist", env=env)
 
 
 def price_list_rows(sandbox) -> dict[str, dict[str, str]]:
@@ -46,7 +35,7 @@ def amount(text: str) -> Decimal:
 
 
 def test_crawl_stores_the_price_list(crawl, sandbox, session):
-    result = crawl()
+    result = crawl("pricelist")
     assert result.returncode == 0, result.stderr
     offers, rows = offers_by_key(session), price_list_rows(sandbox)
     assert set(offers) == set(rows) and len(offers) == 300
@@ -72,12 +61,12 @@ def test_crawl_stores_the_price_list(crawl, sandbox, session):
 def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
     crawl, sandbox, session, tmp_path, fault
 ):
-    assert crawl().returncode == 0
+    assert crawl("pricelist").returncode == 0
     snapshot = {
         k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()
     }
     sandbox.configure("pricelist", epoch=1, fault=fault)
-    result = crawl()
+    result = crawl("pricelist")
     assert result.returncode == 1
     assert "crawl failed for pricelist" in result.stderr
     after = {k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()}
@@ -90,16 +79,16 @@ def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
 
 
 def test_recrawl_after_an_epoch_deactivates_sold_tours(crawl, sandbox, session):
-    assert crawl().returncode == 0
+    assert crawl("pricelist").returncode == 0
     sandbox.configure("pricelist", epoch=1)
-    assert crawl().returncode == 0
+    assert crawl("pricelist").returncode == 0
     vanished = [k for k, o in offers_by_key(session).items() if not o.is_active]
     assert 0 < len(vanished) < 40
 
 
 def test_missing_fields_are_dropped_with_counted_reasons(crawl, sandbox, session):
     sandbox.configure("pricelist", fault="missing_fields")
-    result = crawl()
+    result = crawl("pricelist")
     assert result.returncode == 0, result.stderr
     run = session.scalars(select(CrawlRun)).one()
     assert (run.items_stored, run.items_dropped) == (270, 30)

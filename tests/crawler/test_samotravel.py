@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from crawler.parsing.currency import to_base
 from models import CrawlRun
-from tests.crawler.cli import run_tourscope
-from tests.crawler.test_crawl import offers_by_key
+from tests.crawler.conftest import offers_by_key
 
 QUERY = {"samo_action": "api", "type": "json", "action": "SearchTour_PRICES"}
 AVAILABILITY = {
@@ -18,16 +17,6 @@ AVAILABILITY = {
     ("N", "Y"): "stop_sale",
     ("Y", "N"): "sold_out",
 }
-
-
-@pytest.fixture
-def crawl(db_url, sandbox, tmp_path):
-    env = {
-        "TOURSCOPE_DATABASE_URL": db_url,
-        "TOURSCOPE_SANDBOX_URL": sandbox.url,
-        "TOURSCOPE_VAR_DIR": str(tmp_path),
-    }
-    return lambda: run_tourscope("crawl", "samotravel", env=env)
 
 
 def price_rows(sandbox) -> dict[str, dict]:
@@ -41,7 +30,7 @@ def price_rows(sandbox) -> dict[str, dict]:
 
 
 def test_crawl_stores_prices_in_their_currency_and_drops_grouped_rows(crawl, sandbox, session):
-    result = crawl()
+    result = crawl("samotravel")
     assert result.returncode == 0, result.stderr
     offers, rows = offers_by_key(session), price_rows(sandbox)
     grouped = {key for key, row in rows.items() if row["grouped"]}
@@ -69,7 +58,7 @@ def test_crawl_stores_prices_in_their_currency_and_drops_grouped_rows(crawl, san
     assert "*" not in offer.hotel.name and offer.hotel.stars in {2, 3, 4, 5}
     run = session.scalars(select(CrawlRun)).one()
     assert (run.status, run.items_stored, run.items_dropped) == ("succeeded", 300, 0)
-    assert run.stats["tourscope/dropped/group_row"] == 3
+    assert run.stats["tourscope/skipped/group_row"] == 3
     assert run.stats["tourscope/expected_items"] == 300
 
 
@@ -77,12 +66,12 @@ def test_crawl_stores_prices_in_their_currency_and_drops_grouped_rows(crawl, san
 def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
     crawl, sandbox, session, tmp_path, fault
 ):
-    assert crawl().returncode == 0
+    assert crawl("samotravel").returncode == 0
     snapshot = {
         k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()
     }
     sandbox.configure("samotravel", epoch=1, fault=fault)
-    result = crawl()
+    result = crawl("samotravel")
     assert result.returncode == 1
     assert "crawl failed for samotravel" in result.stderr
     after = {k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()}
@@ -95,16 +84,16 @@ def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
 
 
 def test_recrawl_after_an_epoch_deactivates_sold_tours(crawl, sandbox, session):
-    assert crawl().returncode == 0
+    assert crawl("samotravel").returncode == 0
     sandbox.configure("samotravel", epoch=1)
-    assert crawl().returncode == 0
+    assert crawl("samotravel").returncode == 0
     vanished = [k for k, o in offers_by_key(session).items() if not o.is_active]
     assert 0 < len(vanished) < 40
 
 
 def test_missing_fields_are_dropped_with_counted_reasons(crawl, sandbox, session, tmp_path):
     sandbox.configure("samotravel", fault="missing_fields")
-    result = crawl()
+    result = crawl("samotravel")
     assert result.returncode == 0, result.stderr
     run = session.scalars(select(CrawlRun)).one()
     assert (run.items_stored, run.items_dropped) == (270, 30)

@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.http import Response
 
-from crawler.crawlstats import DROPPED_PREFIX as DROP_STAT_PREFIX
+from crawler.crawlstats import SKIPPED_PREFIX
 from crawler.items import OfferItem
 from crawler.spiders.base.operator import OperatorSpider
 
-GROUP_ROW_STAT = DROP_STAT_PREFIX + "group_row"
+GROUP_ROW_STAT = SKIPPED_PREFIX + "group_row"
 # Worst first: an offer is as available as its least available part (hotel, flights).
 AVAILABILITY_SEVERITY = ("sold_out", "stop_sale", "on_request", "available")
 
