@@ -87,13 +87,13 @@ class HotelMatcher:
             ).all()
         )
         self.index = HotelIndex()
-        self.indexed: set[int] = set()
+        self.stars: dict[int, int | None] = {}  # canonical stars of every indexed hotel
         self._load(select(Hotel.id, Hotel.resort_id, Hotel.name, Hotel.stars))
 
     def _load(self, query) -> None:
         for hotel_id, resort_id, name, stars in self.session.execute(query):
-            if hotel_id not in self.indexed:
-                self.indexed.add(hotel_id)
+            if hotel_id not in self.stars:
+                self.stars[hotel_id] = stars
                 self.index.add(hotel_id, resort_id, name, stars)
 
     def _refresh_resort(self, resort_id: int) -> None:
@@ -120,7 +120,7 @@ class HotelMatcher:
             self.session.add(hotel)
             self.session.flush()
             hotel_id = hotel.id
-            self.indexed.add(hotel_id)
+            self.stars[hotel_id] = stars
             self.index.add(hotel_id, resort_id, clean_name, stars)
         alias = HotelAlias(
             operator_id=self.operator_id,

@@ -14,6 +14,9 @@ from models.offers import Offer, PriceChange, StagedOffer
 # Columns a crawl refreshes on an existing offer (first_seen_at stays as it was).
 MERGED_COLUMNS = [
     "hotel_id",
+    "country_id",
+    "resort_id",
+    "stars",
     "departure_city_id",
     "departure_date",
     "nights",

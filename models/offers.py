@@ -64,6 +64,11 @@ class Offer(Base):
     operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
     offer_key: Mapped[str] = mapped_column(String(200))
     hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"))
+    # Copies of the hotel's place and stars, kept in step by the crawl's merge, so a search
+    # filters offers on one covering index without joining hotels and resorts.
+    country_id: Mapped[int]
+    resort_id: Mapped[int]
+    stars: Mapped[int | None] = mapped_column(SmallInteger)
     departure_city_id: Mapped[int] = mapped_column(ForeignKey("departure_cities.id"))
     departure_date: Mapped[date]
     nights: Mapped[int] = mapped_column(SmallInteger)
@@ -108,6 +113,9 @@ class StagedOffer(Base):
     operator_id: Mapped[int]
     offer_key: Mapped[str] = mapped_column(String(200))
     hotel_id: Mapped[int]
+    country_id: Mapped[int]
+    resort_id: Mapped[int]
+    stars: Mapped[int | None] = mapped_column(SmallInteger)
     departure_city_id: Mapped[int]
     departure_date: Mapped[date]
     nights: Mapped[int] = mapped_column(SmallInteger)

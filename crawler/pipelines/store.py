@@ -76,13 +76,17 @@ class StorePipeline:
     def staged_row(self, item: OfferItem) -> dict:
         resort_id = self.references.resort_id(item.country_code, item.resort)
         hotel_code = item.hotel_code or item.hotel_name_clean
+        hotel_id = self.matcher.hotel_id(
+            hotel_code, item.hotel_name, item.hotel_name_clean, item.hotel_stars, resort_id
+        )
         return {
             "crawl_run_id": self.run.id,
             "operator_id": self.operator_id,
             "offer_key": item.offer_key,
-            "hotel_id": self.matcher.hotel_id(
-                hotel_code, item.hotel_name, item.hotel_name_clean, item.hotel_stars, resort_id
-            ),
+            "hotel_id": hotel_id,
+            "country_id": self.references.country_id(item.country_code),
+            "resort_id": resort_id,
+            "stars": self.matcher.stars[hotel_id],
             "departure_city_id": self.references.departure_city_id(
                 item.departure_city_code, item.departure_city
             ),
