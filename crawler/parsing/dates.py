@@ -10,6 +10,11 @@ def parse_date(text: str | None, formats: tuple[str, ...] = DEFAULT_FORMATS) -> 
     if not text:
         return None
     text = text.strip()
+    if "%Y-%m-%d" in formats and len(text) == 10 and text[4] == "-":
+        try:  # the common ISO case, an order of magnitude faster than strptime
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt).date()

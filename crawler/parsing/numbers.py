@@ -11,6 +11,8 @@ def parse_int(text: str | None, pattern: str | None = None) -> int | None:
         return None
     if isinstance(text, int):
         return text
+    if text.isdigit():
+        return int(text)
     if pattern:
         match = re.search(pattern, text)
         return int(match.group(1)) if match else None

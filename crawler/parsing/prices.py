@@ -12,6 +12,8 @@ def parse_amount(text: str | None) -> Decimal | None:
     """The number in `text`, whatever the thousands and decimal separators; None if none."""
     if not text:
         return None
+    if text.isdigit():  # the common case: a bare whole number
+        return Decimal(text)
     match = _NUMBER.search(text)
     if not match:
         return None

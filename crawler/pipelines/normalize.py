@@ -22,7 +22,8 @@ class NormalizePipeline:
         return batch
 
     def normalize(self, item: OfferItem) -> None:
-        item.meal = normalize_meal(item.meal_raw)
+        # A spider that knows the operator's meal words has set the code already.
+        item.meal = item.meal or normalize_meal(item.meal_raw)
         item.country_code = country_code(item.country)
         item.departure_city_code = (
             item.departure_city_code.upper()

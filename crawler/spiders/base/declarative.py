@@ -387,14 +387,15 @@ class DeclarativeSpider(OperatorSpider):
         raw = {
             field: selector.read(node) for field, selector in config.fields if selector is not None
         }
-        # The normalize pipeline reads meal plans from `meal`: give it our code when the
-        # operator's words are in the map, else the words as they are.
-        raw["meal"] = _lookup(config.meals, raw.get("meal")) or raw.get("meal")
         raw["availability"] = self._availability_word(raw.get("availability"))
         raw["price"] = config.formats.plain_number(raw.get("price"))
         raw["surcharge"] = config.formats.plain_number(raw.get("surcharge"))
         link = config.listing.link.read(node)
-        return self.make_offer(raw, response.urljoin(link or ""))
+        offer = self.make_offer(raw, response.urljoin(link or ""))
+        # The operator's words stay in meal_raw; a code from the map spares the normalize
+        # pipeline the guess (words not in the map are left to its shared parser).
+        offer.meal = _lookup(config.meals, offer.meal_raw)
+        return offer
 
     def _availability_word(self, word: str | None) -> str | None:
         """The map's own spelling of `word`, so `make_offer` finds it; unknown words counted."""

@@ -38,7 +38,9 @@ class OperatorSpider(scrapy.Spider):
             value = raw.get(key)
             if value is None:
                 return None
-            value = " ".join(str(value).split())
+            value = str(value).strip()
+            if "  " in value or "\n" in value or "\t" in value:  # rare: skip the work otherwise
+                value = " ".join(value.split())
             return value or None
 
         price_text = text("price")
