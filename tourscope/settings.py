@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     crawl_interval_minutes: float = Field(default=60, gt=0)
     crawl_intervals: dict[str, float] = {}
     crawl_max_parallel: int = Field(default=2, ge=1)
+    # Seconds before a request to an operator is given up (then retried).
+    download_timeout: float = Field(default=20, gt=0)
     crawl_batch_size: int = Field(default=1000, ge=1)
     search_page_size: int = Field(default=20, ge=1, le=200)
 

@@ -84,6 +84,19 @@ def test_failed_crawl_leaves_live_offers_exactly_as_they_were(crawl, sandbox, se
     assert sum(1 for o in offers_by_key(session).values() if not o.is_active) > 0
 
 
+def test_an_operator_too_slow_to_answer_fails_the_crawl_and_loses_nothing(
+    crawl, sandbox, session
+):
+    assert crawl("suncoast").returncode == 0
+    snapshot = {k: (o.price, o.is_active) for k, o in offers_by_key(session).items()}
+    sandbox.configure("suncoast", epoch=1, fault="slow")  # 3 s per page
+    result = crawl("suncoast", env={"TOURSCOPE_DOWNLOAD_TIMEOUT": "1"})
+    assert result.returncode == 1
+    assert {k: (o.price, o.is_active) for k, o in offers_by_key(session).items()} == snapshot
+    failed = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+    assert failed.status == "failed" and "error" in failed.error_message
+
+
 def test_unknown_operator_is_a_readable_error(crawl):
     result = crawl("nosuchop")
     assert result.returncode == 2
