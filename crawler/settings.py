@@ -18,6 +18,11 @@ DOWNLOAD_TIMEOUT = get_settings().download_timeout
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry; doubled for each next one
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+}
 TELNETCONSOLE_ENABLED = False
 COOKIES_ENABLED = False
 
