@@ -2,17 +2,26 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Good enough for the demo on loopback, refused anywhere else.
+DEVELOPMENT_SECRET = "tourscope-development-secret-do-not-use-in-production"
 
 
 class Settings(BaseSettings):
     """Configuration from `TOURSCOPE_*` environment variables (or a `.env` file)."""
 
     model_config = SettingsConfigDict(env_prefix="TOURSCOPE_", env_file=".env", extra="ignore")
+
+    # "development": the embedded demo on loopback. "production": real secrets and Secure
+    # cookies required.
+    environment: Literal["development", "production"] = "development"
+    # Signs CSRF tokens, session ids and feedback links.
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
 
     # With no database configured Tourscope runs on an embedded SQLite file, so a
     # fresh checkout works without any server.
@@ -42,6 +51,20 @@ class Settings(BaseSettings):
     download_timeout: float = Field(default=20, gt=0)
     crawl_batch_size: int = Field(default=1000, ge=1)
     search_page_size: int = Field(default=20, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def real_secret_outside_development(self) -> "Settings":
+        secret = self.secret_key.get_secret_value()
+        if self.environment == "production" and (secret == DEVELOPMENT_SECRET or len(secret) < 32):
+            raise ValueError(
+                "TOURSCOPE_SECRET_KEY must be set to a random value of 32+ characters "
+                "in production (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.environment == "production"
 
     @property
     def effective_database_url(self) -> str:

@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 
+from webapp.csrf import CsrfCookieMiddleware, CsrfError
 from webapp.deps import DatabaseUnavailable
-from webapp.routes import api, public
+from webapp.routes import api, deals, hotels, public, reference
 from webapp.templating import STATIC_DIR, templates
 
 logger = logging.getLogger(__name__)
@@ -23,11 +24,23 @@ async def database_unavailable(request: Request, error: Exception) -> Response:
     return templates.TemplateResponse(request, "unavailable.html", status_code=503)
 
 
+async def csrf_refused(request: Request, error: Exception) -> Response:
+    """A form without a valid CSRF token is refused with the reason, never processed."""
+    return templates.TemplateResponse(
+        request, "forbidden.html", {"reason": str(error)}, status_code=403
+    )
+
+
 def create_app() -> FastAPI:
     app = FastAPI(title="Tourscope", docs_url="/docs")
+    app.add_middleware(CsrfCookieMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
     app.include_router(api.router)
+    app.include_router(hotels.router)
+    app.include_router(deals.router)
+    app.include_router(reference.router)
     app.add_exception_handler(OperationalError, database_unavailable)
     app.add_exception_handler(DatabaseUnavailable, database_unavailable)
+    app.add_exception_handler(CsrfError, csrf_refused)
     return app

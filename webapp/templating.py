@@ -1,13 +1,16 @@
 """The Jinja environment: autoescaped templates and the filters they use."""
 
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from models import MealPlan
+from webapp import csrf
 
 WEBAPP_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEBAPP_DIR / "static"
@@ -41,6 +44,26 @@ def external_url(url: str) -> str | None:
     return url if urlsplit(url).scheme in {"http", "https"} else None
 
 
+def checked_ago(when: datetime, now: datetime | None = None) -> str:
+    """How fresh a price is, as a visitor reads it: `checked 2 h ago`."""
+    seconds = ((now or datetime.now(UTC)) - when).total_seconds()
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "checked just now"
+    if minutes < 60:
+        return f"checked {minutes} min ago"
+    hours = minutes // 60
+    if hours < 48:
+        return f"checked {hours} h ago"
+    return f"checked {hours // 24} days ago"
+
+
+def csrf_field(request) -> Markup:
+    return Markup('<input type="hidden" name="{}" value="{}">').format(
+        csrf.FIELD, csrf.token_for(request)
+    )
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(WEBAPP_DIR / "templates"),
@@ -52,6 +75,9 @@ def _environment() -> Environment:
     env.filters["amount"] = format_amount
     env.filters["meal_label"] = meal_label
     env.filters["external_url"] = external_url
+    env.filters["checked_ago"] = checked_ago
+    # `{{ csrf_field(request) }}` in every POST form (webapp/csrf.py).
+    env.globals["csrf_field"] = csrf_field
     return env
 
 
