@@ -9,6 +9,7 @@ COPY migrations ./migrations
 COPY crawler ./crawler
 COPY webapp ./webapp
 COPY sandbox ./sandbox
+COPY config ./config
 COPY alembic.ini scrapy.cfg ./
 RUN pip install -e .
 RUN useradd --create-home tourscope && mkdir -p /app/var && chown tourscope /app/var

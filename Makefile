@@ -5,12 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench-ingest clean
+.PHONY: demo test lint format bench-ingest bench-search clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
+	test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -30,6 +32,11 @@ format: $(STAMP)
 bench-ingest: $(STAMP)
 	bash scripts/ensure-postgres.sh tourscope_bench
 	$(BIN)/python -m benchmarks.ingest
+
+# Seeds 5M offers into PostgreSQL, then prints p50/p95 of searches and price calendars.
+bench-search: $(STAMP)
+	bash scripts/ensure-postgres.sh tourscope_search_bench
+	$(BIN)/python -m benchmarks.search
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

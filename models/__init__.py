@@ -11,7 +11,9 @@ from models.catalog import (
     Resort,
 )
 from models.crawl import CrawlRun, CrawlStatus
+from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage
 from models.offers import Availability, MealPlan, Offer, PriceChange, StagedOffer
+from models.users import User, UserRole, UserSession
 
 __all__ = [
     "Availability",
@@ -23,10 +25,17 @@ __all__ = [
     "Hotel",
     "HotelAlias",
     "HotelMatchReview",
+    "Lead",
+    "LeadEvent",
+    "LeadStatus",
     "MealPlan",
     "Offer",
     "Operator",
+    "OutboxMessage",
     "PriceChange",
     "Resort",
     "StagedOffer",
+    "User",
+    "UserRole",
+    "UserSession",
 ]

@@ -6,7 +6,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Money, UTCDateTime
@@ -23,6 +31,10 @@ class Availability(StrEnum):
 
 
 BOOKABLE = (Availability.AVAILABLE.value, Availability.ON_REQUEST.value)
+# The offers a search can find, as SQL: the predicate of the partial search index. A query
+# uses that index only when its WHERE repeats these terms (models/queries/search.py).
+ON_SALE_SQL = "is_active = true AND availability IN ('available', 'on_request')"
+ON_SALE_SQLITE = "is_active = 1 AND availability IN ('available', 'on_request')"
 
 
 class MealPlan(StrEnum):
@@ -55,8 +67,30 @@ class Offer(Base):
             "availability IN ('available', 'on_request', 'stop_sale', 'sold_out')",
             name="availability_code",
         ),
-        # Search: active offers of a hotel, by date, cheapest first.
-        Index("ix_offers_search", "is_active", "departure_date", "hotel_id", "price_base"),
+        # Search and price calendar: only offers on sale, for one party, in one country
+        # (a search of every country probes each in turn), over a departure range. The
+        # INCLUDE columns answer the grouping by hotel from the index alone (an
+        # index-only scan); the heap is read only for the page's cheapest offers.
+        Index(
+            "ix_offers_party_search",
+            "country_id",
+            "adults",
+            "children",
+            "departure_date",
+            "nights",
+            postgresql_include=[
+                "price_base",
+                "hotel_id",
+                "operator_id",
+                "departure_city_id",
+                "resort_id",
+                "stars",
+                "meal",
+                "id",
+            ],
+            postgresql_where=text(ON_SALE_SQL),
+            sqlite_where=text(ON_SALE_SQLITE),
+        ),
         Index("ix_offers_hotel_date", "hotel_id", "departure_date"),
     )
 

@@ -99,3 +99,20 @@ def sandbox(sandbox_server):
     sandbox_server.client = client
     yield sandbox_server
     client.close()
+
+
+@pytest.fixture
+def crawl(db_url, sandbox, tmp_path):
+    """Runs `tourscope crawl OPERATOR...` into the test database; returns the process result."""
+    from tests.crawler.cli import run_tourscope
+
+    def run(*operators: str, env: dict[str, str] | None = None):
+        environment = {
+            "TOURSCOPE_DATABASE_URL": db_url,
+            "TOURSCOPE_SANDBOX_URL": sandbox.url,
+            "TOURSCOPE_VAR_DIR": str(tmp_path),
+            **(env or {}),
+        }
+        return run_tourscope("crawl", *operators, env=environment)
+
+    return run

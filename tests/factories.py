@@ -89,3 +89,71 @@ def make_offer(
     session.add(offer)
     session.flush()
     return offer
+
+
+PASSWORD = "a-long-test-passphrase"
+
+
+def make_user(
+    session: Session,
+    email: str = "manager@example.com",
+    *,
+    role: str = "manager",
+    name: str = "",
+    password: str = PASSWORD,
+):
+    """An active back-office account whose password is `password` (committed by the caller)."""
+    from models.auth import create_user
+
+    return create_user(session, email, password, role, name=name or email.split("@")[0].title())
+
+
+def make_lead(
+    session: Session,
+    *,
+    name: str = "Anna Visitor",
+    score: int = 10,
+    status: str = "new",
+    created_at=None,
+    assigned_to=None,
+    source: str = "hotel",
+    snapshot: dict | None = None,
+    **fields,
+):
+    """A lead as the lead form stores it, with its "created" event."""
+    from models.leads import Lead, LeadEvent
+
+    created_at = created_at or utcnow()
+    lead = Lead(
+        name=name,
+        score=score,
+        score_reasons=fields.pop("score_reasons", [f"score {score}"]),
+        status=status,
+        created_at=created_at,
+        assigned_to=assigned_to,
+        source=source,
+        phone=fields.pop("phone", "+49 30 1234567"),
+        email=fields.pop("email", "anna@example.org"),
+        consent=True,
+        snapshot=snapshot
+        if snapshot is not None
+        else {
+            "hotel": "Antalya Palace",
+            "operator": "SunCoast Tours",
+            "dates": "1 Jun 2027 – 8 Jun 2027",
+            "nights": 7,
+            "meal": "AI",
+            "room": "Deluxe Sea View",
+            "party": "2 adults + 2 children",
+            "price": "6400.00",
+            "currency": "EUR",
+            "url": "http://suncoast.example/tour/1",
+            "checked_at": created_at.isoformat(),
+        },
+        **fields,
+    )
+    session.add(lead)
+    session.flush()
+    session.add(LeadEvent(lead_id=lead.id, at=created_at, kind="created", to_status=status))
+    session.flush()
+    return lead

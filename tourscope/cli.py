@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 eval_app = typer.Typer(help="Measure the catalogue against the sandbox's ground truth.")
 app.add_typer(eval_app, name="eval")
+user_app = typer.Typer(help="Back-office accounts (managers and admins).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
 # Wide enough for the crawl summary when the output goes to a log or a pipe.
 console = Console(width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True)
@@ -319,6 +322,164 @@ def eval_matching(
     if not score.meets_target:
         raise CommandError("hotel matching is below its target")
     console.print("Target met.")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Argument(help="The account's e-mail (its log-in).")],
+    role: Annotated[str, typer.Option(help="manager or admin.")] = "manager",
+    name: Annotated[str, typer.Option(help="The name shown to colleagues.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a back-office account; the password is prompted for (hidden, twice)."""
+    from models.auth import AccountError, create_user, normalize_email
+    from models.db import session_scope
+    from models.users import UserRole
+
+    if role not in set(UserRole):
+        raise CommandError(f"unknown role {role!r}; choose {' or '.join(UserRole)}", code=2)
+    try:
+        email = normalize_email(email)
+    except AccountError as error:
+        raise CommandError(str(error), code=2) from None
+    require_current_schema()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with session_scope() as session:
+            user = create_user(session, email, password, role, name=name)
+    except AccountError as error:
+        raise CommandError(str(error)) from None
+    console.print(f"Created {user.role} account {user.email}.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List the back-office accounts."""
+    from models.auth import list_users
+    from models.db import session_scope
+
+    require_current_schema()
+    table = Table(title="Accounts")
+    for column in ("e-mail", "name", "role", "active", "created"):
+        table.add_column(column)
+    with session_scope() as session:
+        for user in list_users(session):
+            table.add_row(
+                user.email,
+                user.name,
+                user.role,
+                "yes" if user.active else "no",
+                user.created_at.strftime("%Y-%m-%d"),
+            )
+    console.print(table)
+
+
+@user_app.command("disable")
+def user_disable(email: Annotated[str, typer.Argument(help="The account's e-mail.")]) -> None:
+    """Disable an account and end its sessions at once."""
+    from models.auth import AccountError, disable_user
+    from models.db import session_scope
+
+    require_current_schema()
+    try:
+        with session_scope() as session:
+            user = disable_user(session, email)
+    except AccountError as error:
+        raise CommandError(str(error)) from None
+    console.print(f"Disabled {user.email}; its sessions are ended.")
+
+
+@app.command()
+def recheck(
+    offer_id: Annotated[int, typer.Argument(help="The offer's id in the catalogue.")],
+    lead: Annotated[
+        int | None, typer.Option(help="Store the answer on this lead, with a history entry.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the operator.", min=1)] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON line.")] = False,
+) -> None:
+    """Re-check one offer at its operator (its own page, not a crawl): available, changed, gone?"""
+    import json
+
+    from sqlalchemy import select
+
+    from crawler.recheck import read_offer_page
+    from crawler.runner import UnknownOperatorError
+    from models import Lead, Offer, Operator
+    from models.db import session_scope
+    from models.lead_intake import RecheckAnswer, judge_recheck, record_recheck
+
+    require_current_schema()
+    with session_scope() as session:
+        row = session.execute(
+            select(Offer.url, Offer.price, Offer.currency, Operator.code)
+            .join(Operator, Offer.operator_id == Operator.id)
+            .where(Offer.id == offer_id)
+        ).one_or_none()
+        lead_row = session.get(Lead, lead) if lead is not None else None
+        if lead is not None and lead_row is None:
+            raise CommandError(f"there is no lead {lead}", code=2)
+    if row is None:
+        raise CommandError(f"there is no offer {offer_id}", code=2)
+    url, price, currency, operator = row
+    if lead_row is not None and lead_row.snapshot.get("operator_price") is not None:
+        # Judge against what the visitor was shown, not the catalogue's latest price.
+        price = Decimal(lead_row.snapshot["operator_price"])
+        currency = lead_row.snapshot.get("operator_currency")
+    try:
+        reading = read_offer_page(operator, url, timeout=timeout)
+    except UnknownOperatorError as error:
+        raise CommandError(str(error), code=2) from None
+    status = judge_recheck(reading.outcome, reading.price, reading.currency, price, currency)
+    answer = RecheckAnswer(status, reading.price, reading.currency, reading.detail)
+    if lead is not None:
+        with session_scope() as session:
+            record_recheck(session, session.get(Lead, lead), answer)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "offer_id": offer_id,
+                    "status": status.value,
+                    "price": str(reading.price) if reading.price is not None else None,
+                    "currency": reading.currency,
+                    "expected_price": str(price),
+                    "expected_currency": currency,
+                    "detail": reading.detail,
+                }
+            )
+        )
+    else:
+        found = f"{reading.price} {reading.currency}" if reading.price is not None else "no price"
+        console.print(f"offer {offer_id} at {operator}: {status.value} ({found}; {reading.detail})")
+
+
+@app.command()
+def outbox(
+    once: Annotated[bool, typer.Option("--once", help="Send what is due, then stop.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between rounds.", min=0.1)] = 5.0,
+) -> None:
+    """Send the queued e-mails (lead notifications), retrying failures with backoff."""
+    from tourscope.outbox import run_worker, transport_from_settings
+
+    require_current_schema()
+    console.print(
+        f"Sending mail via {transport_from_settings()}" + ("" if once else " (Ctrl+C to stop)")
+    )
+
+    def show(report) -> None:
+        console.print(
+            f"{_now()} sent {report.sent}, to retry {report.retried}, failed {report.failed}"
+        )
+
+    total = run_worker(interval, once=once, on_report=show)
+    if once:
+        console.print(f"sent {total.sent}, to retry {total.retried}, failed {total.failed}")
 
 
 def main() -> None:

@@ -52,6 +52,27 @@ class Settings(BaseSettings):
     crawl_batch_size: int = Field(default=1000, ge=1)
     search_page_size: int = Field(default=20, ge=1, le=200)
 
+    # Leads (models/leads.py): the scoring rules, the rate limit per client address, the
+    # re-check of the offer at its operator, and who is told of a new lead (default: every
+    # active manager and admin).
+    lead_scoring_file: Path = PROJECT_ROOT / "config" / "lead_scoring.yaml"
+    lead_rate_limit_per_hour: int = Field(default=5, ge=1)
+    lead_recheck_timeout: float = Field(default=20, gt=0)
+    lead_notify_to: list[str] = []
+    # Where the site is seen from, for links in e-mails; derived from web host/port when empty.
+    site_url: str = ""
+
+    # Outgoing mail (the outbox worker). With no SMTP host, mail is written to `mail_dir`
+    # (default var/mail) as .eml files: the demo's mail sink.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = True
+    smtp_timeout: float = Field(default=10, gt=0)
+    mail_from: str = "Tourscope <tourscope@localhost>"
+    mail_dir: Path | None = None
+
     @model_validator(mode="after")
     def real_secret_outside_development(self) -> "Settings":
         secret = self.secret_key.get_secret_value()
@@ -71,6 +92,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.var_dir / 'tourscope.db'}"
+
+    @property
+    def effective_site_url(self) -> str:
+        return (self.site_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
+
+    @property
+    def effective_mail_dir(self) -> Path:
+        return self.mail_dir or self.var_dir / "mail"
 
     @property
     def effective_sandbox_url(self) -> str:

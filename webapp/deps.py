@@ -3,10 +3,12 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from models.auth import session_user
 from models.db import get_sessionmaker
+from models.users import User
 from tourscope.settings import Settings, get_settings
 
 
@@ -33,3 +35,38 @@ def get_session() -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+# The back office's session cookie: a random id whose SHA-256 hash is the server's key.
+SESSION_COOKIE = "tourscope_session"
+
+
+class LoginRequired(Exception):
+    """No live back-office session: the log-in page for a browser, 401 for anything else."""
+
+
+class AdminRequired(Exception):
+    """A manager asked for an admin-only page: 403."""
+
+
+def current_user(request: Request, session: SessionDep) -> User:
+    """The logged-in manager or admin (models/auth.py), or LoginRequired."""
+    token = request.cookies.get(SESSION_COOKIE)
+    user = session_user(session, token) if token else None
+    if user is None:
+        raise LoginRequired()
+    session.commit()  # the session's sliding expiry
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def admin_user(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise AdminRequired()
+    return user
+
+
+AdminUser = Annotated[User, Depends(admin_user)]

@@ -8,8 +8,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
-from webapp.deps import DatabaseUnavailable
-from webapp.routes import api, deals, hotels, public, reference
+from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
+from webapp.routes import api, deals, hotels, leads, manager, public, reference
+from webapp.routes.manager.auth import admin_required, login_required
 from webapp.templating import STATIC_DIR, templates
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,12 @@ def create_app() -> FastAPI:
     app.include_router(hotels.router)
     app.include_router(deals.router)
     app.include_router(reference.router)
+    app.include_router(leads.router)
+    for router in manager.routers:
+        app.include_router(router)
     app.add_exception_handler(OperationalError, database_unavailable)
     app.add_exception_handler(DatabaseUnavailable, database_unavailable)
     app.add_exception_handler(CsrfError, csrf_refused)
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(AdminRequired, admin_required)
     return app

@@ -5,6 +5,7 @@ class AerotourSpider(AsyncJsonGateSpider):
     name = "aerotour"
     operator_name = "AeroTour"
     sandbox_path = "/aerotour"
+    offer_page_price = "p.price::text"
     date_formats = ("%d.%m.%Y",)
     default_currency = "RUB"
     surcharge_included = False  # `price` excludes the `fuelCharge`

@@ -5,6 +5,7 @@ class FeedlineSpider(BulkXmlFeedSpider):
     name = "feedline"
     operator_name = "FeedLine Holidays"
     sandbox_path = "/feedline"
+    offer_page_price = "p.price::text"
     default_currency = "EUR"
     date_formats = ("%Y-%m-%d",)
     availability_flags = {"stop_sale": "stop_sale"}

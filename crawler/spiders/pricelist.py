@@ -5,6 +5,7 @@ class PricelistSpider(CsvPriceListSpider):
     name = "pricelist"
     operator_name = "Pricelist Travel"
     sandbox_path = "/pricelist"
+    offer_page_price = "p.price::text"
     date_formats = ("%d/%m/%Y",)
     default_currency = "GBP"
     surcharge_included = False  # the "fuel" column comes on top of "price"

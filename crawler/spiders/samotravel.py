@@ -5,6 +5,7 @@ class SamotravelSpider(PriceRowsApiSpider):
     name = "samotravel"
     operator_name = "Samo Travel"
     sandbox_path = "/samotravel"
+    offer_page_price = "p.price::text"
     date_formats = ("%Y%m%d",)
     default_currency = "USD"
 

@@ -5,6 +5,7 @@ class SuncoastSpider(PagedHtmlSpider):
     name = "suncoast"
     operator_name = "SunCoast Tours"
     sandbox_path = "/suncoast"
+    offer_page_price = "p.price::text"
     default_currency = "EUR"
     availability_map = {
         "On request": "on_request",

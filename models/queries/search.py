@@ -1,48 +1,183 @@
-"""Hotel search: the filter object and the query behind the public search page and API."""
+"""Hotel search: the filter object and the query behind the public search page and API.
+
+The party-price rule
+--------------------
+An offer is priced for a party of exactly `adults` adults and `children` children, so a
+search matches only offers for the visitor's own party. A visitor's child under
+`INFANT_MAX_AGE + 1` (2 years) is an infant: infants fly on a parent's lap and sleep in
+a cot for free, so they do not count toward the offer's `children`. A search for 2 adults
+and children aged [7, 1] therefore matches offers with adults=2, children=1.
+
+The price shown is the offer's all-in total (fuel and other surcharges included; the
+surcharge is also shown apart), converted from the base currency to the visitor's
+currency. Per person = total / (adults + counted children); per night = total / nights.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    cast,
+    func,
+    select,
+    true,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
-from models import Country, Hotel, Offer, Operator, Resort
-from models.offers import BOOKABLE
+from models import Country, DepartureCity, Hotel, MealPlan, Offer, Operator, Resort
+from models.currency import BASE_CURRENCY, CENT, RATES_TO_BASE, convert
+from models.offers import BOOKABLE, Availability
 
 MAX_PAGE = 10_000
+INFANT_MAX_AGE = 1  # a child of 0 or 1 is an infant: free, not counted in the offer's party
+MAX_CHILDREN = 4
+MAX_FLEX_DAYS = 14
+MAX_RANGE_DAYS = 366  # the widest departure window one search may ask for
+DEFAULT_WINDOW_DAYS = 30  # no dates given: departures from tomorrow to 30 days later
+MAX_LIST_ITEMS = 50  # resorts or operators in one search
+HALF_CENT = Decimal("0.005")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class SortOrder(StrEnum):
+    """How hotels are ordered; ties always fall back to price, then hotel name."""
+
+    PRICE = "price"  # cheapest first
+    STARS = "stars"  # most stars first, then cheapest
+    DATE = "date"  # earliest departure of the hotel's cheapest offer first, then cheapest
+
+
+ResortId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+OperatorCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+ChildAge = Annotated[int, Field(ge=0, le=17)]
+
+# Fields whose blank form input means "the default" rather than "unset".
+_LIST_FIELDS = {"resorts", "children_ages", "operators"}
 
 
 class SearchFilters(BaseModel):
-    """What a visitor searches for; every field is optional and blank form inputs mean unset."""
+    """What a visitor searches for, as it appears in the URL.
+
+    Every field has a default, so an empty query is a useful search (departures from
+    tomorrow over the next 30 days, 2 adults, any nights). Blank form inputs mean unset.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
+    departure_city: str | None = Field(
+        default=None, description="IATA code of the departure city, such as MOW"
+    )
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 country code")
-    date_from: date | None = Field(default=None, description="Earliest departure date")
-    date_to: date | None = Field(default=None, description="Latest departure date")
+    resorts: list[ResortId] = Field(
+        default=[], max_length=MAX_LIST_ITEMS, description="Resort ids (repeat the parameter)"
+    )
+    date_from: dt.date | None = Field(default=None, description="Earliest departure date")
+    date_to: dt.date | None = Field(default=None, description="Latest departure date")
+    date: dt.date | None = Field(
+        default=None, description="One departure date, widened by `flex_days` either side"
+    )
+    flex_days: int = Field(
+        default=0, ge=0, le=MAX_FLEX_DAYS, description="Days either side of `date`"
+    )
     nights_min: int | None = Field(default=None, ge=1, le=30)
     nights_max: int | None = Field(default=None, ge=1, le=30)
-    price_max: Decimal | None = Field(
-        default=None, gt=0, lt=10**10, allow_inf_nan=False, description="In the base currency"
+    adults: int = Field(default=2, ge=1, le=6, description="Adults travelling")
+    children_ages: list[ChildAge] = Field(
+        default=[],
+        max_length=MAX_CHILDREN,
+        description="Each child's age (repeat the parameter); under 2 travels free",
     )
+    stars_min: int | None = Field(default=None, ge=1, le=5, description="Hotel stars or more")
+    meal_min: MealPlan | None = Field(
+        default=None, description="This meal plan or better (RO < BB < HB < FB < AI < UAI)"
+    )
+    price_min: Decimal | None = Field(
+        default=None, ge=0, lt=10**10, allow_inf_nan=False, description="Total, in `currency`"
+    )
+    price_max: Decimal | None = Field(
+        default=None, gt=0, lt=10**10, allow_inf_nan=False, description="Total, in `currency`"
+    )
+    currency: str = Field(
+        default=BASE_CURRENCY, description=f"Currency of prices: one of {', '.join(RATES_TO_BASE)}"
+    )
+    operators: list[OperatorCode] = Field(
+        default=[], max_length=MAX_LIST_ITEMS, description="Operator codes (repeat the parameter)"
+    )
+    hotel_name: str | None = Field(
+        default=None, max_length=100, description="Part of the hotel's name"
+    )
+    sort: SortOrder = Field(default=SortOrder.PRICE, description="price, stars or date")
     page: int = Field(default=1, ge=1, le=MAX_PAGE)
 
     @field_validator("*", mode="before")
     @classmethod
     def blank_means_unset(cls, value: Any, info: ValidationInfo) -> Any:
         # An HTML GET form sends every input, the empty ones as `name=`.
+        if info.field_name in _LIST_FIELDS:
+            if value is None:
+                return []
+            if isinstance(value, str):
+                value = [value]
+            if isinstance(value, list | tuple):
+                values = [v.strip() if isinstance(v, str) else v for v in value]
+                return [v for v in values if v != ""]
+            return value
         if isinstance(value, str):
             value = value.strip()
             if not value:
-                return 1 if info.field_name == "page" else None
+                return cls.model_fields[info.field_name].default
         return value
+
+    @field_validator("date_from", "date_to", "date", mode="before")
+    @classmethod
+    def iso_date(cls, value: Any) -> Any:
+        # Pydantic would also read a number as a Unix timestamp: a URL date is YYYY-MM-DD.
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not ISO_DATE.fullmatch(value):
+                raise PydanticCustomError(
+                    "date_parsing", "Input should be a valid date in the format YYYY-MM-DD"
+                )
+        elif value is not None and not isinstance(value, dt.date):
+            raise PydanticCustomError("date_type", "Input should be a valid date")
+        return value
+
+    @field_validator("departure_city")
+    @classmethod
+    def city_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not (len(value) == 3 and value.isascii() and value.isalpha()):
+            raise PydanticCustomError(
+                "city_code", "Use a three-letter airport city code, such as MOW"
+            )
+        return value.upper()
 
     @field_validator("country")
     @classmethod
@@ -57,11 +192,27 @@ class SearchFilters(BaseModel):
 
     @field_validator("date_to")
     @classmethod
-    def date_range_in_order(cls, value: date | None, info: ValidationInfo) -> date | None:
+    def date_range_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         date_from = info.data.get("date_from")
-        if value is not None and date_from is not None and date_from > value:
+        if value is not None and date_from is not None:
+            if date_from > value:
+                raise PydanticCustomError(
+                    "date_range", "The 'to' date must be on or after the 'from' date"
+                )
+            if (value - date_from).days >= MAX_RANGE_DAYS:
+                raise PydanticCustomError(
+                    "date_range_length",
+                    "Pick departure dates at most {days} days apart",
+                    {"days": MAX_RANGE_DAYS - 1},
+                )
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def one_date_or_a_range(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is not None and (info.data.get("date_from") or info.data.get("date_to")):
             raise PydanticCustomError(
-                "date_range", "The 'to' date must be on or after the 'from' date"
+                "date_or_range", "Give one departure date or a from/to range, not both"
             )
         return value
 
@@ -75,26 +226,135 @@ class SearchFilters(BaseModel):
             )
         return value
 
+    @field_validator("meal_min", mode="before")
+    @classmethod
+    def meal_code(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if not value:
+                return None
+            if value not in MealPlan.__members__:
+                raise PydanticCustomError(
+                    "meal_code", "Use a meal plan code: RO, BB, HB, FB, AI or UAI"
+                )
+        return value
 
-@dataclass(frozen=True, slots=True)
-class HotelResult:
-    """One canonical hotel with its cheapest matching offer."""
+    @field_validator("price_max")
+    @classmethod
+    def price_range_in_order(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        price_min = info.data.get("price_min")
+        if value is not None and price_min is not None and price_min > value:
+            raise PydanticCustomError(
+                "price_range", "The maximum price must be at least the minimum price"
+            )
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def known_currency(cls, value: str) -> str:
+        value = value.upper()
+        if value not in RATES_TO_BASE:
+            raise PydanticCustomError(
+                "currency", "Pick a currency among {known}", {"known": ", ".join(RATES_TO_BASE)}
+            )
+        return value
+
+    @field_validator("hotel_name")
+    @classmethod
+    def printable_name(cls, value: str | None) -> str | None:
+        if value is not None and not value.isprintable():
+            raise PydanticCustomError("hotel_name", "Use letters, digits and spaces only")
+        return value
+
+    # -- derived values -------------------------------------------------------------------
+
+    @property
+    def children(self) -> int:
+        """Children counted in the offer's party: infants (under 2) travel free."""
+        return sum(1 for age in self.children_ages if age > INFANT_MAX_AGE)
+
+    @property
+    def infants(self) -> int:
+        return len(self.children_ages) - self.children
+
+    @property
+    def party_size(self) -> int:
+        """People who pay: adults and counted children."""
+        return self.adults + self.children
+
+    def departure_window(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The departure dates searched, inclusive: the range, the date ± flex, or the default.
+
+        Past dates are part of the window but never match (offers departing before today
+        are not shown).
+        """
+        if self.date is not None:
+            return _shift(self.date, -self.flex_days), _shift(self.date, self.flex_days)
+        if self.date_from is None and self.date_to is None:
+            start = today + dt.timedelta(days=1)
+            return start, start + dt.timedelta(days=DEFAULT_WINDOW_DAYS)
+        if self.date_to is None:  # only a `from` date: the default window's length after it
+            start = self.date_from
+            end = _shift(max(start, today), DEFAULT_WINDOW_DAYS)
+        else:  # a `to` date, and perhaps a `from` date
+            end = self.date_to
+            start = self.date_from or min(today, end)
+        if (end - start).days >= MAX_RANGE_DAYS:
+            start = end - dt.timedelta(days=MAX_RANGE_DAYS - 1)
+        return start, end
+
+    def query_params(self) -> list[tuple[str, str]]:
+        """The filters as URL query pairs, defaults left out: for links to this search."""
+        pairs: list[tuple[str, str]] = []
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if value == field.default:
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                pairs.append((name, item.isoformat() if isinstance(item, dt.date) else str(item)))
+        return pairs
+
+    def widened(self, **changes: Any) -> SearchFilters:
+        """A copy with `changes`, back on the first page."""
+        return self.model_copy(update={"page": 1, **changes})
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+class HotelResult(BaseModel):
+    """One canonical hotel with its cheapest matching offer, priced for the party."""
 
     hotel_id: int
     hotel_name: str
     stars: int | None
+    resort_id: int
     resort_name: str
     country_code: str
     country_name: str
-    min_price: Decimal
+    currency: str = Field(description="Currency of every amount of this result")
+    min_price: Decimal = Field(description="All-in total for the whole party (cheapest offer)")
+    price_per_person: Decimal = Field(description="Total / (adults + children over 2)")
+    price_per_night: Decimal = Field(description="Total / nights")
+    surcharge: Decimal = Field(description="The part of the total that is fuel and other fees")
     operator_code: str
-    operator_name: str
-    departure_date: date
+    operator_name: str = Field(description="Who sells the cheapest offer")
+    offer_id: int
+    offer_count: int = Field(description="Matching offers for this hotel, all operators")
+    operator_count: int = Field(description="Distinct operators with a matching offer")
+    departure_date: dt.date
+    departure_city_code: str
+    departure_city_name: str
     nights: int
     meal: str
     room_type: str
-    offer_url: str
-    offer_count: int
+    offer_url: str = Field(description="The operator's own page for the cheapest offer")
+    on_request: bool = Field(description="The operator must confirm availability")
+    checked_at: dt.datetime = Field(description="When the price was last seen at the operator")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +364,7 @@ class SearchPage:
     page: int
     pages: int
     page_size: int
+    currency: str = BASE_CURRENCY
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,112 +373,396 @@ class CountryOption:
     name: str
 
 
-def _offer_conditions(filters: SearchFilters, today: date) -> list[ColumnElement[bool]]:
-    """Active offers matching the filters; past departures are never shown."""
-    earliest = max(filters.date_from or today, today)
+def base_amount_bounds(filters: SearchFilters) -> tuple[Decimal | None, Decimal | None]:
+    """The price range in the base currency, so that a price shown in the visitor's currency
+    (rounded to the cent) is inside the range exactly when its offer matches.
+
+    A base price p shows as round(p / r) in a currency worth r base units: it shows as at
+    most M when p / r < M + half a cent, and as at least m when p / r >= m - half a cent.
+    """
+    rate = RATES_TO_BASE[filters.currency]
+    low = high = None
+    if filters.price_min is not None:
+        price_min = filters.price_min.quantize(CENT, ROUND_CEILING)
+        low = (price_min - HALF_CENT) * rate
+    if filters.price_max is not None:
+        price_max = filters.price_max.quantize(CENT, ROUND_FLOOR)
+        high = (price_max + HALF_CENT) * rate
+    return low, high
+
+
+def on_sale() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Active, bookable offers, spelt as the search index's predicate (models.offers
+    ON_SALE_SQL) so that both databases see the query is covered by the partial index:
+    `is_active = true` and the availability codes as literals, not bound parameters."""
+    bookable = bindparam("bookable", list(BOOKABLE), expanding=True, literal_execute=True)
+    return Offer.is_active == true(), Offer.availability.in_(bookable)
+
+
+def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElement[bool]]:
+    """Active, bookable offers for the party that match the filters; never past departures.
+
+    Written to run on the partial index `ix_offers_party_search` (migration 0005): its
+    leading columns are always constrained by equality (a search without a country
+    looks in each country in turn), then by the departure range.
+    """
+    start, end = filters.departure_window(today)
     conditions = [
-        Offer.is_active.is_(True),
-        Offer.availability.in_(BOOKABLE),
-        Offer.departure_date >= earliest,
+        *on_sale(),
+        Offer.adults == filters.adults,
+        Offer.children == filters.children,
+        Offer.departure_date >= max(start, today),
+        Offer.departure_date <= end,
     ]
-    if filters.date_to is not None:
-        conditions.append(Offer.departure_date <= filters.date_to)
+    if filters.country is not None:
+        country_id = select(Country.id).where(Country.code == filters.country)
+        conditions.append(Offer.country_id == country_id.scalar_subquery())
+    else:
+        conditions.append(Offer.country_id.in_(select(Country.id)))
+    if filters.resorts:
+        conditions.append(Offer.resort_id.in_(filters.resorts))
+    if filters.departure_city is not None:
+        city_id = select(DepartureCity.id).where(DepartureCity.code == filters.departure_city)
+        conditions.append(Offer.departure_city_id == city_id.scalar_subquery())
     if filters.nights_min is not None:
         conditions.append(Offer.nights >= filters.nights_min)
     if filters.nights_max is not None:
         conditions.append(Offer.nights <= filters.nights_max)
-    if filters.price_max is not None:
-        conditions.append(Offer.price_base <= filters.price_max)
-    if filters.country is not None:
-        in_country = (
-            select(Hotel.id)
-            .join(Resort, Hotel.resort_id == Resort.id)
-            .join(Country, Resort.country_id == Country.id)
-            .where(Country.code == filters.country)
-        )
-        conditions.append(Offer.hotel_id.in_(in_country))
+    if filters.stars_min is not None:
+        conditions.append(Offer.stars >= filters.stars_min)
+    if filters.meal_min is not None:
+        conditions.append(Offer.meal.in_(meals_at_least(filters.meal_min)))
+    low, high = base_amount_bounds(filters)
+    if low is not None:
+        conditions.append(Offer.price_base >= low)
+    if high is not None:
+        conditions.append(Offer.price_base < high)
+    if filters.operators:
+        operator_ids = select(Operator.id).where(Operator.code.in_(filters.operators))
+        conditions.append(Offer.operator_id.in_(operator_ids))
+    if filters.hotel_name:
+        named = select(Hotel.id).where(Hotel.name.icontains(filters.hotel_name, autoescape=True))
+        conditions.append(Offer.hotel_id.in_(named))
     return conditions
 
 
-def search_hotels(
-    session: Session, filters: SearchFilters, page_size: int, *, today: date | None = None
-) -> SearchPage:
-    """Matching hotels, cheapest first, each with its cheapest offer and its count of offers.
+def meals_at_least(meal: MealPlan) -> list[str]:
+    """The meal plan codes that include at least as much as `meal`."""
+    return [m.value for m in MealPlan if m.rank >= MealPlan(meal).rank]
 
-    Offers are ranked per hotel by (price_base, id) with `row_number()`, which SQLite and
-    PostgreSQL both support; rank 1 is the hotel's cheapest offer. A page past the last one
-    is clamped to the last page.
+
+# The cheapest offer of a group is the one with the lowest (price, id). Packing both in one
+# BIGINT, price in cents above the id's 31 bits, lets a plain min() find it in a hash
+# aggregation, where row_number() would sort every matching offer (at a million offers the
+# sort dominates the search). Prices are capped at 40 million for the packing only, so the
+# BIGINT never overflows; below the cap the order is exact.
+ID_BITS = 2**31
+PRICE_CAP = 40_000_000
+
+
+class _cheapest_key(FunctionElement):
+    """(price_base, id) packed as one orderable BIGINT."""
+
+    type = BigInteger()
+    inherit_cache = True
+    name = "cheapest_key"
+
+
+class _offer_id_of(FunctionElement):
+    """The offer id packed in a `_cheapest_key`."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "offer_id_of"
+
+
+@compiles(_cheapest_key)
+def _compile_cheapest_key(element, compiler, **kw) -> str:
+    price, offer_id = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST(LEAST({price}, {PRICE_CAP}) * 100 AS BIGINT) * {ID_BITS} + {offer_id})"
+
+
+@compiles(_cheapest_key, "sqlite")
+def _compile_cheapest_key_sqlite(element, compiler, **kw) -> str:
+    price, offer_id = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST(round(min({price}, {PRICE_CAP}) * 100) AS INTEGER) * {ID_BITS} + {offer_id})"
+
+
+@compiles(_offer_id_of)
+def _compile_offer_id_of(element, compiler, **kw) -> str:
+    (key,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(mod({key}, {ID_BITS}) AS INTEGER)"
+
+
+@compiles(_offer_id_of, "sqlite")
+def _compile_offer_id_of_sqlite(element, compiler, **kw) -> str:
+    (key,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(({key}) % {ID_BITS} AS INTEGER)"
+
+
+def _hotel_groups(filters: SearchFilters, today: dt.date):
+    """Per matching hotel: its cheapest offer (by base price, then id) and its counts.
+
+    Two hash aggregations and no sort: per (hotel, operator) first, which also counts the
+    hotel's distinct operators, then per hotel.
     """
-    today = today or date.today()
-    ranked = (
+    per_operator = (
         select(
-            Offer.id.label("offer_id"),
-            func.row_number()
-            .over(partition_by=Offer.hotel_id, order_by=(Offer.price_base, Offer.id))
-            .label("rank"),
-            func.count().over(partition_by=Offer.hotel_id).label("offer_count"),
+            Offer.hotel_id,
+            func.min(Offer.price_base).label("min_price"),
+            func.min(_cheapest_key(Offer.price_base, Offer.id)).label("cheapest"),
+            func.count().label("offers"),
         )
         .where(*_offer_conditions(filters, today))
-        .subquery("ranked")
+        .group_by(Offer.hotel_id, Offer.operator_id)
+        .subquery("per_operator")
     )
-    cheapest = ranked.c.rank == 1
-
-    total_hotels = session.execute(select(func.count()).where(cheapest)).scalar_one()
-    pages = max(1, math.ceil(total_hotels / page_size))
-    page = min(filters.page, pages)
-
-    rows = session.execute(
+    return (
         select(
-            Hotel.id,
-            Hotel.name,
-            Hotel.stars,
-            Resort.name,
-            Country.code,
-            Country.name,
-            Offer.price_base,
-            Operator.code,
-            Operator.name,
-            Offer.departure_date,
-            Offer.nights,
-            Offer.meal,
-            Offer.room_type,
-            Offer.url,
-            ranked.c.offer_count,
+            per_operator.c.hotel_id,
+            func.min(per_operator.c.min_price).label("min_price"),
+            _offer_id_of(func.min(per_operator.c.cheapest)).label("offer_id"),
+            cast(func.sum(per_operator.c.offers), Integer).label("offer_count"),
+            func.count().label("operator_count"),
         )
-        .select_from(ranked)
-        .join(Offer, Offer.id == ranked.c.offer_id)
-        .join(Operator, Offer.operator_id == Operator.id)
-        .join(Hotel, Offer.hotel_id == Hotel.id)
-        .join(Resort, Hotel.resort_id == Resort.id)
-        .join(Country, Resort.country_id == Country.id)
-        .where(cheapest)
-        .order_by(Offer.price_base, Hotel.name, Hotel.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
+        .group_by(per_operator.c.hotel_id)
+        .subquery("groups")
+    )
+
+
+def _ordering(sort: SortOrder, groups) -> tuple:
+    by_price = (groups.c.min_price, Hotel.name, Hotel.id)
+    if sort is SortOrder.STARS:
+        return (Hotel.stars.desc().nulls_last(), *by_price)
+    if sort is SortOrder.DATE:
+        return (Offer.departure_date, *by_price)
+    return by_price
+
+
+def search_hotels(
+    session: Session, filters: SearchFilters, page_size: int, *, today: dt.date | None = None
+) -> SearchPage:
+    """Matching hotels, each with its cheapest offer for the party and its counts, one page.
+
+    Grouped by canonical hotel: offers are ranked per hotel by (base price, id) with
+    `row_number()`, which SQLite and PostgreSQL both support; rank 1 is the hotel's
+    cheapest. Sorted by `filters.sort`. A page past the last one is clamped to the last.
+    """
+    today = today or dt.date.today()
+    groups = _hotel_groups(filters, today)
+    page = filters.page
+    rows = session.execute(_result_rows(groups, filters.sort, page_size, page)).all()
+    total_hotels = rows[0].total if rows else 0
+    if not rows and page > 1:
+        total_hotels = session.scalar(select(func.count()).select_from(groups)) or 0
+        page = max(1, math.ceil(total_hotels / page_size))
+        rows = session.execute(_result_rows(groups, filters.sort, page_size, page)).all()
+    pages = max(1, math.ceil(total_hotels / page_size))
     return SearchPage(
-        hotels=[HotelResult(*row) for row in rows],
+        hotels=[_hotel_result(row, filters) for row in rows],
         total_hotels=total_hotels,
-        page=page,
+        page=min(page, pages),
         pages=pages,
         page_size=page_size,
+        currency=filters.currency,
     )
 
 
-def list_countries(session: Session, *, today: date | None = None) -> list[CountryOption]:
-    """Countries with at least one active offer departing today or later, by name."""
-    today = today or date.today()
-    rows = session.execute(
-        select(Country.code, Country.name)
-        .join(Resort, Resort.country_id == Country.id)
-        .join(Hotel, Hotel.resort_id == Resort.id)
-        .join(Offer, Offer.hotel_id == Hotel.id)
-        .where(
-            Offer.is_active.is_(True),
-            Offer.availability.in_(BOOKABLE),
-            Offer.departure_date >= today,
+def _result_rows(groups, sort: SortOrder, page_size: int, page: int) -> Select:
+    return (
+        select(
+            Hotel.id.label("hotel_id"),
+            Hotel.name.label("hotel_name"),
+            Hotel.stars,
+            Resort.id.label("resort_id"),
+            Resort.name.label("resort_name"),
+            Country.code.label("country_code"),
+            Country.name.label("country_name"),
+            Offer,
+            Operator.code.label("operator_code"),
+            Operator.name.label("operator_name"),
+            DepartureCity.code.label("city_code"),
+            DepartureCity.name.label("city_name"),
+            groups.c.offer_count,
+            groups.c.operator_count,
+            func.count().over().label("total"),
         )
-        .distinct()
-        .order_by(Country.name)
-    ).all()
+        .select_from(groups)
+        .join(Offer, Offer.id == groups.c.offer_id)
+        .join(Hotel, Hotel.id == groups.c.hotel_id)
+        .join(Resort, Hotel.resort_id == Resort.id)
+        .join(Country, Resort.country_id == Country.id)
+        .join(Operator, Offer.operator_id == Operator.id)
+        .join(DepartureCity, Offer.departure_city_id == DepartureCity.id)
+        .order_by(*_ordering(sort, groups))
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PartyPrice:
+    """An offer's all-in total in the visitor's currency, and its shares."""
+
+    total: Decimal
+    per_person: Decimal
+    per_night: Decimal
+    surcharge: Decimal
+
+
+def party_price(offer: Offer, currency: str, payers: int) -> PartyPrice:
+    """The party-price rule (see the module docstring) applied to one offer.
+
+    The total is converted from the base price; the surcharge, quoted in the operator's
+    currency as part of its price, keeps the same share of the converted total.
+    """
+    total = in_currency(offer.price_base, currency)
+    surcharge = Decimal("0.00")
+    if offer.surcharge and offer.price:
+        surcharge = (total * Decimal(offer.surcharge) / Decimal(offer.price)).quantize(
+            CENT, ROUND_HALF_UP
+        )
+    return PartyPrice(
+        total=total,
+        per_person=share(total, payers),
+        per_night=share(total, offer.nights),
+        surcharge=surcharge,
+    )
+
+
+def in_currency(amount_base: Decimal, currency: str) -> Decimal:
+    """An amount in the base currency, in `currency`, to the cent."""
+    converted = convert(Decimal(amount_base), BASE_CURRENCY, currency)
+    return converted if converted is not None else Decimal(amount_base).quantize(CENT)
+
+
+def share(amount: Decimal, parts: int) -> Decimal:
+    return (amount / max(parts, 1)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _hotel_result(row, filters: SearchFilters) -> HotelResult:
+    offer: Offer = row.Offer
+    price = party_price(offer, filters.currency, offer.adults + offer.children)
+    return HotelResult(
+        hotel_id=row.hotel_id,
+        hotel_name=row.hotel_name,
+        stars=row.stars,
+        resort_id=row.resort_id,
+        resort_name=row.resort_name,
+        country_code=row.country_code,
+        country_name=row.country_name,
+        currency=filters.currency,
+        min_price=price.total,
+        price_per_person=price.per_person,
+        price_per_night=price.per_night,
+        surcharge=price.surcharge,
+        operator_code=row.operator_code,
+        operator_name=row.operator_name,
+        offer_id=offer.id,
+        offer_count=row.offer_count,
+        operator_count=row.operator_count,
+        departure_date=offer.departure_date,
+        departure_city_code=row.city_code,
+        departure_city_name=row.city_name,
+        nights=offer.nights,
+        meal=offer.meal,
+        room_type=offer.room_type,
+        offer_url=offer.url,
+        on_request=offer.availability == Availability.ON_REQUEST,
+        checked_at=offer.last_seen_at,
+    )
+
+
+def count_hotels(session: Session, filters: SearchFilters, *, today: dt.date | None = None) -> int:
+    """How many hotels the search finds (all pages)."""
+    today = today or dt.date.today()
+    hotels = (
+        select(Offer.hotel_id)
+        .where(*_offer_conditions(filters, today))
+        .group_by(Offer.hotel_id)
+        .subquery()
+    )
+    return session.scalar(select(func.count()).select_from(hotels)) or 0
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A wider search than the one that found nothing, and what it would find."""
+
+    label: str  # what is widened, such as "3 more days either side"
+    hotel_count: int  # hotels the wider search finds
+    filters: SearchFilters
+    query: str  # the wider search as a URL query string
+
+
+def widenings(filters: SearchFilters, today: dt.date) -> Iterator[tuple[str, SearchFilters]]:
+    """Each way to widen the search that applies to it, most helpful first."""
+    start, end = filters.departure_window(today)
+    if filters.date is not None:
+        flex = min(filters.flex_days + 3, MAX_FLEX_DAYS)
+        if flex != filters.flex_days:
+            yield f"{flex} days either side of the date", filters.widened(flex_days=flex)
+    else:
+        wider_start = max(_shift(start, -3), today)
+        wider_end = _shift(end, 3)
+        if 0 <= (wider_end - wider_start).days < MAX_RANGE_DAYS:
+            yield (
+                "3 more days either side",
+                filters.widened(date_from=wider_start, date_to=wider_end),
+            )
+    if filters.nights_min is not None or filters.nights_max is not None:
+        nights_min = max(1, filters.nights_min - 3) if filters.nights_min else None
+        nights_max = min(30, filters.nights_max + 3) if filters.nights_max else None
+        yield (
+            "3 nights more or fewer",
+            filters.widened(nights_min=nights_min, nights_max=nights_max),
+        )
+    if filters.meal_min is not None:
+        yield "any meal plan", filters.widened(meal_min=None)
+    if filters.price_max is not None or filters.price_min is not None:
+        yield "any price", filters.widened(price_min=None, price_max=None)
+    if filters.stars_min is not None:
+        yield "any number of stars", filters.widened(stars_min=None)
+    if filters.operators:
+        yield "every operator", filters.widened(operators=[])
+    if filters.resorts:
+        yield "every resort of the country", filters.widened(resorts=[])
+    if filters.departure_city is not None:
+        yield "any departure city", filters.widened(departure_city=None)
+    if filters.hotel_name:
+        yield "any hotel name", filters.widened(hotel_name=None)
+    if filters.country is not None:
+        yield "any country", filters.widened(country=None, resorts=[])
+
+
+def suggest_widening(
+    session: Session, filters: SearchFilters, *, today: dt.date | None = None
+) -> list[Suggestion]:
+    """Ways to widen a search, each with the number of hotels it would find."""
+    today = today or dt.date.today()
+    return [
+        Suggestion(
+            label=label,
+            hotel_count=count_hotels(session, wider, today=today),
+            filters=wider,
+            query=urlencode(wider.query_params()),
+        )
+        for label, wider in widenings(filters, today)
+    ]
+
+
+def list_countries(session: Session, *, today: dt.date | None = None) -> list[CountryOption]:
+    """Countries with at least one active offer departing today or later, by name.
+
+    One EXISTS probe per country, each answered by the leading column of the search index.
+    """
+    today = today or dt.date.today()
+    has_offers = (
+        select(Offer.id)
+        .where(Offer.country_id == Country.id, *on_sale(), Offer.departure_date >= today)
+        .exists()
+    )
+    rows = session.execute(
+        select(Country.code, Country.name).where(has_offers).order_by(Country.name)
+    )
     return [CountryOption(code, name) for code, name in rows]

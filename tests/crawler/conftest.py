@@ -1,28 +1,28 @@
-"""Fixtures for real crawls: `tourscope crawl` in a subprocess against the sandbox."""
+"""Helpers for crawl tests; the `crawl` fixture itself is in tests/conftest.py (the browser
+tests use it too)."""
 
-import pytest
+from datetime import date
+
 from sqlalchemy import select
 
 from models import Offer
-from tests.crawler.cli import run_tourscope
-
-
-@pytest.fixture
-def crawl(db_url, sandbox, tmp_path):
-    """Runs `tourscope crawl OPERATOR...` into the test database; returns the process result."""
-
-    def run(*operators: str, env: dict[str, str] | None = None):
-        environment = {
-            "TOURSCOPE_DATABASE_URL": db_url,
-            "TOURSCOPE_SANDBOX_URL": sandbox.url,
-            "TOURSCOPE_VAR_DIR": str(tmp_path),
-            **(env or {}),
-        }
-        return run_tourscope("crawl", *operators, env=environment)
-
-    return run
+from sandbox.catalog import OperatorCatalog, OperatorProfile, SandboxOffer
+from sandbox.world import World
 
 
 def offers_by_key(session) -> dict[str, Offer]:
     session.expire_all()
     return {offer.offer_key: offer for offer in session.scalars(select(Offer))}
+
+
+def catalog(sandbox, profile: OperatorProfile, size: int = 300, **control) -> OperatorCatalog:
+    """The operator's own catalogue, built from the sandbox's world: the truth a crawl is
+    compared with. `control` is the catalogue's `epoch` and `flaw`."""
+    world = sandbox.client.get("/_sandbox/world").json()
+    anchor = date.fromisoformat(world["anchor"])
+    return OperatorCatalog(World(seed=world["seed"], anchor=anchor), profile, size, **control)
+
+
+def published(sandbox, profile: OperatorProfile, **control) -> dict[str, SandboxOffer]:
+    """The offers the operator publishes, by key."""
+    return {offer.key: offer for offer in catalog(sandbox, profile, **control).offers()}

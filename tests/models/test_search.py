@@ -1,7 +1,7 @@
 """Hotel search: each filter, grouping by hotel, ordering and paging, on both databases."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from models import DepartureCity, Hotel, Operator
-from models.queries import SearchFilters, list_countries, search_hotels
+from models.queries import SearchFilters, list_countries, search_hotels, suggest_widening
 from tests.factories import (
     make_country,
     make_departure_city,
@@ -319,3 +319,380 @@ def test_stop_sale_and_sold_out_offers_are_not_shown(session):
     session.commit()
     page = search_hotels(session, SearchFilters(), page_size=20)
     assert [(h.hotel_name, h.min_price) for h in page.hotels] == [("Quiet Cove", Decimal("300"))]
+
+
+# -- the party-price rule, the filters of issue 4, sorting, currency, suggestions ----------
+
+
+def with_fields(made, **fields):
+    """Sets columns the factory does not take (availability, surcharge, price_base...)."""
+    for name, value in fields.items():
+        setattr(made, name, value)
+    return made
+
+
+def test_party_price_rule_infants_travel_free_and_shares_are_of_the_counted_party(session, world):
+    # 2 adults + children aged 7 and 1: the 1-year-old is an infant, so the party is 2+1.
+    offer(session, world, world.antalya_hotel, adults=2, children=0, price="900.00")
+    party_offer = offer(
+        session, world, world.side_hotel, adults=2, children=1, price="1500.00", nights=10
+    )
+    offer(session, world, world.hurghada_hotel, adults=2, children=2, price="800.00")
+    offer(session, world, world.hurghada_hotel, adults=1, children=1, price="700.00")
+
+    page = search(session, adults=2, children_ages=[7, 1])
+
+    [hotel] = page.hotels
+    assert hotel.hotel_name == "Side Garden"
+    assert hotel.offer_id == party_offer.id
+    assert hotel.min_price == Decimal("1500.00")  # the all-in total for the whole party
+    assert hotel.price_per_person == Decimal("500.00")  # 1500 / (2 adults + 1 child)
+    assert hotel.price_per_night == Decimal("150.00")  # 1500 / 10 nights
+
+
+def test_party_of_adults_and_an_infant_matches_offers_for_the_adults_alone(session, world):
+    offer(session, world, world.antalya_hotel, adults=2, children=0, price="1000.00")
+    offer(session, world, world.side_hotel, adults=2, children=1, price="1200.00")
+
+    [hotel] = search(session, children_ages=[0]).hotels
+
+    assert hotel.hotel_name == "Antalya Palace"
+    assert hotel.price_per_person == Decimal("500.00")
+
+
+def test_adults_default_to_two_and_select_the_party(session, world):
+    offer(session, world, world.antalya_hotel, adults=2)
+    offer(session, world, world.side_hotel, adults=1)
+    offer(session, world, world.hurghada_hotel, adults=3)
+
+    assert names(search(session)) == ["Antalya Palace"]
+    assert names(search(session, adults=1)) == ["Side Garden"]
+    assert names(search(session, adults=3)) == ["Hurghada Reef"]
+
+
+def test_prices_convert_to_the_visitor_currency_and_so_does_the_price_range(session, world):
+    # price_base is in EUR; 1 USD = 0.92 EUR, so 920 EUR show as 1000.00 USD.
+    made = offer(session, world, world.antalya_hotel, price="920.00", nights=8)
+    with_fields(made, surcharge=Decimal("92.00"))
+    offer(session, world, world.side_hotel, price="921.00")  # 1001.09 USD
+
+    [hotel] = search(session, currency="usd", price_max=Decimal("1000")).hotels
+
+    assert hotel.hotel_name == "Antalya Palace"
+    assert (hotel.currency, hotel.min_price) == ("USD", Decimal("1000.00"))
+    assert hotel.price_per_person == Decimal("500.00")
+    assert hotel.price_per_night == Decimal("125.00")
+    assert hotel.surcharge == Decimal("100.00")  # 10% of the price, in dollars too
+    assert names(search(session, currency="USD", price_min=Decimal("1000.01"))) == ["Side Garden"]
+    assert search(session, currency="EUR").hotels[0].min_price == Decimal("920.00")
+
+
+def test_price_range_bounds_are_inclusive_to_the_cent_as_shown(session, world):
+    offer(session, world, world.antalya_hotel, price="500.00")
+    offer(session, world, world.side_hotel, price="700.00")
+    offer(session, world, world.hurghada_hotel, price="900.00")
+
+    page = search(session, price_min=Decimal("500"), price_max=Decimal("700"))
+
+    assert sorted(names(page)) == ["Antalya Palace", "Side Garden"]
+
+
+def test_departure_city_filter(session, world):
+    spb = make_departure_city(session, "LED", "Saint Petersburg")
+    offer(session, world, world.antalya_hotel)
+    make_offer(session, operator=world.suncoast, hotel=world.side_hotel, departure_city=spb)
+
+    assert names(search(session, departure_city="led")) == ["Side Garden"]
+    [hotel] = search(session, departure_city="LED").hotels
+    assert (hotel.departure_city_code, hotel.departure_city_name) == ("LED", "Saint Petersburg")
+    assert names(search(session, departure_city="MOW")) == ["Antalya Palace"]
+    assert names(search(session, departure_city="KZN")) == []
+
+
+def test_resort_filter_keeps_only_the_chosen_resorts(session, world):
+    offer(session, world, world.antalya_hotel)
+    offer(session, world, world.side_hotel)
+    offer(session, world, world.hurghada_hotel)
+
+    page = search(session, resorts=[world.side_hotel.resort_id, world.hurghada_hotel.resort_id])
+
+    assert sorted(names(page)) == ["Hurghada Reef", "Side Garden"]
+    assert names(search(session, country="TR", resorts=[world.antalya_hotel.resort_id])) == [
+        "Antalya Palace"
+    ]
+
+
+def test_one_date_with_flexible_days(session, world):
+    offer(session, world, world.antalya_hotel, departure_date=in_days(10))
+    offer(session, world, world.side_hotel, departure_date=in_days(12))
+    offer(session, world, world.hurghada_hotel, departure_date=in_days(14))
+
+    assert names(search(session, date=in_days(12))) == ["Side Garden"]
+    assert sorted(names(search(session, date=in_days(12), flex_days=2))) == [
+        "Antalya Palace",
+        "Hurghada Reef",
+        "Side Garden",
+    ]
+    assert sorted(names(search(session, date=in_days(13), flex_days=1))) == [
+        "Hurghada Reef",
+        "Side Garden",
+    ]
+
+
+def test_default_window_is_tomorrow_to_30_days_later(session, world):
+    offer(session, world, world.antalya_hotel, departure_date=TODAY)
+    offer(session, world, world.side_hotel, departure_date=in_days(31))
+    offer(session, world, world.hurghada_hotel, departure_date=in_days(32))
+
+    assert names(search(session)) == ["Side Garden"]
+    assert sorted(names(search(session, date_to=in_days(40)))) == [
+        "Antalya Palace",
+        "Hurghada Reef",
+        "Side Garden",
+    ]
+
+
+def test_stars_filter_is_or_better(session, world):
+    offer(session, world, world.antalya_hotel)  # 5*
+    offer(session, world, world.side_hotel)  # 4*
+    offer(session, world, world.hurghada_hotel)  # 3*
+
+    assert sorted(names(search(session, stars_min=4))) == ["Antalya Palace", "Side Garden"]
+    assert names(search(session, stars_min=5)) == ["Antalya Palace"]
+
+
+@pytest.mark.parametrize(
+    ("meal_min", "found"),
+    [
+        ("HB", ["FB", "UAI"]),
+        ("bb", ["BB", "FB", "UAI"]),
+        ("AI", ["UAI"]),
+        ("RO", ["BB", "FB", "UAI"]),
+    ],
+)
+def test_meal_filter_is_or_better(session, world, meal_min, found):
+    for hotel, meal in [
+        (world.antalya_hotel, "BB"),
+        (world.side_hotel, "FB"),
+        (world.hurghada_hotel, "UAI"),
+    ]:
+        offer(session, world, hotel, meal=meal)
+
+    assert sorted(h.meal for h in search(session, meal_min=meal_min).hotels) == found
+
+
+def test_operator_filter(session, world):
+    offer(session, world, world.antalya_hotel, operator=world.suncoast, price="500")
+    offer(session, world, world.antalya_hotel, operator=world.bluesky, price="600")
+    offer(session, world, world.side_hotel, operator=world.bluesky)
+
+    [palace] = search(session, operators=["suncoast"]).hotels
+    assert (palace.hotel_name, palace.operator_name) == ("Antalya Palace", "SunCoast Tours")
+    page = search(session, operators=["bluesky"])
+    assert sorted(names(page)) == ["Antalya Palace", "Side Garden"]
+    assert {h.operator_code for h in page.hotels} == {"bluesky"}
+    assert names(search(session, operators=["nobody"])) == []
+
+
+def test_hotel_name_contains_ignores_case_and_wildcards(session, world):
+    percent = make_hotel(session, world.side_hotel.resort, "100% Fun Club")
+    offer(session, world, world.antalya_hotel)
+    offer(session, world, world.side_hotel)
+    offer(session, world, percent)
+
+    assert names(search(session, hotel_name="PALACE")) == ["Antalya Palace"]
+    assert names(search(session, hotel_name="% f")) == ["100% Fun Club"]
+    assert names(search(session, hotel_name="_")) == []
+
+
+def test_grouping_counts_offers_and_distinct_operators(session, world):
+    offer(session, world, world.antalya_hotel, operator=world.suncoast, price="900")
+    offer(session, world, world.antalya_hotel, operator=world.suncoast, price="950")
+    offer(session, world, world.antalya_hotel, operator=world.bluesky, price="990")
+    offer(session, world, world.side_hotel, operator=world.bluesky, price="500")
+
+    palace, garden = sorted(search(session).hotels, key=lambda h: h.hotel_name)
+
+    assert (palace.offer_count, palace.operator_count) == (3, 2)
+    assert (garden.offer_count, garden.operator_count) == (1, 1)
+
+
+def test_on_request_offers_are_found_and_flagged_with_their_freshness(session, world):
+    checked = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    made = offer(session, world, world.antalya_hotel, price="700")
+    with_fields(made, availability="on_request", last_seen_at=checked)
+    offer(session, world, world.side_hotel, price="800")
+    session.flush()
+
+    palace, garden = search(session).hotels
+
+    assert (palace.hotel_name, palace.on_request, palace.checked_at) == (
+        "Antalya Palace",
+        True,
+        checked,
+    )
+    assert garden.on_request is False
+
+
+def test_sort_by_stars_then_price(session, world):
+    offer(session, world, world.hurghada_hotel, price="300")  # 3*
+    offer(session, world, world.side_hotel, price="900")  # 4*
+    offer(session, world, world.antalya_hotel, price="2000")  # 5*
+    other_five = make_hotel(session, world.antalya_hotel.resort, "Belek Grand", stars=5)
+    offer(session, world, other_five, price="1500")
+
+    assert names(search(session, sort="stars")) == [
+        "Belek Grand",
+        "Antalya Palace",
+        "Side Garden",
+        "Hurghada Reef",
+    ]
+
+
+def test_sort_by_departure_date_of_the_cheapest_offer(session, world):
+    offer(session, world, world.antalya_hotel, price="300", departure_date=in_days(20))
+    offer(session, world, world.antalya_hotel, price="900", departure_date=in_days(2))
+    offer(session, world, world.side_hotel, price="800", departure_date=in_days(5))
+    offer(session, world, world.hurghada_hotel, price="100", departure_date=in_days(9))
+
+    page = search(session, sort="date")
+
+    assert names(page) == ["Side Garden", "Hurghada Reef", "Antalya Palace"]
+    assert [h.departure_date for h in page.hotels] == [in_days(5), in_days(9), in_days(20)]
+
+
+def test_paging_with_a_sort_keeps_the_order_across_pages(session, world):
+    resort = world.antalya_hotel.resort
+    for number in range(5):
+        hotel = make_hotel(session, resort, f"Hotel {number}", stars=1 + number)
+        offer(session, world, hotel, price=f"{100 * (5 - number)}")
+
+    first = search(session, page_size=2, sort="stars")
+    third = search(session, page_size=2, sort="stars", page=3)
+
+    assert (first.total_hotels, first.pages) == (5, 3)
+    assert names(first) == ["Hotel 4", "Hotel 3"]
+    assert names(third) == ["Hotel 0"]
+
+
+class TestSuggestions:
+    def test_each_widening_reports_what_it_would_find(self, session, world):
+        offer(session, world, world.antalya_hotel, meal="BB", departure_date=in_days(10))
+        offer(session, world, world.side_hotel, meal="AI", departure_date=in_days(14))
+        filters = SearchFilters(date=in_days(11), meal_min="AI", price_max=Decimal("500"))
+
+        assert search_hotels(session, filters, 20).total_hotels == 0
+        suggestions = {s.label: s for s in suggest_widening(session, filters)}
+
+        assert set(suggestions) == {"3 days either side of the date", "any meal plan", "any price"}
+        assert suggestions["any price"].hotel_count == 0  # still the wrong date
+        wider = suggestions["3 days either side of the date"]
+        assert wider.filters.flex_days == 3
+        assert wider.hotel_count == 0  # still too dear
+        assert "flex_days=3" in wider.query and "meal_min=AI" in wider.query
+
+    def test_widening_finds_the_hotels_just_outside_the_search(self, session, world):
+        offer(session, world, world.antalya_hotel, nights=7, departure_date=in_days(20))
+        offer(session, world, world.side_hotel, nights=10, departure_date=in_days(25))
+        filters = SearchFilters(
+            date_from=in_days(15), date_to=in_days(18), nights_min=6, nights_max=7
+        )
+
+        counts = {s.label: s.hotel_count for s in suggest_widening(session, filters)}
+
+        assert counts == {"3 more days either side": 1, "3 nights more or fewer": 0}
+        [dates] = [s for s in suggest_widening(session, filters) if s.hotel_count]
+        assert (dates.filters.date_from, dates.filters.date_to) == (in_days(12), in_days(21))
+        assert names(search_hotels(session, dates.filters, 20)) == ["Antalya Palace"]
+        assert "date_to=" in dates.query and "page=" not in dates.query
+
+
+class TestPartyFilters:
+    def test_children_are_counted_from_the_age_of_two(self):
+        filters = SearchFilters(adults=2, children_ages=[7, 1, 0, 2])
+        assert (filters.children, filters.infants, filters.party_size) == (2, 2, 4)
+
+    def test_form_inputs_of_a_full_search(self):
+        filters = SearchFilters.model_validate(
+            {
+                "departure_city": " mow ",
+                "resorts": ["3", "", "5"],
+                "children_ages": ["", "7", "1", ""],
+                "meal_min": "hb",
+                "currency": "usd",
+                "operators": ["suncoast"],
+                "sort": "stars",
+                "adults": "",
+                "flex_days": "",
+            }
+        )
+        assert filters.departure_city == "MOW"
+        assert filters.resorts == [3, 5]
+        assert filters.children_ages == [7, 1]
+        assert (filters.meal_min, filters.currency, filters.sort) == ("HB", "USD", "stars")
+        assert (filters.adults, filters.flex_days) == (2, 0)
+
+    def test_query_params_round_trip_and_leave_out_defaults(self):
+        filters = SearchFilters(
+            country="TR", children_ages=[7, 1], date=in_days(3), flex_days=2, sort="date"
+        )
+        params = filters.query_params()
+        assert params == [
+            ("country", "TR"),
+            ("date", in_days(3).isoformat()),
+            ("flex_days", "2"),
+            ("children_ages", "7"),
+            ("children_ages", "1"),
+            ("sort", "date"),
+        ]
+        grouped: dict[str, list[str]] = {}
+        for name, value in params:
+            grouped.setdefault(name, []).append(value)
+        again = SearchFilters.model_validate(
+            {k: v if k == "children_ages" else v[0] for k, v in grouped.items()}
+        )
+        assert again == filters
+        assert SearchFilters().query_params() == []
+
+    @pytest.mark.parametrize(
+        ("params", "field", "message"),
+        [
+            ({"departure_city": "Moscow"}, "departure_city", "three-letter airport city code"),
+            ({"adults": "0"}, "adults", "greater than or equal to 1"),
+            ({"adults": "7"}, "adults", "less than or equal to 6"),
+            ({"children_ages": ["18"]}, "children_ages", "less than or equal to 17"),
+            ({"children_ages": ["-1"]}, "children_ages", "greater than or equal to 0"),
+            ({"children_ages": ["1", "2", "3", "4", "5"]}, "children_ages", "at most 4 items"),
+            ({"meal_min": "XX"}, "meal_min", "RO, BB, HB, FB, AI or UAI"),
+            ({"stars_min": "6"}, "stars_min", "less than or equal to 5"),
+            ({"currency": "XYZ"}, "currency", "Pick a currency among EUR, USD"),
+            ({"sort": "name"}, "sort", "'price', 'stars' or 'date'"),
+            ({"flex_days": "15"}, "flex_days", "less than or equal to 14"),
+            ({"hotel_name": "x" * 101}, "hotel_name", "at most 100 characters"),
+            ({"hotel_name": "a\x00b"}, "hotel_name", "letters, digits and spaces"),
+            ({"price_min": "900", "price_max": "800"}, "price_max", "at least the minimum"),
+            (
+                {"date": "2026-05-01", "date_from": "2026-05-01"},
+                "date",
+                "one departure date or a from/to range, not both",
+            ),
+            (
+                {"date_from": "2026-01-01", "date_to": "2027-01-02"},
+                "date_to",
+                "at most 365 days apart",
+            ),
+        ],
+    )
+    def test_invalid_input_is_refused_readably(self, params, field, message):
+        with pytest.raises(ValidationError) as raised:
+            SearchFilters.model_validate(params)
+        [error] = raised.value.errors()
+        assert error["loc"][0] == field
+        assert message in error["msg"]
+
+    def test_extreme_dates_do_not_overflow(self):
+        filters = SearchFilters(date=date.max, flex_days=3)
+        assert filters.departure_window(TODAY) == (date.max - timedelta(days=3), date.max)
+        only_past_end = SearchFilters(date_to=date(2000, 1, 1))
+        start, end = only_past_end.departure_window(TODAY)
+        assert start <= end == date(2000, 1, 1)

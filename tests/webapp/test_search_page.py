@@ -15,6 +15,7 @@ from tests.factories import (
     make_resort,
 )
 from tourscope.settings import get_settings
+from webapp.routes.public import FORM_LABELS
 
 
 def visible_text(html: str) -> str:
@@ -72,7 +73,8 @@ def test_filters_narrow_the_results_and_stay_in_the_form(client, offers):
 def test_the_country_select_offers_countries_with_offers(client, offers):
     html = client.get("/").text
 
-    options = re.findall(r'<option value="([A-Z]*)"[^>]*>([^<]+)</option>', html)
+    select = re.search(r'<select id="country".*?</select>', html, flags=re.S).group(0)
+    options = re.findall(r'<option value="([A-Z]*)"[^>]*>([^<]+)</option>', select)
     assert options == [("", "Any country"), ("EG", "Egypt"), ("TR", "Turkey")]
 
 
@@ -80,19 +82,30 @@ def test_every_input_has_a_label(client, offers):
     html = client.get("/").text
 
     ids = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html)
-    assert len(ids) == 6
+    names = set(re.findall(r'<(?:input|select)[^>]*\bname="([^"]+)"', html))
+    # Every search parameter has an input (resorts appear once a country is chosen).
+    assert names == set(FORM_LABELS) - {"resorts", "sort", "page"}
+    assert {"child-age-1", "child-age-4", "operator-suncoast", "operator-bluesky"} <= set(ids)
     for input_id in ids:
-        assert f'<label for="{input_id}">' in html
+        assert re.search(rf'<label [^>]*for="{input_id}"', html), input_id
+    with_country = client.get("/?country=TR").text
+    assert re.search(r'<label [^>]*for="resort-\d+"><input type="checkbox"', with_country)
+    assert "Side" in visible_text(with_country)
 
 
-def test_nothing_matched_suggests_widening_the_search(client, offers):
-    response = client.get("/?price_max=10")
+def test_nothing_matched_says_why_and_links_wider_searches(client, offers):
+    response = client.get("/?price_max=10&meal_min=HB&country=TR")
 
     assert response.status_code == 200
     text = visible_text(response.text)
     assert "No tours matched your search" in text
-    assert "longer date range" in text
-    assert "raise the maximum price" in text
+    assert "No operator has a bookable tour for 2 adults, departing" in text
+    assert "in TR" in text and "half board or better" in text and "up to 10 EUR" in text
+    assert "Any price finds 2 hotels" in text
+    assert "Any country" not in text.split("Try widening it:")[1]  # finds nothing more
+    link = re.search(r'<a href="([^"]+)">Any price</a>', response.text).group(1)
+    assert unescape(link) == "?country=TR&meal_min=HB"
+    assert "2 hotels found" in visible_text(client.get(unescape(link)).text)
 
 
 def test_hotel_names_are_escaped(client, session):
@@ -133,7 +146,7 @@ def test_pager_links_keep_the_search(client, session, monkeypatch):
     assert 'href="?country=TR&amp;page=2"' in first
     assert 'rel="prev"' not in first
     assert re.findall(r"Hotel \d", visible_text(second)) == ["Hotel 2", "Hotel 3"]
-    assert 'href="?country=TR&amp;page=1"' in second
+    assert '<a rel="prev" href="?country=TR">' in second  # page 1 is the default
     assert 'href="?country=TR&amp;page=3"' in second
 
 
@@ -206,3 +219,97 @@ def test_odd_input_never_breaks_the_page(client, offers, query):
 
     assert response.status_code == 422
     assert "Please correct the search" in visible_text(response.text)
+
+
+def test_a_result_shows_party_prices_operator_freshness_and_links(client, session):
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    hotel = make_hotel(session, make_resort(session, make_country(session)), "Family Club", 4)
+    operator = make_operator(session, "suncoast", "SunCoast Tours")
+    departure = date.today() + timedelta(days=5)
+    offer = make_offer(
+        session,
+        operator=operator,
+        hotel=hotel,
+        departure_city=make_departure_city(session),
+        departure_date=departure,
+        price="1380.00",
+        adults=2,
+        children=1,
+        nights=10,
+    )
+    offer.surcharge = Decimal("138.00")
+    offer.availability = "on_request"
+    offer.last_seen_at = datetime.now(UTC) - timedelta(hours=2, minutes=5)
+    session.commit()
+
+    response = client.get("/?children_ages=7&children_ages=1&currency=USD&sort=stars")
+
+    assert response.status_code == 200
+    text = visible_text(response.text)
+    # 1380 EUR = 1500 USD, for 2 adults + 1 child (the infant is free), 10 nights.
+    assert "from 1 500 USD at SunCoast Tours" in text
+    assert "500 USD per person · 150 USD per night" in text
+    assert "includes 150 USD fuel and other surcharges" in text
+    assert "On request" in text
+    assert "checked 2 h ago" in text
+    assert "1 offer matches your search, from 1 operator" in text
+    assert "Why does one hotel cost differently at different operators?" in text
+    link = re.search(r'<a href="(/hotels/\d+[^"]*)">Family Club</a>', response.text).group(1)
+    assert unescape(link) == (f"/hotels/{hotel.id}?children_ages=7&children_ages=1&currency=USD")
+    # The children's selects show the ages back; the sort is kept for the next search.
+    assert re.search(r'id="child-age-1"[^>]*>.*?<option value="7" selected>', response.text, re.S)
+    assert re.search(r'id="child-age-2"[^>]*>.*?<option value="1" selected>', response.text, re.S)
+    assert '<input type="hidden" name="sort" value="stars">' in response.text
+    sort_links = dict(
+        (label, unescape(href))
+        for href, label in re.findall(
+            r'<a href="([^"]+)"[^>]*>(price|stars|departure date)</a>', response.text
+        )
+    )
+    assert sort_links["departure date"] == (
+        "?children_ages=7&children_ages=1&currency=USD&sort=date"
+    )
+    assert 'aria-current="true">stars</a>' in response.text
+
+
+def test_the_price_calendar_is_a_row_of_dates_linking_to_one_day_searches(client, offers):
+    response = client.get("/?country=TR")
+
+    text = visible_text(response.text)
+    assert "Cheapest price by departure date" in text
+    days = re.findall(r'<li class="calendar-day[^"]*">', response.text)
+    assert len(days) == 31  # tomorrow and the 30 days after
+    departure = date.today() + timedelta(days=30)
+    cheapest = re.search(
+        rf'<li class="calendar-day level-0 cheapest">\s*<a href="([^"]+)">\s*'
+        rf'<span class="calendar-date"><time datetime="{departure.isoformat()}">',
+        response.text,
+    )
+    assert cheapest, "the only date with tours is the cheapest"
+    assert unescape(cheapest.group(1)) == f"?country=TR&date={departure.isoformat()}"
+    assert "980.50 EUR" in text
+    assert text.count("no tours") == 30
+    one_day = visible_text(client.get(unescape(cheapest.group(1))).text)
+    assert "2 hotels found" in one_day
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("children_ages=18", "Children's ages: Enter 17 or less."),
+        ("adults=9", "Adults: Enter 6 or less."),
+        ("meal_min=XL", "Meals: Use a meal plan code: RO, BB, HB, FB, AI or UAI."),
+        ("currency=BTC", "Currency: Pick a currency among EUR, USD, GBP, RUB, TRY, AED."),
+        ("date=2026-05-01&date_from=2026-05-01", "Departure date: Give one departure date"),
+        ("sort=cheap", "Sort by: Pick one of: 'price', 'stars' or 'date'."),
+        ("hotel_name=" + "x" * 101, "Hotel name contains: Use at most 100 characters."),
+        ("departure_city=Moscow", "Departure city: Use a three-letter airport city code"),
+    ],
+)
+def test_new_filters_show_readable_errors(client, offers, query, message):
+    response = client.get(f"/?{query}")
+
+    assert response.status_code == 422
+    assert message in visible_text(response.text)

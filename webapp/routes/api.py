@@ -1,14 +1,24 @@
-"""The JSON API: hotel search and the health probe."""
+"""The JSON API: hotel search, the price calendar and the health probe."""
 
 import logging
+from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 
-from models.queries import HotelResult, SearchFilters, ping_database, search_hotels
+from models.queries import (
+    HotelResult,
+    SearchFilters,
+    SortOrder,
+    ping_database,
+    price_calendar,
+    search_hotels,
+    suggest_widening,
+)
 from webapp.deps import DatabaseUnavailable, SessionDep, SettingsDep, open_session
 
 logger = logging.getLogger(__name__)
@@ -16,15 +26,53 @@ logger = logging.getLogger(__name__)
 router = APIRouter()
 
 
+class WiderSearch(BaseModel):
+    """A wider search, offered when a search finds nothing."""
+
+    label: str = Field(description="What is widened, such as '3 more days either side'")
+    hotel_count: int = Field(description="Hotels the wider search finds")
+    query: str = Field(description="Its query string, for /api/search or the search page")
+
+
 class SearchResponse(BaseModel):
-    """One page of matching hotels, cheapest first; prices are in `currency`."""
+    """One page of matching hotels in `sort` order; every amount is in `currency`.
+
+    Prices are for the party searched: `adults` and `children` (children of 2 or more;
+    infants travel free and are not counted). Each total is all-in, surcharges included.
+    """
 
     currency: str
+    sort: SortOrder
+    adults: int
+    children: int = Field(description="Children counted in the party (aged 2 or more)")
+    infants: int = Field(description="Children under 2: free, not counted in the party")
+    date_from: date = Field(description="First departure date searched")
+    date_to: date = Field(description="Last departure date searched")
     total_hotels: int
     page: int
     pages: int
     page_size: int
     hotels: list[HotelResult]
+    suggestions: list[WiderSearch] = Field(
+        description="When nothing matched: wider searches and how many hotels each finds"
+    )
+
+
+class CalendarDay(BaseModel):
+    date: date
+    min_price: Decimal | None = Field(
+        description="Cheapest all-in party price departing that day; null: no tour"
+    )
+
+
+class CalendarResponse(BaseModel):
+    """The cheapest party price for each departure date of the search's window."""
+
+    currency: str
+    date_from: date
+    date_to: date
+    cheapest: Decimal | None = Field(description="The lowest price of the window")
+    days: list[CalendarDay] = Field(description="Every date of the window, in order")
 
 
 class Health(BaseModel):
@@ -36,15 +84,50 @@ class Health(BaseModel):
 def search(
     filters: Annotated[SearchFilters, Query()], session: SessionDep, settings: SettingsDep
 ) -> SearchResponse:
-    """Hotels with active offers matching the filters, each with its cheapest offer."""
-    page = search_hotels(session, filters, settings.search_page_size)
+    """Hotels with bookable offers for the party matching the filters, grouped by hotel.
+
+    Each hotel comes with its cheapest offer (operator, date, nights, meal, room, link),
+    the count of matching offers and operators, and how fresh the price is. Repeat a
+    list parameter for several values: `children_ages=7&children_ages=1`.
+    """
+    today = date.today()
+    page = search_hotels(session, filters, settings.search_page_size, today=today)
+    suggestions = [] if page.hotels else suggest_widening(session, filters, today=today)
+    date_from, date_to = filters.departure_window(today)
     return SearchResponse(
-        currency=settings.base_currency,
+        currency=page.currency,
+        sort=filters.sort,
+        adults=filters.adults,
+        children=filters.children,
+        infants=filters.infants,
+        date_from=date_from,
+        date_to=date_to,
         total_hotels=page.total_hotels,
         page=page.page,
         pages=page.pages,
         page_size=page.page_size,
         hotels=page.hotels,
+        suggestions=[
+            WiderSearch(label=s.label, hotel_count=s.hotel_count, query=s.query)
+            for s in suggestions
+        ],
+    )
+
+
+@router.get("/api/calendar", response_model=CalendarResponse, tags=["search"])
+def calendar(filters: Annotated[SearchFilters, Query()], session: SessionDep) -> CalendarResponse:
+    """The party's cheapest price on each departure date of the search's window.
+
+    Takes the same parameters as /api/search (`sort` and `page` do not matter); a window
+    longer than 62 days is cut to its first 62 days.
+    """
+    result = price_calendar(session, filters)
+    return CalendarResponse(
+        currency=result.currency,
+        date_from=result.days[0].day,
+        date_to=result.days[-1].day,
+        cheapest=result.cheapest,
+        days=[CalendarDay(date=day.day, min_price=day.min_price) for day in result.days],
     )
 
 

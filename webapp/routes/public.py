@@ -1,6 +1,7 @@
-"""The public HTML pages: the hotel search."""
+"""The public HTML pages: the hotel search, its price calendar and its suggestions."""
 
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -8,22 +9,51 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from models.queries import SearchFilters, SearchPage, list_countries, search_hotels
+from models import MealPlan
+from models.currency import RATES_TO_BASE
+from models.queries import (
+    SearchFilters,
+    SearchPage,
+    SortOrder,
+    list_countries,
+    price_calendar,
+    search_hotels,
+    suggest_widening,
+)
+from models.queries.reference import list_departure_cities, list_operators, list_resorts
+from models.queries.search import MAX_CHILDREN
 from webapp.deps import SessionDep, SettingsDep
-from webapp.templating import templates
+from webapp.lead_invitations import hotel_result_invitations, search_invitation
+from webapp.templating import format_amount, meal_label, templates
 
 router = APIRouter(include_in_schema=False)
 
 # The search form's inputs, in form order, with the labels used in error messages.
 FORM_LABELS = {
+    "departure_city": "Departure city",
     "country": "Country",
+    "resorts": "Resorts",
+    "date": "Departure date",
+    "flex_days": "Flexible by",
     "date_from": "Departure from",
     "date_to": "Departure to",
     "nights_min": "Nights, at least",
     "nights_max": "Nights, at most",
+    "adults": "Adults",
+    "children_ages": "Children's ages",
+    "stars_min": "Hotel stars",
+    "meal_min": "Meals",
+    "price_min": "Minimum price",
     "price_max": "Maximum price",
+    "currency": "Currency",
+    "operators": "Operators",
+    "hotel_name": "Hotel name contains",
+    "sort": "Sort by",
     "page": "Page",
 }
+# Inputs that repeat (checkboxes, one select per child): read with getlist.
+LIST_INPUTS = {"resorts", "children_ages", "operators"}
+SORT_LABELS = {SortOrder.PRICE: "price", SortOrder.STARS: "stars", SortOrder.DATE: "departure date"}
 
 
 # Pydantic's parsing errors, by the kind of input expected; other errors keep their message.
@@ -55,6 +85,14 @@ def readable_error(error: ErrorDetails) -> str:
         return "Enter a real date, as YYYY-MM-DD."
     if kind in NUMBER_ERRORS:
         return "Enter a number, such as 1500."
+    if kind == "enum":
+        return f"Pick one of: {limits.get('expected', 'the listed choices')}."
+    if kind == "too_long" and "max_length" in limits:
+        return f"Give at most {limits['max_length']} values."
+    if kind == "string_pattern_mismatch":
+        return "Use letters, digits, '-', '_' or '.' only."
+    if kind == "string_too_long":
+        return f"Use at most {limits['max_length']} characters."
     bounds = {
         "greater_than_equal": ("ge", "Enter {} or more."),
         "less_than_equal": ("le", "Enter {} or less."),
@@ -77,41 +115,124 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     return errors
 
 
-def page_url(form: dict[str, str], page: int) -> str:
-    """This search's URL at another page: the filled-in inputs, and the page."""
-    params = {name: value for name, value in form.items() if value and name != "page"}
-    return "?" + urlencode({**params, "page": page})
+def read_form(request: Request) -> dict[str, str | list[str]]:
+    """What the visitor typed, kept as typed so the form shows it back."""
+    params = request.query_params
+    return {
+        name: params.getlist(name) if name in LIST_INPUTS else params.get(name, "")
+        for name in FORM_LABELS
+    }
 
 
-def make_pager(form: dict[str, str], results: SearchPage) -> Pager:
+def search_url(filters: SearchFilters, **changes) -> str:
+    """The URL of this search with `changes` (page back to 1 unless given)."""
+    return "?" + urlencode(filters.widened(**changes).query_params())
+
+
+def make_pager(filters: SearchFilters, results: SearchPage) -> Pager:
     return Pager(
         page=results.page,
         pages=results.pages,
-        previous_url=page_url(form, results.page - 1) if results.page > 1 else None,
-        next_url=page_url(form, results.page + 1) if results.page < results.pages else None,
+        previous_url=search_url(filters, page=results.page - 1) if results.page > 1 else None,
+        next_url=search_url(filters, page=results.page + 1)
+        if results.page < results.pages
+        else None,
     )
+
+
+def describe_search(filters: SearchFilters, today: date) -> str:
+    """The search in a few words: what nothing matched."""
+    party = f"{filters.adults} adult{'' if filters.adults == 1 else 's'}"
+    if filters.children:
+        party += f" and {filters.children} child{'' if filters.children == 1 else 'ren'}"
+    if filters.infants:
+        party += f" (and {filters.infants} infant{'' if filters.infants == 1 else 's'})"
+    start, end = filters.departure_window(today)
+    start = max(start, today)
+    parts = [f"for {party}", f"departing {_day(start)} – {_day(end)}"]
+    if filters.departure_city:
+        parts.append(f"from {filters.departure_city}")
+    if filters.country:
+        parts.append(f"in {filters.country}")
+    if filters.resorts:
+        parts.append(f"in {len(filters.resorts)} chosen resort(s)")
+    if filters.nights_min or filters.nights_max:
+        parts.append(f"{filters.nights_min or 1}–{filters.nights_max or 30} nights")
+    if filters.stars_min:
+        parts.append(f"{filters.stars_min}* or better")
+    if filters.meal_min:
+        parts.append(f"{meal_label(filters.meal_min).lower()} or better")
+    if filters.price_min is not None:
+        parts.append(f"from {format_amount(filters.price_min)} {filters.currency}")
+    if filters.price_max is not None:
+        parts.append(f"up to {format_amount(filters.price_max)} {filters.currency}")
+    if filters.operators:
+        parts.append("at " + ", ".join(filters.operators))
+    if filters.hotel_name:
+        parts.append(f"hotel name containing “{filters.hotel_name}”")
+    return ", ".join(parts)
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value.strftime('%b %Y')}"
 
 
 @router.get("/", response_class=HTMLResponse)
 def search_page(request: Request, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
     """The search form and its results; bad input re-renders the form with messages (422)."""
-    # What the visitor typed, kept as typed, so the form shows it back.
-    form = {name: request.query_params.get(name, "") for name in FORM_LABELS}
+    form = read_form(request)
+    today = date.today()
+    country = str(form["country"]).strip().upper()
+    if not (len(country) == 2 and country.isascii() and country.isalpha()):
+        country = ""
     context = {
         "form": form,
         "labels": FORM_LABELS,
         "countries": list_countries(session),
+        "resorts": list_resorts(session, country) if country else [],
+        "cities": list_departure_cities(session),
+        "operators": list_operators(session),
+        "currencies": list(RATES_TO_BASE),
+        "meals": list(MealPlan),
+        "max_children": MAX_CHILDREN,
         "currency": settings.base_currency,
         "errors": {},
+        "filters": None,
         "results": None,
         "pager": None,
+        "calendar": None,
+        "suggestions": [],
+        "summary": "",
     }
     try:
         filters = SearchFilters.model_validate(form)
     except ValidationError as error:
         context["errors"] = field_errors(error)
         return templates.TemplateResponse(request, "search.html", context, status_code=422)
-    results = search_hotels(session, filters, settings.search_page_size)
-    context["results"] = results
-    context["pager"] = make_pager(form, results)
+    results = search_hotels(session, filters, settings.search_page_size, today=today)
+    calendar = price_calendar(session, filters, today=today)
+    # The hotel page filters its offers like this search (the page and sort are ours).
+    hotel_query = urlencode(
+        [(name, value) for name, value in filters.query_params() if name not in {"page", "sort"}]
+    )
+    context.update(
+        filters=filters,
+        currency=filters.currency,
+        results=results,
+        pager=make_pager(filters, results),
+        calendar=calendar,
+        calendar_urls={
+            day.day: search_url(filters, date=day.day, date_from=None, date_to=None, flex_days=0)
+            for day in calendar.days
+        },
+        sort_urls={choice: search_url(filters, sort=choice) for choice in SortOrder},
+        sort_labels=SORT_LABELS,
+        hotel_query=f"?{hotel_query}" if hotel_query else "",
+        summary=describe_search(filters, today),
+        # A personal manager for high-value searches and hotels (webapp/lead_invitations.py).
+        lead_invitation=search_invitation(filters),
+        lead_hotels=hotel_result_invitations(filters, results),
+    )
+    if not results.hotels:
+        context["suggestions"] = suggest_widening(session, filters, today=today)
     return templates.TemplateResponse(request, "search.html", context)

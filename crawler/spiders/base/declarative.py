@@ -238,6 +238,17 @@ class Formats(_Strict):
         return text[: match.start()] + number + text[match.end() :]
 
 
+class OfferPage(_Strict):
+    """The operator's page for one offer (its deep link): where the current price is.
+
+    Read when a lead re-checks one offer (crawler/recheck.py); a page that answers 404
+    means the offer is gone. `availability` words are looked up in the `availability` map.
+    """
+
+    price: ValueSelector
+    availability: ValueSelector | None = None
+
+
 class OperatorConfig(_Strict):
     """One operator's declarative spider, as read from its YAML file."""
 
@@ -250,6 +261,7 @@ class OperatorConfig(_Strict):
     # The operator's words -> our codes. Matched ignoring case and repeated spaces.
     meals: dict[str, MealCode] = Field(default_factory=dict)
     availability: dict[str, AvailabilityCode] = Field(default_factory=dict)
+    offer_page: OfferPage | None = None
 
 
 # --- Loading ---------------------------------------------------------------------------
@@ -396,6 +408,14 @@ class DeclarativeSpider(OperatorSpider):
         # pipeline the guess (words not in the map are left to its shared parser).
         offer.meal = _lookup(config.meals, offer.meal_raw)
         return offer
+
+    def read_offer_page(self, response: Response) -> tuple[str | None, str | None]:
+        page = self.config.offer_page
+        if page is None:
+            raise NotImplementedError(f"{self.config.code}.yaml has no `offer_page` section")
+        price = self.config.formats.plain_number(page.price.read(response))
+        word = page.availability.read(response) if page.availability else None
+        return price, self._availability_word(word)
 
     def _availability_word(self, word: str | None) -> str | None:
         """The map's own spelling of `word`, so `make_offer` finds it; unknown words counted."""

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.http import Response
 
 from crawler.items import OfferItem
 from crawler.parsing.dates import DEFAULT_FORMATS, parse_date
@@ -26,10 +27,29 @@ class OperatorSpider(scrapy.Spider):
     surcharge_included: ClassVar[bool] = True
     # The operator's availability words -> available / on_request / stop_sale / sold_out.
     availability_map: ClassVar[dict[str, str]] = {}
+    # The operator's own page for one offer (its deep link), read in single-offer mode
+    # (`offer_url` spider argument, crawler/recheck.py): a CSS selector of the price text
+    # there and, when the page states it, of the availability word.
+    offer_page_price: ClassVar[str | None] = None
+    offer_page_availability: ClassVar[str | None] = None
 
     @property
     def operator_url(self) -> str:
         return self.base_url or self.settings.get("TOURSCOPE_SANDBOX_URL") + self.sandbox_path
+
+    def read_offer_page(self, response: Response) -> tuple[str | None, str | None]:
+        """The raw price text and availability word on the operator's page for one offer."""
+        if self.offer_page_price is None:
+            raise NotImplementedError(f"{self.name} does not say how to read its offer pages")
+        price = response.css(self.offer_page_price).get()
+        availability = (
+            response.css(self.offer_page_availability).get()
+            if self.offer_page_availability
+            else None
+        )
+        return (" ".join(price.split()) if price else None), (
+            availability.strip() if availability else None
+        )
 
     def make_offer(self, raw: Mapping[str, Any], url: str) -> OfferItem:
         """An OfferItem from the operator's raw strings, read with the shared parsing helpers."""

@@ -1,0 +1,313 @@
+"""The write path of a visitor's request: snapshot, lead, history, outbox, re-check answer.
+
+`create_lead` adds the lead, its "created" event and the managers' notification e-mail
+to the session; the caller commits them together, before anything else is tried (the
+re-check, the e-mail), so a request once accepted is never lost. `record_recheck` stores
+the operator's answer beside the snapshot later, in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from email.utils import parseaddr
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.catalog import Country, DepartureCity, Hotel, Operator, Resort
+from models.currency import BASE_CURRENCY, convert
+from models.lead_scoring import LeadScore, TripFacts, scoring_rules
+from models.leads import (
+    Lead,
+    LeadEvent,
+    LeadEventKind,
+    LeadSource,
+    OutboxMessage,
+    RecheckStatus,
+)
+from models.offers import Offer
+from models.users import User, UserRole
+
+# A re-checked price within this much of the snapshot's is the same price: operators round
+# their pages to whole units.
+PRICE_TOLERANCE = Decimal("1.00")
+RECHECK_NOTES = {
+    RecheckStatus.AVAILABLE: "still available at the same price",
+    RecheckStatus.CHANGED: "available at a new price",
+    RecheckStatus.GONE: "no longer sold by the operator",
+    RecheckStatus.NO_ANSWER: "the operator did not answer",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LeadContact:
+    """What the visitor typed in the lead form, already validated."""
+
+    name: str
+    phone: str | None
+    email: str | None
+    contact_time: str | None
+    wishes: str | None
+    extras: list[str]
+    consent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecheckAnswer:
+    status: RecheckStatus
+    price: Decimal | None = None
+    currency: str | None = None
+    detail: str = ""
+
+
+def party_text(adults: int, children: int, infants: int = 0) -> str:
+    text = f"{adults} adult{'' if adults == 1 else 's'}"
+    if children:
+        text += f" + {children} child{'' if children == 1 else 'ren'}"
+    if infants:
+        text += f" + {infants} infant{'' if infants == 1 else 's'}"
+    return text
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def offer_snapshot(
+    session: Session, offer_id: int, currency: str = BASE_CURRENCY, infants: int = 0
+) -> dict[str, Any] | None:
+    """The offer as the visitor sees it now, for the lead to keep; None if there is none.
+
+    The keys the manager reads are display values (`hotel`, `operator`, `dates`, `nights`,
+    `meal`, `room`, `party`, `price` and `currency` in the visitor's currency, `url`,
+    `checked_at`); the structured values sit beside them (`hotel_id`, `stars`,
+    `departure_date`, `operator_price` and `operator_currency` as the operator quotes it,
+    `price_eur`...).
+    """
+    row = session.execute(
+        select(Offer, Hotel, Resort.name, Country.name, Operator, DepartureCity.name)
+        .join(Hotel, Offer.hotel_id == Hotel.id)
+        .join(Resort, Hotel.resort_id == Resort.id)
+        .join(Country, Resort.country_id == Country.id)
+        .join(Operator, Offer.operator_id == Operator.id)
+        .join(DepartureCity, Offer.departure_city_id == DepartureCity.id)
+        .where(Offer.id == offer_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    offer, hotel, resort, country, operator, city = row
+    price = convert(offer.price_base, BASE_CURRENCY, currency)
+    if price is None:
+        price, currency = offer.price_base, BASE_CURRENCY
+    back = offer.departure_date + timedelta(days=offer.nights)
+    return {
+        "hotel": hotel.name,
+        "hotel_id": hotel.id,
+        "stars": hotel.stars,
+        "resort": resort,
+        "country": country,
+        "operator": operator.name,
+        "operator_code": operator.code,
+        "offer_key": offer.offer_key,
+        "departure_city": city,
+        "departure_date": offer.departure_date.isoformat(),
+        "return_date": back.isoformat(),
+        "dates": f"{_day(offer.departure_date)} – {_day(back)}",
+        "nights": offer.nights,
+        "meal": offer.meal,
+        "room": offer.room_type,
+        "adults": offer.adults,
+        "children": offer.children,
+        "infants": infants,
+        "party": party_text(offer.adults, offer.children, infants),
+        "price": str(price),
+        "currency": currency,
+        "price_eur": str(offer.price_base),
+        "operator_price": str(offer.price),
+        "operator_currency": offer.currency,
+        "availability": offer.availability,
+        "active": offer.is_active,
+        "url": offer.url,
+        "checked_at": offer.last_seen_at.isoformat(),
+    }
+
+
+def snapshot_facts(snapshot: dict[str, Any], extras: list[str]) -> TripFacts:
+    """The scoring facts of an offer snapshot and the extras asked for."""
+    price = snapshot.get("price_eur")
+    return TripFacts(
+        total_eur=Decimal(price) if price is not None else None,
+        stars=snapshot.get("stars"),
+        hotel_name=snapshot.get("hotel"),
+        adults=snapshot.get("adults"),
+        children=(snapshot.get("children") or 0) + (snapshot.get("infants") or 0),
+        nights=snapshot.get("nights"),
+        extras=tuple(extras),
+    )
+
+
+def recent_lead_count(session: Session, client_key: str, within: timedelta) -> int:
+    """Leads stored for this client in the last `within`: the rate limit's count."""
+    since = utcnow() - within
+    return session.scalar(
+        select(func.count())
+        .select_from(Lead)
+        .where(Lead.client_key == client_key, Lead.created_at >= since)
+    )
+
+
+def notification_recipients(session: Session, configured: list[str], fallback: str) -> list[str]:
+    """Who hears of a new lead: the configured addresses, else every active manager and
+    admin, else `fallback` (the sender's own address), so a lead is never announced to
+    nobody."""
+    if configured:
+        return configured
+    emails = session.scalars(
+        select(User.email)
+        .where(User.active.is_(True), User.role.in_([UserRole.MANAGER, UserRole.ADMIN]))
+        .order_by(User.id)
+    ).all()
+    return list(emails) or [parseaddr(fallback)[1] or fallback]
+
+
+def create_lead(
+    session: Session,
+    *,
+    contact: LeadContact,
+    source: LeadSource,
+    snapshot: dict[str, Any],
+    score: LeadScore,
+    recipients: list[str],
+    site_url: str,
+    offer_id: int | None = None,
+    search_query: str | None = None,
+    client_key: str | None = None,
+) -> Lead:
+    """Adds the lead, its "created" event and the managers' e-mail to the session.
+
+    The caller commits: the three exist together or not at all. A lead from an offer
+    waits for its re-check (`pending`); a lead from a search has nothing to re-check.
+    """
+    now = utcnow()
+    lead = Lead(
+        created_at=now,
+        score=score.score,
+        score_reasons=list(score.reasons),
+        name=contact.name,
+        phone=contact.phone,
+        email=contact.email,
+        contact_time=contact.contact_time,
+        wishes=contact.wishes,
+        extras=list(contact.extras),
+        consent=contact.consent,
+        source=source,
+        search_query=search_query,
+        offer_id=offer_id,
+        snapshot=snapshot,
+        recheck_status=RecheckStatus.PENDING if offer_id is not None else None,
+        client_key=client_key,
+    )
+    session.add(lead)
+    session.flush()
+    lead.events.append(
+        LeadEvent(lead_id=lead.id, at=now, kind=LeadEventKind.CREATED, to_status=lead.status)
+    )
+    subject, body = notification_email(lead, site_url)
+    session.add(
+        OutboxMessage(
+            created_at=now,
+            to_address=", ".join(recipients),
+            subject=subject,
+            body=body,
+            next_attempt_at=now,
+            lead_id=lead.id,
+        )
+    )
+    session.flush()
+    return lead
+
+
+def notification_email(lead: Lead, site_url: str) -> tuple[str, str]:
+    """The managers' e-mail for a new lead: (subject, plain-text body)."""
+    rules = scoring_rules()
+    high = lead.score >= rules.high_value
+    snapshot = lead.snapshot or {}
+    what = snapshot.get("hotel") or snapshot.get("search") or "a search"
+    subject = f"{'High-value lead' if high else 'New lead'} #{lead.id}: {lead.name} – {what}"
+    extras = [rules.extras[code].label for code in lead.extras if code in rules.extras]
+    lines = [
+        f"A visitor asked for a manager (lead #{lead.id}, score {lead.score}"
+        f"{', high value' if high else ''}).",
+        "",
+        f"Why: {', '.join(lead.score_reasons) or 'no scoring rule met'}",
+        "",
+        f"Name: {lead.name}",
+        f"Phone: {lead.phone or '-'}",
+        f"E-mail: {lead.email or '-'}",
+        f"Preferred contact time: {lead.contact_time or 'any'}",
+        f"Extras: {', '.join(extras) or '-'}",
+        "Wishes:",
+        lead.wishes or "-",
+        "",
+    ]
+    if lead.source == LeadSource.HOTEL:
+        lines += [
+            "The offer the visitor saw:",
+            f"  {snapshot.get('hotel')} ({snapshot.get('resort')}, {snapshot.get('country')})",
+            f"  {snapshot.get('operator')}: {snapshot.get('dates')}, {snapshot.get('nights')}"
+            f" nights from {snapshot.get('departure_city')}",
+            f"  {snapshot.get('room')}, {snapshot.get('meal')}, {snapshot.get('party')}",
+            f"  {snapshot.get('price')} {snapshot.get('currency')}"
+            f" (the operator's price {snapshot.get('operator_price')}"
+            f" {snapshot.get('operator_currency')}, checked {snapshot.get('checked_at')})",
+            f"  {snapshot.get('url')}",
+            "The offer is being re-checked at the operator; the lead page shows the answer.",
+        ]
+    else:
+        lines += [f"The search: {snapshot.get('search', '-')}"]
+        if lead.search_query:
+            lines.append(f"  {site_url}/?{lead.search_query}")
+    lines += ["", f"Open the lead: {site_url}/manager/leads/{lead.id}", ""]
+    return subject[:300], "\n".join(lines)
+
+
+def judge_recheck(
+    outcome: str,
+    price: Decimal | None,
+    currency: str | None,
+    expected_price: Decimal | None,
+    expected_currency: str | None,
+) -> RecheckStatus:
+    """The re-check's status from what the operator's page said (`found`, `gone`,
+    `no_answer`) and the price the visitor was shown (in the operator's currency)."""
+    if outcome == "gone":
+        return RecheckStatus.GONE
+    if outcome != "found" or price is None:
+        return RecheckStatus.NO_ANSWER
+    if expected_price is None or (currency and expected_currency and currency != expected_currency):
+        return RecheckStatus.CHANGED
+    if abs(price - expected_price) <= PRICE_TOLERANCE:
+        return RecheckStatus.AVAILABLE
+    return RecheckStatus.CHANGED
+
+
+def record_recheck(
+    session: Session, lead: Lead, answer: RecheckAnswer, at: datetime | None = None
+) -> None:
+    """Stores the operator's answer on the lead, with a "recheck" event; the caller commits."""
+    at = at or utcnow()
+    lead.recheck_status = answer.status
+    priced = answer.status in (RecheckStatus.AVAILABLE, RecheckStatus.CHANGED)
+    lead.recheck_price = answer.price if priced else None
+    lead.recheck_currency = answer.currency if lead.recheck_price is not None else None
+    lead.rechecked_at = at
+    note = RECHECK_NOTES[answer.status]
+    if answer.status == RecheckStatus.CHANGED and answer.price is not None:
+        note += f": {answer.price} {answer.currency or ''}".rstrip()
+    if answer.detail:
+        note += f" ({answer.detail})"
+    session.add(LeadEvent(lead_id=lead.id, at=at, kind=LeadEventKind.RECHECK, note=note[:2000]))

@@ -1,0 +1,179 @@
+"""Leads: a visitor's request for a manager, its history, and the e-mail outbox.
+
+A lead keeps a snapshot of the offer (or the search) the visitor saw, so the manager sees
+what the visitor saw even after prices move, and beside it the answer of the re-check
+made at the operator when the request came in. The notification e-mail is written to
+`outbox` in the same transaction as the lead and sent later by the outbox worker
+(`tourscope outbox`), so an SMTP outage delays mail but never loses a lead.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Money, UTCDateTime, utcnow
+from models.offers import Offer
+from models.users import User
+
+
+class LeadStatus(StrEnum):
+    """The manager's workflow: new → contacted → offer sent → won / lost."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    OFFER_SENT = "offer_sent"
+    WON = "won"
+    LOST = "lost"
+
+
+class LeadSource(StrEnum):
+    HOTEL = "hotel"  # from one offer on a hotel page
+    SEARCH = "search"  # from a search, no particular offer
+
+
+class RecheckStatus(StrEnum):
+    """What the operator said when the offer was re-checked at request time."""
+
+    PENDING = "pending"  # not asked yet
+    AVAILABLE = "available"  # still sold, at the snapshot's price
+    CHANGED = "changed"  # still sold, at another price (`recheck_price`)
+    GONE = "gone"  # the operator no longer sells it (404, sold out)
+    NO_ANSWER = "no_answer"  # timeout, error, operator down: nothing known
+
+
+class LeadEventKind(StrEnum):
+    CREATED = "created"
+    STATUS = "status"
+    ASSIGNED = "assigned"
+    NOTE = "note"
+    RECHECK = "recheck"
+    EMAIL = "email"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for its first or next attempt
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last attempt
+
+
+def _codes(enum: type[StrEnum]) -> str:
+    return ", ".join(f"'{member.value}'" for member in enum)
+
+
+class Lead(Base):
+    """A visitor's request to be contacted by a manager, with what they saw and asked for."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_codes(LeadStatus)})", name="status_code"),
+        CheckConstraint(f"source IN ({_codes(LeadSource)})", name="source_code"),
+        CheckConstraint(
+            f"recheck_status IS NULL OR recheck_status IN ({_codes(RecheckStatus)})",
+            name="recheck_status_code",
+        ),
+        # The back office lists leads by status, high value first, newest first.
+        Index("ix_leads_status_score", "status", "score"),
+        # The rate limit counts a client's recent leads.
+        Index("ix_leads_client_created", "client_key", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(12), default=LeadStatus.NEW)
+    # The score and its human reasons ("family of 4", "5* hotel"), from models/scoring.py.
+    score: Mapped[int] = mapped_column(default=0)
+    score_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    # What the visitor typed.
+    name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    contact_time: Mapped[str | None] = mapped_column(String(100))
+    wishes: Mapped[str | None] = mapped_column(Text)
+    extras: Mapped[list[str]] = mapped_column(JSON, default=list)  # codes of scoring extras
+    consent: Mapped[bool] = mapped_column(default=False)
+
+    # Where the request came from: an offer (hotel page) or a search (its query string).
+    source: Mapped[str] = mapped_column(String(10))
+    search_query: Mapped[str | None] = mapped_column(String(2000))
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offers.id", ondelete="SET NULL"), index=True
+    )
+    # What the visitor saw: hotel, operator, dates, nights, meal, room, party, price,
+    # currency, url, checked_at (models/lead_intake.py `offer_snapshot`).
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    # The operator's answer when the offer was re-checked; None for a search lead.
+    recheck_status: Mapped[str | None] = mapped_column(String(12))
+    recheck_price: Mapped[Decimal | None] = mapped_column(Money())
+    recheck_currency: Mapped[str | None] = mapped_column(String(3))
+    rechecked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    lost_reason: Mapped[str | None] = mapped_column(String(500))
+    # A keyed hash of the client's address, for the rate limit; never the address itself.
+    client_key: Mapped[str | None] = mapped_column(String(64))
+
+    offer: Mapped[Offer | None] = relationship()
+    assigned_to: Mapped[User | None] = relationship()
+    events: Mapped[list[LeadEvent]] = relationship(
+        back_populates="lead", order_by="LeadEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class LeadEvent(Base):
+    """One entry of a lead's history: created, status change, assignment, note, re-check, e-mail.
+
+    `actor` is the manager who made the change; None for Tourscope itself or the visitor.
+    """
+
+    __tablename__ = "lead_events"
+    __table_args__ = (CheckConstraint(f"kind IN ({_codes(LeadEventKind)})", name="kind_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    lead: Mapped[Lead] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class OutboxMessage(Base):
+    """An e-mail waiting to be sent (or sent) by the outbox worker (tourscope/outbox.py).
+
+    Written in the transaction of the change it reports, so it exists exactly when that
+    change does. The worker retries with exponential backoff: `next_attempt_at` says when.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_codes(OutboxStatus)})", name="status_code"),
+        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    to_address: Mapped[str] = mapped_column(String(2000))  # comma-separated addresses
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="SET NULL"), index=True
+    )
+
+    lead: Mapped[Lead | None] = relationship()

@@ -1,0 +1,190 @@
+"""The admins' crawl health page: each operator's last runs, its offers' freshness, and
+the hotel matches waiting for review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from models import CrawlRun, Hotel, HotelAlias, HotelMatchReview, Offer, Operator, Resort
+
+RUNS_PER_OPERATOR = 5
+DROPPED_STAT_PREFIX = "tourscope/dropped/"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    items_scraped: int
+    items_stored: int
+    items_dropped: int
+    offers_deactivated: int
+    error_message: str | None
+    # Each reason an item was dropped, with its count, most frequent first.
+    drop_reasons: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class OfferFreshness:
+    active_offers: int
+    newest_seen_at: datetime | None
+    oldest_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OperatorHealth:
+    code: str
+    name: str
+    enabled: bool
+    freshness: OfferFreshness
+    runs: list[RunSummary] = field(default_factory=list)
+
+    @property
+    def last_run(self) -> RunSummary | None:
+        return self.runs[0] if self.runs else None
+
+
+@dataclass(frozen=True)
+class HotelSide:
+    hotel_id: int
+    name: str
+    stars: int | None
+    resort: str
+
+
+@dataclass(frozen=True)
+class PendingMatch:
+    review_id: int
+    score: float
+    created_at: datetime
+    operator_code: str
+    operator_name: str
+    alias_code: str
+    alias_name: str
+    current: HotelSide  # the hotel the alias was given for now
+    candidate: HotelSide  # the hotel it may really be
+    offers: int  # the alias's active offers, which a confirmation moves
+
+
+def drop_reasons(stats: dict | None) -> list[tuple[str, int]]:
+    """The `tourscope/dropped/<reason>` counts of a run's Scrapy stats."""
+    reasons = [
+        (key.removeprefix(DROPPED_STAT_PREFIX), int(value))
+        for key, value in (stats or {}).items()
+        if key.startswith(DROPPED_STAT_PREFIX) and isinstance(value, int | float)
+    ]
+    return sorted(reasons, key=lambda pair: (-pair[1], pair[0]))
+
+
+def operator_health(
+    session: Session, runs_per_operator: int = RUNS_PER_OPERATOR
+) -> list[OperatorHealth]:
+    """Every operator, by code, with its latest runs (newest first) and offer freshness."""
+    ranked = select(
+        CrawlRun,
+        func.row_number()
+        .over(
+            partition_by=CrawlRun.operator_id,
+            order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc()),
+        )
+        .label("position"),
+    ).subquery()
+    run = aliased(CrawlRun, ranked)
+    runs_by_operator: dict[int, list[RunSummary]] = {}
+    for row in session.scalars(
+        select(run)
+        .where(ranked.c.position <= runs_per_operator)
+        .order_by(run.operator_id, ranked.c.position)
+    ):
+        runs_by_operator.setdefault(row.operator_id, []).append(
+            RunSummary(
+                id=row.id,
+                status=row.status,
+                started_at=row.started_at,
+                finished_at=row.finished_at,
+                items_scraped=row.items_scraped,
+                items_stored=row.items_stored,
+                items_dropped=row.items_dropped,
+                offers_deactivated=row.offers_deactivated,
+                error_message=row.error_message,
+                drop_reasons=drop_reasons(row.stats),
+            )
+        )
+    freshness = {
+        operator_id: OfferFreshness(count, newest, oldest)
+        for operator_id, count, newest, oldest in session.execute(
+            select(
+                Offer.operator_id,
+                func.count(),
+                func.max(Offer.last_seen_at),
+                func.min(Offer.last_seen_at),
+            )
+            .where(Offer.is_active)
+            .group_by(Offer.operator_id)
+        )
+    }
+    return [
+        OperatorHealth(
+            code=operator.code,
+            name=operator.name,
+            enabled=operator.enabled,
+            freshness=freshness.get(operator.id, OfferFreshness(0, None, None)),
+            runs=runs_by_operator.get(operator.id, []),
+        )
+        for operator in session.scalars(select(Operator).order_by(Operator.code))
+    ]
+
+
+def pending_matches(session: Session) -> list[PendingMatch]:
+    """The doubtful hotel matches waiting for an admin, oldest first."""
+    current_hotel, candidate_hotel = aliased(Hotel), aliased(Hotel)
+    current_resort, candidate_resort = aliased(Resort), aliased(Resort)
+    rows = session.execute(
+        select(
+            HotelMatchReview,
+            HotelAlias,
+            Operator,
+            current_hotel,
+            current_resort.name,
+            candidate_hotel,
+            candidate_resort.name,
+        )
+        .join(HotelAlias, HotelAlias.id == HotelMatchReview.alias_id)
+        .join(Operator, Operator.id == HotelAlias.operator_id)
+        .join(current_hotel, current_hotel.id == HotelAlias.hotel_id)
+        .join(current_resort, current_resort.id == current_hotel.resort_id)
+        .join(candidate_hotel, candidate_hotel.id == HotelMatchReview.candidate_hotel_id)
+        .join(candidate_resort, candidate_resort.id == candidate_hotel.resort_id)
+        .where(HotelMatchReview.status == "pending")
+        .order_by(HotelMatchReview.created_at, HotelMatchReview.id)
+    ).all()
+    hotel_ids = {alias.hotel_id for _review, alias, *_rest in rows}
+    offer_counts = {
+        (operator_id, hotel_id): count
+        for operator_id, hotel_id, count in session.execute(
+            select(Offer.operator_id, Offer.hotel_id, func.count())
+            .where(Offer.is_active, Offer.hotel_id.in_(hotel_ids))
+            .group_by(Offer.operator_id, Offer.hotel_id)
+        )
+    }
+    return [
+        PendingMatch(
+            review_id=review.id,
+            score=review.score,
+            created_at=review.created_at,
+            operator_code=operator.code,
+            operator_name=operator.name,
+            alias_code=alias.operator_hotel_code,
+            alias_name=alias.operator_hotel_name,
+            current=HotelSide(current.id, current.name, current.stars, current_resort),
+            candidate=HotelSide(candidate.id, candidate.name, candidate.stars, candidate_resort),
+            offers=offer_counts.get((alias.operator_id, alias.hotel_id), 0),
+        )
+        for review, alias, operator, current, current_resort, candidate, candidate_resort in rows
+    ]

@@ -1,0 +1,233 @@
+"""Hot deals: the biggest recent price drops, and the cheapest tour per country, departing soon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Country, Hotel, Offer, Operator, PriceChange, Resort
+from models.currency import BASE_CURRENCY
+from models.offers import Availability
+from models.queries.search import MAX_CHILDREN, SearchFilters, in_currency, on_sale
+
+DROPS_WINDOW_DAYS = 30  # price drops: departures from today to this many days ahead
+CHEAPEST_WINDOW_DAYS = 14  # cheapest per country: departures from today to this many days ahead
+MAX_DROPS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class DealOffer:
+    """An offer on the deals page, priced in the visitor's currency, with its hotel."""
+
+    offer_id: int
+    hotel_id: int
+    hotel_name: str
+    stars: int | None
+    resort_name: str
+    country_code: str
+    country_name: str
+    operator_code: str
+    operator_name: str
+    departure_date: date
+    nights: int
+    meal: str
+    room_type: str
+    adults: int
+    children: int
+    currency: str
+    price: Decimal
+    on_request: bool
+    url: str
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PriceDrop:
+    offer: DealOffer
+    old_price: Decimal  # before the drop, in the visitor's currency
+    drop_amount: Decimal
+    drop_percent: Decimal  # one decimal place
+    changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Deals:
+    currency: str
+    drops_until: date
+    cheapest_until: date
+    price_drops: list[PriceDrop]  # biggest drop in percent first, then in amount
+    cheapest_by_country: list[DealOffer]  # by country name
+
+
+def _deal_columns():
+    return (
+        Offer.id,
+        Hotel.id,
+        Hotel.name,
+        Hotel.stars,
+        Resort.name,
+        Country.code,
+        Country.name,
+        Operator.code,
+        Operator.name,
+        Offer.departure_date,
+        Offer.nights,
+        Offer.meal,
+        Offer.room_type,
+        Offer.adults,
+        Offer.children,
+        Offer.price_base,
+        Offer.availability,
+        Offer.url,
+        Offer.last_seen_at,
+    )
+
+
+def _with_hotel(statement):
+    return (
+        statement.join(Hotel, Offer.hotel_id == Hotel.id)
+        .join(Resort, Hotel.resort_id == Resort.id)
+        .join(Country, Resort.country_id == Country.id)
+        .join(Operator, Offer.operator_id == Operator.id)
+    )
+
+
+def _deal_offer(row, currency: str) -> DealOffer:
+    *head, price_base, availability, url, last_seen_at = row
+    return DealOffer(
+        *head,
+        currency=currency,
+        price=in_currency(price_base, currency),
+        on_request=availability == Availability.ON_REQUEST,
+        url=url,
+        last_seen_at=last_seen_at,
+    )
+
+
+def _bookable_departing(today: date, until: date):
+    return (*on_sale(), Offer.departure_date >= today, Offer.departure_date <= until)
+
+
+def _searchable_parties():
+    """Every party a search can ask for, spelt out, so that the search index (keyed on
+    country, adults, children, departure date) answers one country's departure window
+    with one short range scan per party instead of reading all its offers."""
+    adults = SearchFilters.model_fields["adults"].metadata
+    most_adults = next(rule.le for rule in adults if hasattr(rule, "le"))
+    return (
+        Offer.adults.in_(range(1, most_adults + 1)),
+        Offer.children.in_(range(MAX_CHILDREN + 1)),
+    )
+
+
+def biggest_price_drops(
+    session: Session,
+    *,
+    currency: str = BASE_CURRENCY,
+    today: date | None = None,
+    days: int = DROPS_WINDOW_DAYS,
+    limit: int = MAX_DROPS,
+) -> list[PriceDrop]:
+    """Offers whose latest price change was a drop, biggest drop (in percent, then amount) first.
+
+    Only the newest change of each offer counts: an offer that dropped and then rose again
+    is no deal. Only active, bookable offers departing from today to `days` ahead qualify.
+    """
+    today = today or date.today()
+    conditions = _bookable_departing(today, today + timedelta(days=days))
+    latest = (
+        select(
+            PriceChange.offer_id,
+            PriceChange.old_price_base,
+            PriceChange.new_price_base,
+            PriceChange.changed_at,
+            func.row_number()
+            .over(
+                partition_by=PriceChange.offer_id,
+                order_by=(PriceChange.changed_at.desc(), PriceChange.id.desc()),
+            )
+            .label("newest"),
+        )
+        .join(Offer, Offer.id == PriceChange.offer_id)
+        .where(*conditions)
+        .subquery("latest")
+    )
+    drop = latest.c.old_price_base - latest.c.new_price_base
+    rows = session.execute(
+        _with_hotel(
+            select(
+                *_deal_columns(),
+                latest.c.old_price_base,
+                latest.c.new_price_base,
+                latest.c.changed_at,
+            ).join(latest, latest.c.offer_id == Offer.id)
+        )
+        .where(latest.c.newest == 1, latest.c.new_price_base < latest.c.old_price_base)
+        .order_by((drop / latest.c.old_price_base).desc(), drop.desc(), Offer.id)
+        .limit(limit)
+    ).all()
+    drops = []
+    for *columns, old_price_base, new_price_base, changed_at in rows:
+        offer = _deal_offer(columns, currency)
+        old_price = in_currency(old_price_base, currency)
+        percent = (old_price_base - new_price_base) * 100 / old_price_base
+        drops.append(
+            PriceDrop(
+                offer=offer,
+                old_price=old_price,
+                drop_amount=old_price - offer.price,
+                drop_percent=percent.quantize(Decimal("0.1"), ROUND_HALF_UP),
+                changed_at=changed_at,
+            )
+        )
+    return drops
+
+
+def cheapest_by_country(
+    session: Session,
+    *,
+    currency: str = BASE_CURRENCY,
+    today: date | None = None,
+    days: int = CHEAPEST_WINDOW_DAYS,
+) -> list[DealOffer]:
+    """Each country's cheapest active, bookable offer departing from today to `days` ahead.
+
+    One correlated subquery per country (a dozen), each a few index range scans.
+    """
+    today = today or date.today()
+    cheapest_id = (
+        select(Offer.id)
+        .where(
+            Offer.country_id == Country.id,
+            *_bookable_departing(today, today + timedelta(days=days)),
+            *_searchable_parties(),
+        )
+        .order_by(Offer.price_base, Offer.id)
+        .limit(1)
+        .correlate(Country)
+        .scalar_subquery()
+    )
+    # Two statements: as one, PostgreSQL would run each country's subquery twice.
+    offer_ids = [i for i in session.scalars(select(cheapest_id).select_from(Country)) if i]
+    rows = session.execute(
+        _with_hotel(select(*_deal_columns())).where(Offer.id.in_(offer_ids)).order_by(Country.name)
+    ).all()
+    return [_deal_offer(row, currency) for row in rows]
+
+
+def hot_deals(
+    session: Session, *, currency: str = BASE_CURRENCY, today: date | None = None
+) -> Deals:
+    """Everything the deals page shows."""
+    today = today or date.today()
+    return Deals(
+        currency=currency,
+        drops_until=today + timedelta(days=DROPS_WINDOW_DAYS),
+        cheapest_until=today + timedelta(days=CHEAPEST_WINDOW_DAYS),
+        price_drops=biggest_price_drops(session, currency=currency, today=today),
+        cheapest_by_country=cheapest_by_country(session, currency=currency, today=today),
+    )

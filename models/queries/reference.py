@@ -1,0 +1,86 @@
+"""Reference lists for search forms and API clients: resorts, departure cities, operators.
+
+Countries come from `models.queries.search.list_countries`. Like it, the resort and
+departure-city lists hold only places with at least one bookable offer departing today or
+later, so a client never offers a choice that can only find nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Country, DepartureCity, Offer, Operator, Resort
+from models.offers import BOOKABLE
+
+
+@dataclass(frozen=True, slots=True)
+class ResortOption:
+    id: int
+    name: str
+    country_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class DepartureCityOption:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorOption:
+    code: str
+    name: str
+    website: str | None
+
+
+def _on_sale(today: date):
+    return (
+        Offer.is_active.is_(True),
+        Offer.availability.in_(BOOKABLE),
+        Offer.departure_date >= today,
+    )
+
+
+def list_resorts(
+    session: Session, country_code: str | None = None, *, today: date | None = None
+) -> list[ResortOption]:
+    """Resorts with offers on sale, of one country (by ISO code) or of all, by name."""
+    today = today or date.today()
+    on_sale = select(Offer.resort_id).where(*_on_sale(today))
+    statement = (
+        select(Resort.id, Resort.name, Country.code)
+        .join(Country, Resort.country_id == Country.id)
+        .where(Resort.id.in_(on_sale))
+        .order_by(Resort.name, Resort.id)
+    )
+    if country_code is not None:
+        statement = statement.where(Country.code == country_code.upper())
+    return [ResortOption(*row) for row in session.execute(statement)]
+
+
+def list_departure_cities(
+    session: Session, *, today: date | None = None
+) -> list[DepartureCityOption]:
+    """Departure cities with offers on sale, by name."""
+    today = today or date.today()
+    on_sale = select(Offer.departure_city_id).where(*_on_sale(today))
+    rows = session.execute(
+        select(DepartureCity.code, DepartureCity.name)
+        .where(DepartureCity.id.in_(on_sale))
+        .order_by(DepartureCity.name)
+    )
+    return [DepartureCityOption(*row) for row in rows]
+
+
+def list_operators(session: Session) -> list[OperatorOption]:
+    """The enabled operators whose offers Tourscope shows, by name."""
+    rows = session.execute(
+        select(Operator.code, Operator.name, Operator.website)
+        .where(Operator.enabled.is_(True))
+        .order_by(Operator.name)
+    )
+    return [OperatorOption(*row) for row in rows]

@@ -1,0 +1,26 @@
+"""How a re-check's reading of the operator's page becomes the lead's answer."""
+
+from decimal import Decimal
+
+import pytest
+
+from models.lead_intake import judge_recheck
+from models.leads import RecheckStatus
+
+
+@pytest.mark.parametrize(
+    ("outcome", "price", "currency", "status"),
+    [
+        ("found", "1234", "EUR", RecheckStatus.AVAILABLE),
+        ("found", "1234.90", "EUR", RecheckStatus.AVAILABLE),  # the page rounds to units
+        ("found", "1236", "EUR", RecheckStatus.CHANGED),
+        ("found", "990", "EUR", RecheckStatus.CHANGED),
+        ("found", "1234", "USD", RecheckStatus.CHANGED),  # another currency: not the same price
+        ("found", None, None, RecheckStatus.NO_ANSWER),  # no price on the page
+        ("gone", None, None, RecheckStatus.GONE),
+        ("no_answer", None, None, RecheckStatus.NO_ANSWER),
+    ],
+)
+def test_the_answer_from_the_page_and_the_price_the_visitor_saw(outcome, price, currency, status):
+    found = Decimal(price) if price is not None else None
+    assert judge_recheck(outcome, found, currency, Decimal("1234.00"), "EUR") is status

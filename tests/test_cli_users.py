@@ -1,0 +1,100 @@
+"""`tourscope user ...`: back-office accounts from the command line."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from models.users import User
+
+GOOD_PASSWORD = "a-long-test-passphrase"
+
+
+def tourscope(*args: str, stdin: str = "", env: dict[str, str] | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "tourscope.cli", "user", *args],
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def database(db_url):
+    return {"TOURSCOPE_DATABASE_URL": db_url}
+
+
+def test_create_list_and_disable(database, session):
+    created = tourscope(
+        "create",
+        "Ada@Example.com",
+        "--role",
+        "admin",
+        "--name",
+        "Ada",
+        "--password-stdin",
+        stdin=GOOD_PASSWORD + "\n",
+        env=database,
+    )
+    assert created.returncode == 0, created.stderr
+    assert "Created admin account ada@example.com." in created.stdout
+    user = session.scalar(select(User))
+    assert (user.email, user.role, user.name) == ("ada@example.com", "admin", "Ada")
+    assert user.password_hash.startswith("$argon2id$")
+
+    listed = tourscope("list", env=database)
+    assert "ada@example.com" in listed.stdout and "admin" in listed.stdout
+
+    disabled = tourscope("disable", "ada@example.com", env=database)
+    assert disabled.returncode == 0
+    session.expire_all()
+    assert session.scalar(select(User.active)) is False
+
+
+@pytest.mark.parametrize(
+    ("args", "password", "code", "message"),
+    [
+        (["x@example.com", "--role", "boss"], GOOD_PASSWORD, 2, "unknown role 'boss'"),
+        (["not-an-email"], GOOD_PASSWORD, 2, "is not an e-mail address"),
+        (["x@example.com"], "qwerty123456", 1, "one of the most common passwords"),
+        (["x@example.com"], "short", 1, "at least 10 characters"),
+    ],
+)
+def test_bad_input_is_one_readable_line(database, args, password, code, message):
+    result = tourscope("create", *args, "--password-stdin", stdin=password + "\n", env=database)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_duplicate_email_is_refused(database):
+    for _ in range(2):
+        result = tourscope(
+            "create", "ada@example.com", "--password-stdin", stdin=GOOD_PASSWORD, env=database
+        )
+    assert result.returncode == 1
+    assert "an account for ada@example.com already exists" in result.stderr
+
+
+def test_the_prompt_asks_twice_and_hides_the_password(database):
+    mismatch = tourscope(
+        "create", "ada@example.com", stdin=f"{GOOD_PASSWORD}\nsomething-else\n", env=database
+    )
+    assert mismatch.returncode != 0
+    assert GOOD_PASSWORD not in mismatch.stdout
+    matched = tourscope(
+        "create", "ada@example.com", stdin=f"{GOOD_PASSWORD}\n{GOOD_PASSWORD}\n", env=database
+    )
+    assert matched.returncode == 0, matched.stderr
+    assert GOOD_PASSWORD not in matched.stdout
+
+
+def test_disabling_an_unknown_account_says_so(database):
+    result = tourscope("disable", "nobody@example.com", env=database)
+    assert result.returncode == 1
+    assert "no account for nobody@example.com" in result.stderr

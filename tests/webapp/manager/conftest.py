@@ -1,0 +1,87 @@
+"""Back-office fixtures: accounts, a logged-in browser-like client, and form helpers."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from models.auth import unknown_account_failures
+from tests.factories import PASSWORD, make_user
+from webapp import csrf
+from webapp.main import create_app
+from webapp.routes.manager.auth import login_failures
+
+# What a browser sends for a page: the back office then redirects to its log-in page.
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.fixture(autouse=True)
+def clean_throttles() -> Iterator[None]:
+    """Per-process counters start empty for every test."""
+    login_failures.reset()
+    unknown_account_failures.clear()
+    yield
+    login_failures.reset()
+    unknown_account_failures.clear()
+
+
+@pytest.fixture
+def app(db_url):
+    return create_app()
+
+
+@pytest.fixture
+def anonymous(app) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def manager(session: Session):
+    user = make_user(session, "manager@example.com", role="manager", name="Mia Manager")
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def admin(session: Session):
+    user = make_user(session, "admin@example.com", role="admin", name="Adam Admin")
+    session.commit()
+    return user
+
+
+def form_token(client: TestClient, url: str = "/manager/login") -> str:
+    """The CSRF token of a form on the page at `url`, as a browser would submit it."""
+    page = client.get(url, headers=HTML)
+    match = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', page.text)
+    assert match, f"no CSRF field on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def log_in(client: TestClient, email: str, password: str = PASSWORD, next_url: str = ""):
+    # A logged-in client is sent on from the log-in page: take the token from the dashboard.
+    logged_in = client.get("/manager/login", headers=HTML).status_code == 303
+    token = form_token(client, "/manager" if logged_in else "/manager/login")
+    data = {csrf.FIELD: token, "email": email, "password": password, "next": next_url}
+    return client.post("/manager/login", data=data, headers=HTML)
+
+
+def post_form(client: TestClient, url: str, data: dict, page: str = "/manager"):
+    """POST a back-office form with a valid CSRF token, as from `page`."""
+    return client.post(url, data={csrf.FIELD: form_token(client, page), **data}, headers=HTML)
+
+
+@pytest.fixture
+def as_manager(app, manager) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as client:
+        assert log_in(client, manager.email).status_code == 303
+        yield client
+
+
+@pytest.fixture
+def as_admin(app, admin) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as client:
+        assert log_in(client, admin.email).status_code == 303
+        yield client

@@ -1,0 +1,174 @@
+"""The hotel page and `/api/hotels/{id}`: one hotel's matching offers across operators."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, get_origin
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field, ValidationError
+
+from models.queries import SearchFilters
+from models.queries.hotels import (
+    MAX_HOTEL_OFFERS,
+    HotelOffer,
+    HotelSummary,
+    OperatorSummary,
+    hotel_offers,
+)
+from models.queries.search import SortOrder
+from webapp.deps import SessionDep
+from webapp.lead_invitations import hotel_offer_invitations
+from webapp.routes.public import FORM_LABELS, field_errors
+from webapp.templating import format_amount, meal_label, templates
+
+router = APIRouter()
+
+# Ids are 32-bit integers in the database; anything larger cannot name a hotel.
+MAX_ID = 2**31 - 1
+
+
+class HotelOffersResponse(BaseModel):
+    """A hotel and its offers that match the search filters, from every operator.
+
+    Prices are for the offer's whole party (`adults`, `children`), all-in, in `currency`;
+    `surcharge` is the part of the price that is fuel and other surcharges.
+    """
+
+    hotel: HotelSummary
+    currency: str
+    sort: SortOrder
+    total_offers: int = Field(
+        description=f"Matching offers in all; `offers` lists at most {MAX_HOTEL_OFFERS}"
+    )
+    operators: list[OperatorSummary] = Field(description="Each operator's cheapest, cheapest first")
+    offers: list[HotelOffer]
+
+
+class NotFound(BaseModel):
+    detail: str
+
+
+def query_filters(request: Request) -> dict[str, Any]:
+    """The search filters in the query string, read the way FastAPI reads a query model.
+
+    A list field takes every value of a repeated parameter; other fields take the last one.
+    """
+    params = request.query_params
+    values: dict[str, Any] = {}
+    for name, field in SearchFilters.model_fields.items():
+        if name in params:
+            is_list = get_origin(field.annotation) is list
+            values[name] = params.getlist(name) if is_list else params.get(name)
+    return values
+
+
+def describe_filters(filters: SearchFilters, today: date) -> list[str]:
+    """The search behind the hotel page, in a few words a visitor reads at a glance."""
+    party = f"{filters.adults} adult{'' if filters.adults == 1 else 's'}"
+    if filters.children:
+        party += f" + {filters.children} child{'' if filters.children == 1 else 'ren'}"
+    if filters.infants:
+        party += f" + {filters.infants} infant{'' if filters.infants == 1 else 's'}"
+    start, end = filters.departure_window(today)
+    parts = [party, f"departing {_day(max(start, today))} – {_day(end)}"]
+    if filters.departure_city:
+        parts.append(f"from {filters.departure_city}")
+    if filters.nights_min and filters.nights_max:
+        if filters.nights_min == filters.nights_max:
+            parts.append(f"{filters.nights_min} nights")
+        else:
+            parts.append(f"{filters.nights_min}–{filters.nights_max} nights")
+    elif filters.nights_min:
+        parts.append(f"at least {filters.nights_min} nights")
+    elif filters.nights_max:
+        parts.append(f"at most {filters.nights_max} nights")
+    if filters.meal_min:
+        parts.append(f"{meal_label(filters.meal_min)} or better")
+    if filters.price_min is not None:
+        parts.append(f"from {format_amount(filters.price_min)} {filters.currency}")
+    if filters.price_max is not None:
+        parts.append(f"up to {format_amount(filters.price_max)} {filters.currency}")
+    if filters.operators:
+        parts.append("at " + ", ".join(filters.operators))
+    return parts
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def _not_found_detail(hotel_id: int | str) -> str:
+    return f"There is no hotel number {hotel_id} in our catalogue."
+
+
+@router.get(
+    "/api/hotels/{hotel_id}",
+    response_model=HotelOffersResponse,
+    responses={404: {"model": NotFound, "description": "No hotel with this id"}},
+    tags=["hotels"],
+)
+def hotel_api(
+    hotel_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The hotel's id", examples=[1])],
+    filters: Annotated[SearchFilters, Query()],
+    session: SessionDep,
+) -> HotelOffersResponse:
+    """The hotel and all its active, bookable offers matching the same filters as the search.
+
+    `sort=date` lists the earliest departures first; `price` and `stars` the cheapest first.
+    """
+    result = hotel_offers(session, hotel_id, filters)
+    if result is None:
+        raise HTTPException(status_code=404, detail=_not_found_detail(hotel_id))
+    return HotelOffersResponse(
+        hotel=result.hotel,
+        currency=result.currency,
+        sort=result.sort,
+        total_offers=result.total_offers,
+        operators=result.operators,
+        offers=result.offers,
+    )
+
+
+@router.get("/hotels/{hotel_id}", response_class=HTMLResponse, include_in_schema=False)
+def hotel_page(request: Request, hotel_id: str, session: SessionDep) -> HTMLResponse:
+    """The hotel page; an unknown hotel is a 404 page, bad filters show messages (422)."""
+    number = int(hotel_id) if hotel_id.isascii() and hotel_id.isdigit() else 0
+    if not 1 <= number <= MAX_ID:
+        return _not_found(request, hotel_id[:40])
+    errors: dict[str, str] = {}
+    try:
+        filters = SearchFilters.model_validate(query_filters(request))
+    except ValidationError as error:
+        errors = field_errors(error)
+        filters = SearchFilters()
+    result = hotel_offers(session, number, filters)
+    if result is None:
+        return _not_found(request, hotel_id)
+    typed = [(name, value) for name, value in request.query_params.multi_items() if value]
+    search = [
+        (name, value) for name, value in filters.query_params() if name not in {"sort", "page"}
+    ]
+    context = {
+        "result": result,
+        "errors": errors,
+        "labels": FORM_LABELS,
+        "search_summary": describe_filters(filters, date.today()),
+        "search_url": "/?" + urlencode(typed) if typed else "/",
+        "sort_urls": {
+            choice: "?" + urlencode([*search, ("sort", choice.value)])
+            for choice in (SortOrder.PRICE, SortOrder.DATE)
+        },
+        # "Request this tour" on every offer; a personal manager for the high-value ones.
+        "lead_offers": hotel_offer_invitations(filters, result),
+    }
+    return templates.TemplateResponse(
+        request, "hotel.html", context, status_code=422 if errors else 200
+    )
+
+
+def _not_found(request: Request, hotel_id: str) -> HTMLResponse:
+    context = {"title": "Hotel not found", "reason": _not_found_detail(hotel_id)}
+    return templates.TemplateResponse(request, "not_found.html", context, status_code=404)

@@ -1,0 +1,346 @@
+"""The visitor's side of leads: the request form, its confirmation, and the invitations.
+
+`GET /leads/new?offer_id=ID&<search>` asks about one offer (a hotel page's "request this
+tour"); `GET /leads/new?<search>` about a whole search. `POST /leads/new` checks the
+CSRF token, the honeypot, every field and the rate limit; then the lead, its history and
+the managers' e-mail are committed together, before anything else. Only then is the
+offer re-checked at its operator (`tourscope recheck` in a subprocess, with a timeout),
+and the answer stored beside the snapshot; the confirmation page tells it honestly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import subprocess
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+
+from models import Lead
+from models.lead_intake import (
+    RecheckAnswer,
+    create_lead,
+    judge_recheck,
+    notification_recipients,
+    offer_snapshot,
+    party_text,
+    recent_lead_count,
+    record_recheck,
+    snapshot_facts,
+)
+from models.lead_scoring import TripFacts, score_lead, scoring_rules
+from models.leads import LeadSource, RecheckStatus
+from models.queries import SearchFilters
+from tourscope.settings import PROJECT_ROOT, get_settings
+from webapp import csrf
+from webapp.deps import open_session
+from webapp.lead_form import (
+    CONTACT_TIMES,
+    HONEYPOT,
+    LABELS,
+    MAX_BODY_BYTES,
+    MAX_FIELDS,
+    LeadFormInput,
+    read_form,
+    validate,
+)
+from webapp.lead_invitations import search_facts, search_pairs
+from webapp.routes.public import describe_search
+from webapp.templating import templates
+
+logger = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+
+RATE_WINDOW = timedelta(hours=1)
+
+
+# --- The form ----------------------------------------------------------------------------
+
+
+def _filters_from_query(query: str) -> SearchFilters:
+    """The search a lead came from; a search that does not validate counts as the default."""
+    pairs = parse_qsl(query, keep_blank_values=False)[:100]
+    values: dict[str, Any] = {}
+    for name, value in pairs:
+        field = SearchFilters.model_fields.get(name)
+        if field is None:
+            continue
+        if name in {"resorts", "children_ages", "operators"}:
+            values.setdefault(name, []).append(value)
+        else:
+            values[name] = value
+    try:
+        return SearchFilters.model_validate(values)
+    except ValidationError:
+        return SearchFilters()
+
+
+def _search_snapshot(filters: SearchFilters) -> dict[str, Any]:
+    today = date.today()
+    start, end = filters.departure_window(today)
+    return {
+        "search": describe_search(filters, today),
+        "party": party_text(filters.adults, filters.children, filters.infants),
+        "adults": filters.adults,
+        "children": filters.children,
+        "infants": filters.infants,
+        "country": filters.country,
+        "departure_city": filters.departure_city,
+        "dates": f"{max(start, today).isoformat()} – {end.isoformat()}",
+        "nights_min": filters.nights_min,
+        "nights_max": filters.nights_max,
+        "stars_min": filters.stars_min,
+        "price_min": str(filters.price_min) if filters.price_min is not None else None,
+        "price_max": str(filters.price_max) if filters.price_max is not None else None,
+        "currency": filters.currency,
+    }
+
+
+def _subject(session: Session, offer_id: str, filters: SearchFilters) -> dict[str, Any] | None:
+    """The snapshot of what the request is about: the offer, or the search."""
+    if offer_id:
+        return offer_snapshot(session, int(offer_id), filters.currency, filters.infants)
+    return _search_snapshot(filters)
+
+
+def _render_form(
+    request: Request,
+    session: Session,
+    data: LeadFormInput,
+    *,
+    status_code: int = 200,
+    message: str | None = None,
+) -> HTMLResponse:
+    filters = _filters_from_query(data.values.get("search_query", ""))
+    offer_id = data.values.get("offer_id", "")
+    subject = _subject(session, offer_id, filters) if offer_id.isdigit() or not offer_id else None
+    if offer_id and subject is None:
+        data.errors.setdefault("offer_id", "This offer is no longer in our catalogue.")
+    context = {
+        "data": data,
+        "values": data.values,
+        "errors": data.errors,
+        "labels": LABELS,
+        "message": message,
+        "subject": subject,
+        "source": "hotel" if offer_id else "search",
+        "contact_times": CONTACT_TIMES,
+        "extras": scoring_rules().extras,
+        "honeypot": HONEYPOT,
+        "back_url": _back_url(subject, filters),
+    }
+    return templates.TemplateResponse(request, "lead_form.html", context, status_code=status_code)
+
+
+def _back_url(subject: dict[str, Any] | None, filters: SearchFilters) -> str:
+    query = urlencode(search_pairs(filters))
+    if subject and subject.get("hotel_id"):
+        return f"/hotels/{subject['hotel_id']}" + (f"?{query}" if query else "")
+    return "/" + (f"?{query}" if query else "")
+
+
+@router.get("/leads/new", response_class=HTMLResponse)
+def lead_form(request: Request) -> HTMLResponse:
+    """The request form, about one offer (`offer_id`) or about the search in the query."""
+    params = request.query_params
+    offer_id = params.get("offer_id", "")[:12]
+    search = urlencode([(k, v) for k, v in params.multi_items() if k != "offer_id" and v])
+    data = LeadFormInput(
+        values={
+            "name": "",
+            "phone": "",
+            "email": "",
+            "contact_time": "",
+            "wishes": "",
+            "offer_id": offer_id if offer_id.isdigit() else "",
+            "search_query": search[:2000],
+        }
+    )
+    with open_session() as session:
+        response = _render_form(request, session, data)
+    if data.errors.get("offer_id"):
+        response.status_code = 404
+    return response
+
+
+@router.post("/leads/new", response_class=HTMLResponse)
+async def submit_lead(request: Request) -> Response:
+    """Store the request first; then re-check the offer; then say what we know."""
+    size = request.headers.get("content-length", "")
+    if size.isdigit() and int(size) > MAX_BODY_BYTES:
+        return _too_large(request)
+    try:
+        form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=16 * 1024)
+    except (HTTPException, MultiPartException):  # too many or too large fields
+        return _too_large(request)
+    data = read_form(form)
+    token = form.get(csrf.FIELD)
+    return await run_in_threadpool(_handle_submission, request, data, token)
+
+
+def _too_large(request: Request) -> HTMLResponse:
+    data = LeadFormInput(
+        values={k: "" for k in ("name", "phone", "email", "contact_time", "wishes")}
+        | {"offer_id": "", "search_query": ""}
+    )
+    message = "The form was too large to read; please shorten your wishes and send it again."
+    with open_session() as session:
+        return _render_form(request, session, data, status_code=413, message=message)
+
+
+def client_key(request: Request) -> str:
+    """A keyed hash of the client's address: enough to count, useless to anyone else."""
+    address = request.client.host if request.client else "unknown"
+    secret = get_settings().secret_key.get_secret_value().encode()
+    return hmac.new(secret, f"lead-rate:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _handle_submission(request: Request, data: LeadFormInput, token: str | None) -> Response:
+    settings = get_settings()
+    with open_session() as session:
+        try:
+            csrf.verify(request, token)
+        except csrf.CsrfError:
+            message = (
+                "For your safety this form has expired (or did not come from this site). "
+                "Nothing was sent: check your details below and send it again."
+            )
+            validate(data)
+            data.errors = {}
+            return _render_form(request, session, data, status_code=403, message=message)
+        if data.honeypot:
+            # A robot: refuse quietly, store nothing, tell it nothing.
+            logger.info("lead form honeypot filled; refused")
+            return templates.TemplateResponse(request, "lead_sent.html", {"lead": None})
+        if validate(data):
+            message = "Some details need a second look; your request has not been sent yet."
+            return _render_form(request, session, data, status_code=422, message=message)
+        key = client_key(request)
+        if recent_lead_count(session, key, RATE_WINDOW) >= settings.lead_rate_limit_per_hour:
+            message = (
+                f"We have received {settings.lead_rate_limit_per_hour} requests from your "
+                "connection within the hour, the most we accept. Please try again later; "
+                "your details are kept below."
+            )
+            return _render_form(request, session, data, status_code=429, message=message)
+        filters = _filters_from_query(data.values["search_query"])
+        offer_id = int(data.values["offer_id"]) if data.values["offer_id"] else None
+        snapshot = _subject(session, data.values["offer_id"], filters)
+        if snapshot is None:
+            data.errors["offer_id"] = "This offer is no longer in our catalogue."
+            message = "This offer has left our catalogue; go back to the hotel page."
+            return _render_form(request, session, data, status_code=422, message=message)
+        contact = data.contact()
+        if offer_id is not None:
+            score = score_lead(snapshot_facts(snapshot, contact.extras))
+        else:
+            facts = search_facts(filters)
+            score = score_lead(
+                TripFacts(
+                    total_eur=facts.total_eur,
+                    stars=facts.stars,
+                    adults=facts.adults,
+                    children=facts.children,
+                    nights=facts.nights,
+                    extras=tuple(contact.extras),
+                )
+            )
+        recipients = notification_recipients(session, settings.lead_notify_to, settings.mail_from)
+        # The visitor's request is committed before anything else is tried.
+        lead = create_lead(
+            session,
+            contact=contact,
+            source=LeadSource.HOTEL if offer_id is not None else LeadSource.SEARCH,
+            snapshot=snapshot,
+            score=score,
+            recipients=recipients,
+            site_url=settings.effective_site_url,
+            offer_id=offer_id,
+            search_query=data.values["search_query"] or None,
+            client_key=key,
+        )
+        session.commit()
+        lead_id = lead.id
+    if offer_id is not None:
+        answer = recheck_offer(offer_id, snapshot)
+        with open_session() as session:
+            record_recheck(session, session.get(Lead, lead_id), answer)
+            session.commit()
+    return RedirectResponse(confirmation_url(lead_id), status_code=303)
+
+
+def recheck_offer(offer_id: int, snapshot: dict[str, Any]) -> RecheckAnswer:
+    """Ask the operator about one offer (`tourscope recheck`, in a child process so a slow
+    operator or Scrapy's reactor never holds the web server); no answer in time is an
+    answer too."""
+    timeout = get_settings().lead_recheck_timeout
+    command = [
+        sys.executable,
+        "-m",
+        "tourscope.cli",
+        "recheck",
+        str(offer_id),
+        "--json",
+        "--timeout",
+        str(max(1.0, timeout - 5)),  # Scrapy needs a few seconds to start
+    ]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
+        )
+        answer = json.loads(result.stdout.strip().splitlines()[-1])
+    except subprocess.TimeoutExpired:
+        return RecheckAnswer(RecheckStatus.NO_ANSWER, detail=f"no answer within {timeout:g} s")
+    except (OSError, ValueError, IndexError):
+        logger.exception("recheck of offer %s failed", offer_id)
+        return RecheckAnswer(RecheckStatus.NO_ANSWER, detail="the re-check could not run")
+    price = Decimal(answer["price"]) if answer.get("price") else None
+    expected = snapshot.get("operator_price")
+    status = judge_recheck(
+        {"gone": "gone", "no_answer": "no_answer"}.get(answer.get("status"), "found"),
+        price,
+        answer.get("currency"),
+        Decimal(expected) if expected is not None else None,
+        snapshot.get("operator_currency"),
+    )
+    return RecheckAnswer(status, price, answer.get("currency"), answer.get("detail") or "")
+
+
+# --- The confirmation --------------------------------------------------------------------
+
+
+def _confirmation_key(lead_id: int) -> str:
+    secret = get_settings().secret_key.get_secret_value().encode()
+    return hmac.new(secret, f"lead-sent:{lead_id}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def confirmation_url(lead_id: int) -> str:
+    """The confirmation page's address: signed, so no one reads another visitor's request."""
+    return f"/leads/{lead_id}/sent?key={_confirmation_key(lead_id)}"
+
+
+@router.get("/leads/{lead_id}/sent", response_class=HTMLResponse)
+def lead_sent(request: Request, lead_id: int, key: str = "") -> HTMLResponse:
+    if not hmac.compare_digest(key, _confirmation_key(lead_id)):
+        context = {"title": "Request not found", "reason": "This confirmation link is not valid."}
+        return templates.TemplateResponse(request, "not_found.html", context, status_code=404)
+    with open_session() as session:
+        lead = session.get(Lead, lead_id)
+        if lead is None:
+            context = {"title": "Request not found", "reason": "There is no such request."}
+            return templates.TemplateResponse(request, "not_found.html", context, status_code=404)
+        context = {"lead": lead, "snapshot": lead.snapshot, "contact_times": CONTACT_TIMES}
+        return templates.TemplateResponse(request, "lead_sent.html", context)

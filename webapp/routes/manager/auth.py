@@ -1,0 +1,173 @@
+"""Log-in and log-out of the back office, and the answers to requests without a log-in."""
+
+import math
+import secrets
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from models.auth import (
+    LOCKOUT_PERIOD,
+    LoginRefusal,
+    LoginRefused,
+    authenticate,
+    end_session,
+    session_user,
+    start_session,
+)
+from webapp import csrf
+from webapp.deps import SESSION_COOKIE, SessionDep, SettingsDep
+from webapp.routes.manager.common import form_text, render
+from webapp.templating import templates
+from webapp.throttle import SlidingWindowLimiter
+
+router = APIRouter(prefix="/manager", include_in_schema=False)
+
+LOGIN_PATH = "/manager/login"
+HOME_PATH = "/manager"
+# Failed log-ins from one client address, over all the e-mails it tries.
+CLIENT_FAILURE_LIMIT = 20
+CLIENT_FAILURE_WINDOW = 15 * 60
+login_failures = SlidingWindowLimiter(CLIENT_FAILURE_LIMIT, CLIENT_FAILURE_WINDOW)
+
+_LOCK_MINUTES = int(LOCKOUT_PERIOD.total_seconds() // 60)
+REFUSALS = {
+    LoginRefusal.INVALID: "Wrong e-mail or password.",
+    LoginRefusal.LOCKED: (
+        f"Too many failed log-ins for this account: it is locked for {_LOCK_MINUTES} "
+        "minutes. Try again later, or ask an admin."
+    ),
+    LoginRefusal.DISABLED: "This account is disabled; ask an admin.",
+}
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after logging in: a back-office path only, never another site."""
+    if (
+        value
+        and value.startswith(HOME_PATH)
+        and not value.startswith(LOGIN_PATH)
+        and "\\" not in value
+        and not value.startswith("//")
+    ):
+        return value
+    return HOME_PATH
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _login_form(
+    request: Request, *, next_url: str, email: str = "", error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    notice = "You are logged out." if request.query_params.get("logged_out") else None
+    context = {"next_url": next_url, "email": email, "error": error, "notice": notice}
+    return render(request, "manager/login.html", context, status_code=status)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, session: SessionDep) -> Response:
+    next_url = safe_next(request.query_params.get("next"))
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and session_user(session, token) is not None:
+        session.commit()
+        return RedirectResponse(next_url, status_code=303)
+    return _login_form(request, next_url=next_url)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    email = form_text(form, "email", 254).strip()
+    password = form_text(form, "password", 1000)
+    next_url = safe_next(form_text(form, "next", 2000))
+    client = _client(request)
+    wait = login_failures.blocked_for(client)
+    if wait:
+        minutes = max(1, math.ceil(wait / 60))
+        error = f"Too many failed log-ins from your address; try again in {minutes} min."
+        return _login_form(request, next_url=next_url, email=email, error=error, status=429)
+    try:
+        user = authenticate(session, email, password)
+    except LoginRefused as refusal:
+        session.commit()  # the account's failure count and lock
+        login_failures.hit(client)
+        error = REFUSALS[refusal.reason]
+        return _login_form(request, next_url=next_url, email=email, error=error, status=401)
+    # A new session id at every log-in: an id planted or seen before it opens nothing.
+    old_token = request.cookies.get(SESSION_COOKIE)
+    if old_token:
+        end_session(session, old_token)
+    new_session = start_session(session, user)
+    session.commit()
+    response = RedirectResponse(next_url, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        new_session.token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path=HOME_PATH,
+    )
+    # A fresh CSRF value too, so a token obtained before the log-in is worth nothing after.
+    response.set_cookie(
+        csrf.COOKIE,
+        secrets.token_urlsafe(32),
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """End the session on the server (its id opens nothing any more) and drop the cookie."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        end_session(session, token)
+        session.commit()
+    response = RedirectResponse(f"{LOGIN_PATH}?logged_out=1", status_code=303)
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path=HOME_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def login_required(request: Request, _error: Exception) -> Response:
+    """No log-in: a browser goes to the log-in page (and back after it); others get 401."""
+    if _wants_html(request):
+        back = request.url.path
+        if request.method == "GET" and request.url.query:
+            back += "?" + request.url.query
+        target = safe_next(back if request.method == "GET" else None)
+        return RedirectResponse(f"{LOGIN_PATH}?{urlencode({'next': target})}", status_code=303)
+    return JSONResponse(
+        {"detail": "Log in to the back office first."},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Cookie realm="Tourscope back office"'},
+    )
+
+
+async def admin_required(request: Request, _error: Exception) -> Response:
+    """A manager on an admin page: refused, with the reason."""
+    if _wants_html(request):
+        reason = "This page is for admins only."
+        return templates.TemplateResponse(
+            request, "forbidden.html", {"reason": reason}, status_code=403
+        )
+    return JSONResponse({"detail": "This page is for admins only."}, status_code=403)

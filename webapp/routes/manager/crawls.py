@@ -1,0 +1,63 @@
+"""The admins' crawl health page, where doubtful hotel matches are confirmed or split."""
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from models.match_reviews import ReviewError, confirm_match, split_match
+from models.queries.crawl_health import operator_health, pending_matches
+from webapp import csrf
+from webapp.deps import SessionDep, admin_user
+from webapp.routes.manager.common import parse_id, render
+
+router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(admin_user)])
+
+DONE_MESSAGES = {
+    "confirmed": "The match is confirmed: the operator's hotel and its offers moved.",
+    "split": "The hotels are kept apart.",
+}
+
+
+def _page(
+    request: Request, session: SessionDep, error: str | None = None, status_code: int = 200
+) -> HTMLResponse:
+    context = {
+        "operators": operator_health(session),
+        "matches": pending_matches(session),
+        "now": datetime.now(UTC),
+        "error": error,
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+    }
+    return render(request, "manager/crawls.html", context, status_code=status_code)
+
+
+@router.get("/crawls", response_class=HTMLResponse)
+def crawls_page(request: Request, session: SessionDep) -> HTMLResponse:
+    """Each operator's last runs, its offers' freshness, and the matches to review."""
+    return _page(request, session)
+
+
+async def _resolve(request: Request, session: SessionDep, review_id: str, resolve) -> Response:
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(review_id)
+    try:
+        if number is None:
+            raise ReviewError(f"there is no match review number {review_id[:20]}")
+        resolution = resolve(session, number)
+    except ReviewError as error:
+        session.rollback()
+        return _page(request, session, error=str(error), status_code=409)
+    session.commit()
+    return RedirectResponse(f"/manager/crawls?done={resolution.status}", status_code=303)
+
+
+@router.post("/crawls/reviews/{review_id}/confirm")
+async def confirm_review(request: Request, review_id: str, session: SessionDep) -> Response:
+    return await _resolve(request, session, review_id, confirm_match)
+
+
+@router.post("/crawls/reviews/{review_id}/split")
+async def split_review(request: Request, review_id: str, session: SessionDep) -> Response:
+    return await _resolve(request, session, review_id, split_match)

@@ -1,0 +1,220 @@
+"""The managers' dashboard, the leads list and one lead's page with its actions."""
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from models.auth import active_users
+from models.lead_scoring import scoring_rules
+from models.lead_workflow import (
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    WorkflowError,
+    add_note,
+    assign,
+    change_status,
+    next_statuses,
+)
+from models.leads import Lead, LeadStatus
+from models.queries.leads import (
+    LeadFilters,
+    ScoreBand,
+    band_thresholds,
+    lead_list,
+    lead_with_history,
+    score_band,
+    status_counts,
+)
+from models.users import User
+from webapp import csrf
+from webapp.deps import CurrentUser, SessionDep, current_user
+from webapp.routes.manager.common import form_text, parse_id, render
+
+router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
+
+DASHBOARD_ROWS = 10
+DONE_MESSAGES = {
+    "status": "The status is changed.",
+    "assigned": "The lead is assigned.",
+    "note": "The note is added.",
+}
+
+
+def _pager(page, filters: LeadFilters) -> dict:
+    params = filters.query_params()
+
+    def url(number: int) -> str:
+        return "?" + urlencode([*params, ("page", str(number))])
+
+    return {
+        "page": page.page,
+        "pages": page.pages,
+        "previous_url": url(page.page - 1) if page.page > 1 else None,
+        "next_url": url(page.page + 1) if page.page < page.pages else None,
+    }
+
+
+def _labels() -> dict:
+    medium, high = band_thresholds()
+    return {
+        "statuses": STATUS_LABELS,
+        "bands": {
+            ScoreBand.HIGH: f"high ({high}+)",
+            ScoreBand.MEDIUM: f"medium ({medium}–{high - 1})",
+            ScoreBand.LOW: f"low (under {medium})",
+        },
+    }
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """Counts by status, my open leads and the new leads nobody has taken, best first."""
+    mine = [
+        row
+        for row in lead_list(session, LeadFilters(manager="mine"), user, page_size=50).rows
+        if row.status in OPEN_STATUSES
+    ][:DASHBOARD_ROWS]
+    waiting = lead_list(
+        session,
+        LeadFilters(status=LeadStatus.NEW, manager="unassigned"),
+        user,
+        page_size=DASHBOARD_ROWS,
+    )
+    context = {
+        "counts": status_counts(session),
+        "mine": mine,
+        "waiting": waiting,
+        **_labels(),
+    }
+    return render(request, "manager/dashboard.html", context)
+
+
+@router.get("/leads", response_class=HTMLResponse)
+def leads_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """The leads list: filters, high value first, then newest; bad filters say why (422)."""
+    errors: list[str] = []
+    try:
+        filters = LeadFilters.model_validate(dict(request.query_params))
+    except ValidationError as error:
+        errors = [_error_text(e) for e in error.errors()]
+        filters = LeadFilters()
+    page = lead_list(session, filters, user)
+    context = {
+        "filters": filters,
+        "form": dict(request.query_params),
+        "errors": errors,
+        "page": page,
+        "pager": _pager(page, filters),
+        "managers": active_users(session),
+        **_labels(),
+    }
+    return render(request, "manager/leads.html", context, status_code=422 if errors else 200)
+
+
+def _error_text(error: dict) -> str:
+    field = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
+
+
+def _lead_page(
+    request: Request,
+    session: SessionDep,
+    lead: Lead,
+    *,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    rules = scoring_rules()
+    extras = [
+        rules.extras[code].label if code in rules.extras else code for code in lead.extras or []
+    ]
+    context = {
+        "lead": lead,
+        "snapshot": lead.snapshot or {},
+        "band": score_band(lead.score),
+        "extras": extras,
+        "next_statuses": next_statuses(lead.status),
+        "managers": active_users(session),
+        "error": error,
+        "typed": typed or {},
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+        **_labels(),
+    }
+    return render(request, "manager/lead.html", context, status_code=status_code)
+
+
+def _not_found(request: Request, lead_id: str) -> HTMLResponse:
+    context = {"title": "Lead not found", "reason": f"There is no lead number {lead_id[:20]}."}
+    return render(request, "not_found.html", context, status_code=404)
+
+
+@router.get("/leads/{lead_id}", response_class=HTMLResponse)
+def lead_page(request: Request, lead_id: str, session: SessionDep) -> HTMLResponse:
+    """One lead: what the visitor saw and asked for, its score, its history, the actions."""
+    number = parse_id(lead_id)
+    lead = lead_with_history(session, number) if number else None
+    if lead is None:
+        return _not_found(request, lead_id)
+    return _lead_page(request, session, lead)
+
+
+async def _lead_action(request: Request, session: SessionDep, lead_id: str, action) -> Response:
+    """Run one change on the lead; back to its page, or the page with the reason and the
+    manager's typed text (422) when the change is refused."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(lead_id)
+    lead = lead_with_history(session, number) if number else None
+    if lead is None:
+        return _not_found(request, lead_id)
+    user: User = request.state.user
+    try:
+        done = action(lead, user, form)
+    except WorkflowError as error:
+        session.rollback()
+        lead = lead_with_history(session, lead.id)
+        typed = {name: form_text(form, name, 5000) for name in ("note", "reason", "to_status")}
+        return _lead_page(request, session, lead, error=str(error), typed=typed, status_code=422)
+    session.commit()
+    return RedirectResponse(f"/manager/leads/{lead.id}?done={done}", status_code=303)
+
+
+@router.post("/leads/{lead_id}/status")
+async def lead_status(request: Request, lead_id: str, session: SessionDep) -> Response:
+    def action(lead: Lead, user: User, form) -> str:
+        to_status = form_text(form, "to_status", 20)
+        change_status(session, lead, to_status, user, reason=form_text(form, "reason", 1000))
+        return "status"
+
+    return await _lead_action(request, session, lead_id, action)
+
+
+@router.post("/leads/{lead_id}/assign")
+async def lead_assign(request: Request, lead_id: str, session: SessionDep) -> Response:
+    def action(lead: Lead, user: User, form) -> str:
+        choice = form_text(form, "assignee", 20)
+        assignee = None
+        if choice == "me":
+            assignee = user
+        elif choice:
+            number = parse_id(choice)
+            assignee = session.get(User, number) if number else None
+            if assignee is None:
+                raise WorkflowError("choose a manager from the list")
+        assign(session, lead, assignee, user)
+        return "assigned"
+
+    return await _lead_action(request, session, lead_id, action)
+
+
+@router.post("/leads/{lead_id}/notes")
+async def lead_note(request: Request, lead_id: str, session: SessionDep) -> Response:
+    def action(lead: Lead, user: User, form) -> str:
+        add_note(session, lead, user, form_text(form, "note", 10_000))
+        return "note"
+
+    return await _lead_action(request, session, lead_id, action)
