@@ -15,4 +15,6 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 echo "Database tests run on: SQLite${TOURSCOPE_TEST_POSTGRES_URL:+ and PostgreSQL ($TOURSCOPE_TEST_POSTGRES_URL)}"
-exec .venv/bin/pytest "$@"
+# Two workers (each with its own PostgreSQL database, see tests/conftest.py); a test
+# file stays on one worker, so module-wide fixtures such as the browser stay together.
+exec .venv/bin/pytest -n "${TOURSCOPE_TEST_WORKERS:-2}" --dist loadfile "$@"

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from models import Base
@@ -19,6 +20,23 @@ from models.migrate import upgrade_database
 from tourscope.settings import get_settings
 
 POSTGRES_URL_VARIABLE = "TOURSCOPE_TEST_POSTGRES_URL"
+
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own, created on first use."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    target = make_url(url)
+    own = target.set(database=f"{target.database}_{worker}")
+    admin = get_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    return own.render_as_string(hide_password=False)
 
 
 def _prepare_postgres(url: str) -> None:
@@ -40,6 +58,7 @@ def database_url(request, tmp_path_factory) -> str:
     url = os.environ.get(POSTGRES_URL_VARIABLE)
     if not url:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_VARIABLE} (see README)")
+    url = _worker_database(url)
     _prepare_postgres(url)
     return url
 
