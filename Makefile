@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test lint format bench-ingest bench-search clean
 
@@ -11,14 +12,17 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
-	test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 	touch $(STAMP)
+
+# The browser tests drive Debian's chromium (Playwright's own browser download does not
+# work here); only the tests need it.
+$(CHROMIUM):
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
 demo: $(STAMP)
 	$(BIN)/tourscope demo
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	bash scripts/test.sh
 
 lint: $(STAMP)
