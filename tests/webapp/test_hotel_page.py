@@ -129,7 +129,7 @@ def test_the_search_filters_apply_and_lead_back_to_the_search(client, palace):
     assert "1 offer from 1 operator" in text
     assert [row.split()[0] for row in rows(response.text)] == ["BlueSky"]
     assert "1 195.65 USD" in text
-    assert "Offers for: 2 adults · departing" in text
+    assert "Offers for 2 adults · departing" in text
     assert "at least 8 nights" in text
     assert 'href="/?country=TR&amp;nights_min=8&amp;currency=USD&amp;page=2"' in response.text
     assert 'href="?country=TR&amp;nights_min=8&amp;currency=USD&amp;sort=date"' in response.text

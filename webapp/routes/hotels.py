@@ -22,7 +22,8 @@ from models.queries.search import SortOrder
 from webapp.deps import SessionDep
 from webapp.lead_invitations import hotel_offer_invitations
 from webapp.routes.public import FORM_LABELS, field_errors
-from webapp.templating import format_amount, meal_label, templates
+from webapp.search_summary import search_summary_parts
+from webapp.templating import templates
 
 router = APIRouter()
 
@@ -63,41 +64,6 @@ def query_filters(request: Request) -> dict[str, Any]:
             is_list = get_origin(field.annotation) is list
             values[name] = params.getlist(name) if is_list else params.get(name)
     return values
-
-
-def describe_filters(filters: SearchFilters, today: date) -> list[str]:
-    """The search behind the hotel page, in a few words a visitor reads at a glance."""
-    party = f"{filters.adults} adult{'' if filters.adults == 1 else 's'}"
-    if filters.children:
-        party += f" + {filters.children} child{'' if filters.children == 1 else 'ren'}"
-    if filters.infants:
-        party += f" + {filters.infants} infant{'' if filters.infants == 1 else 's'}"
-    start, end = filters.departure_window(today)
-    parts = [party, f"departing {_day(max(start, today))} – {_day(end)}"]
-    if filters.departure_city:
-        parts.append(f"from {filters.departure_city}")
-    if filters.nights_min and filters.nights_max:
-        if filters.nights_min == filters.nights_max:
-            parts.append(f"{filters.nights_min} nights")
-        else:
-            parts.append(f"{filters.nights_min}–{filters.nights_max} nights")
-    elif filters.nights_min:
-        parts.append(f"at least {filters.nights_min} nights")
-    elif filters.nights_max:
-        parts.append(f"at most {filters.nights_max} nights")
-    if filters.meal_min:
-        parts.append(f"{meal_label(filters.meal_min)} or better")
-    if filters.price_min is not None:
-        parts.append(f"from {format_amount(filters.price_min)} {filters.currency}")
-    if filters.price_max is not None:
-        parts.append(f"up to {format_amount(filters.price_max)} {filters.currency}")
-    if filters.operators:
-        parts.append("at " + ", ".join(filters.operators))
-    return parts
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value.strftime('%b %Y')}"
 
 
 def _not_found_detail(hotel_id: int | str) -> str:
@@ -155,7 +121,7 @@ def hotel_page(request: Request, hotel_id: str, session: SessionDep) -> HTMLResp
         "result": result,
         "errors": errors,
         "labels": FORM_LABELS,
-        "search_summary": describe_filters(filters, date.today()),
+        "search_summary": search_summary_parts(filters, date.today(), place=False),
         "search_url": "/?" + urlencode(typed) if typed else "/",
         "sort_urls": {
             choice: "?" + urlencode([*search, ("sort", choice.value)])

@@ -58,7 +58,7 @@ from webapp.lead_form import (
     validate,
 )
 from webapp.lead_invitations import search_facts, search_pairs
-from webapp.routes.public import describe_search
+from webapp.search_summary import describe_search
 from webapp.templating import templates
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,8 @@ from models.queries.reference import list_departure_cities, list_operators, list
 from models.queries.search import MAX_CHILDREN
 from webapp.deps import SessionDep, SettingsDep
 from webapp.lead_invitations import hotel_result_invitations, search_invitation
-from webapp.templating import format_amount, meal_label, templates
+from webapp.search_summary import describe_search
+from webapp.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -138,43 +139,6 @@ def make_pager(filters: SearchFilters, results: SearchPage) -> Pager:
         if results.page < results.pages
         else None,
     )
-
-
-def describe_search(filters: SearchFilters, today: date) -> str:
-    """The search in a few words: what nothing matched."""
-    party = f"{filters.adults} adult{'' if filters.adults == 1 else 's'}"
-    if filters.children:
-        party += f" and {filters.children} child{'' if filters.children == 1 else 'ren'}"
-    if filters.infants:
-        party += f" (and {filters.infants} infant{'' if filters.infants == 1 else 's'})"
-    start, end = filters.departure_window(today)
-    start = max(start, today)
-    parts = [f"for {party}", f"departing {_day(start)} – {_day(end)}"]
-    if filters.departure_city:
-        parts.append(f"from {filters.departure_city}")
-    if filters.country:
-        parts.append(f"in {filters.country}")
-    if filters.resorts:
-        parts.append(f"in {len(filters.resorts)} chosen resort(s)")
-    if filters.nights_min or filters.nights_max:
-        parts.append(f"{filters.nights_min or 1}–{filters.nights_max or 30} nights")
-    if filters.stars_min:
-        parts.append(f"{filters.stars_min}* or better")
-    if filters.meal_min:
-        parts.append(f"{meal_label(filters.meal_min).lower()} or better")
-    if filters.price_min is not None:
-        parts.append(f"from {format_amount(filters.price_min)} {filters.currency}")
-    if filters.price_max is not None:
-        parts.append(f"up to {format_amount(filters.price_max)} {filters.currency}")
-    if filters.operators:
-        parts.append("at " + ", ".join(filters.operators))
-    if filters.hotel_name:
-        parts.append(f"hotel name containing “{filters.hotel_name}”")
-    return ", ".join(parts)
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value.strftime('%b %Y')}"
 
 
 @router.get("/", response_class=HTMLResponse)
