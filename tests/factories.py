@@ -12,6 +12,11 @@ from models.base import utcnow
 _sequence = count(1)
 
 
+def in_days(days: int) -> date:
+    """A date `days` from today: test data always departs relative to the day it runs."""
+    return date.today() + timedelta(days=days)
+
+
 def make_operator(session: Session, code: str = "acme", name: str = "Acme Tours") -> Operator:
     operator = Operator(code=code, name=name, website=f"http://{code}.example")
     session.add(operator)

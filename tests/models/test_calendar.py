@@ -1,6 +1,6 @@
 """The price calendar: every date of the window, the party's minimum price each day."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,6 +8,7 @@ import pytest
 from models.queries import SearchFilters, price_calendar
 from models.queries.calendar import MAX_CALENDAR_DAYS
 from tests.factories import (
+    in_days,
     make_country,
     make_departure_city,
     make_hotel,
@@ -17,10 +18,6 @@ from tests.factories import (
 )
 
 TODAY = date.today()
-
-
-def in_days(days: int) -> date:
-    return TODAY + timedelta(days=days)
 
 
 @pytest.fixture

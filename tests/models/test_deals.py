@@ -11,6 +11,7 @@ from models import Offer, PriceChange
 from models.base import utcnow
 from models.queries.deals import biggest_price_drops, cheapest_by_country, hot_deals
 from tests.factories import (
+    in_days,
     make_country,
     make_departure_city,
     make_hotel,
@@ -20,10 +21,6 @@ from tests.factories import (
 )
 
 TODAY = date.today()
-
-
-def in_days(days: int) -> date:
-    return TODAY + timedelta(days=days)
 
 
 @pytest.fixture

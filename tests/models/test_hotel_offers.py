@@ -12,6 +12,7 @@ from models.base import utcnow
 from models.queries import SearchFilters
 from models.queries.hotels import hotel_offers
 from tests.factories import (
+    in_days,
     make_country,
     make_departure_city,
     make_hotel,
@@ -21,10 +22,6 @@ from tests.factories import (
 )
 
 TODAY = date.today()
-
-
-def in_days(days: int) -> date:
-    return TODAY + timedelta(days=days)
 
 
 @dataclass

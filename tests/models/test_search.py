@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from models import DepartureCity, Hotel, Operator
 from models.queries import SearchFilters, list_countries, search_hotels, suggest_widening
 from tests.factories import (
+    in_days,
     make_country,
     make_departure_city,
     make_hotel,
@@ -20,10 +21,6 @@ from tests.factories import (
 )
 
 TODAY = date.today()
-
-
-def in_days(days: int) -> date:
-    return TODAY + timedelta(days=days)
 
 
 @dataclass

@@ -2,21 +2,14 @@
 
 import gzip
 import re
-from datetime import date
 
 from lxml import etree
 
-from sandbox.catalog import OperatorCatalog
 from sandbox.operators import feedline
 from sandbox.profiles import FEEDLINE
-from sandbox.world import World
+from tests.sandbox_truth import catalog
 
 EXPORT = "/feedline/export/offers.xml.gz"
-
-
-def catalog(sandbox, size: int = 300, **control) -> OperatorCatalog:
-    anchor = date.fromisoformat(sandbox.client.get("/_sandbox/world").json()["anchor"])
-    return OperatorCatalog(World(seed=42, anchor=anchor), FEEDLINE, size, **control)
 
 
 def offers_in(body: bytes) -> tuple[etree._Element, list[dict[str, str]]]:
@@ -31,7 +24,7 @@ def test_export_is_a_gzip_xml_file_with_one_element_per_offer(sandbox):
     assert "content-encoding" not in response.headers  # nothing may decompress it on the way
     assert response.headers["accept-ranges"] == "bytes"
     root, offers = offers_in(response.content)
-    truth = {offer.key: offer for offer in catalog(sandbox).offers()}
+    truth = {offer.key: offer for offer in catalog(sandbox, FEEDLINE).offers()}
     assert root.tag == "offers" and int(root.get("count")) == len(offers) == len(truth) == 300
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", root.get("generated"))
     for attributes in offers:
@@ -74,7 +67,7 @@ def test_range_requests_are_answered_with_the_right_bytes(sandbox):
 
 def test_export_is_written_once_per_catalogue_state(sandbox):
     first = sandbox.client.get(EXPORT)
-    path = feedline.export_file(catalog(sandbox))
+    path = feedline.export_file(catalog(sandbox, FEEDLINE))
     written = path.stat().st_mtime_ns
     again = sandbox.client.get(EXPORT)
     assert again.headers["etag"] == first.headers["etag"] and again.content == first.content
@@ -83,7 +76,7 @@ def test_export_is_written_once_per_catalogue_state(sandbox):
     sandbox.configure("feedline", epoch=1)  # prices move: a new file
     moved = sandbox.client.get(EXPORT)
     assert moved.headers["etag"] != first.headers["etag"]
-    assert feedline.export_file(catalog(sandbox, epoch=1)) != path
+    assert feedline.export_file(catalog(sandbox, FEEDLINE, epoch=1)) != path
     _, offers = offers_in(moved.content)
     assert 0 < 300 - len(offers) < 40  # some tours sold out
 

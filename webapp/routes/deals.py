@@ -62,13 +62,7 @@ def deals_api(
     """The biggest price drops departing in the next 30 days, and each country's cheapest
     offer departing in the next 14 days."""
     deals = hot_deals(session, currency=currency.value if currency else settings.base_currency)
-    return DealsResponse(
-        currency=deals.currency,
-        drops_until=deals.drops_until,
-        cheapest_until=deals.cheapest_until,
-        price_drops=deals.price_drops,
-        cheapest_by_country=deals.cheapest_by_country,
-    )
+    return DealsResponse.model_validate(deals, from_attributes=True)
 
 
 @router.get("/deals", response_class=HTMLResponse, include_in_schema=False)

@@ -88,14 +88,7 @@ def hotel_api(
     result = hotel_offers(session, hotel_id, filters)
     if result is None:
         raise HTTPException(status_code=404, detail=_not_found_detail(hotel_id))
-    return HotelOffersResponse(
-        hotel=result.hotel,
-        currency=result.currency,
-        sort=result.sort,
-        total_offers=result.total_offers,
-        operators=result.operators,
-        offers=result.offers,
-    )
+    return HotelOffersResponse.model_validate(result, from_attributes=True)
 
 
 @router.get("/hotels/{hotel_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -16,6 +16,7 @@ import json
 import logging
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,7 @@ from models.lead_intake import (
     record_recheck,
     snapshot_facts,
 )
-from models.lead_scoring import TripFacts, score_lead, scoring_rules
+from models.lead_scoring import score_lead, scoring_rules
 from models.leads import LeadSource, RecheckStatus
 from models.queries import SearchFilters
 from tourscope.settings import PROJECT_ROOT, get_settings
@@ -247,17 +248,7 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
         if offer_id is not None:
             score = score_lead(snapshot_facts(snapshot, contact.extras))
         else:
-            facts = search_facts(filters)
-            score = score_lead(
-                TripFacts(
-                    total_eur=facts.total_eur,
-                    stars=facts.stars,
-                    adults=facts.adults,
-                    children=facts.children,
-                    nights=facts.nights,
-                    extras=tuple(contact.extras),
-                )
-            )
+            score = score_lead(replace(search_facts(filters), extras=tuple(contact.extras)))
         recipients = notification_recipients(session, settings.lead_notify_to, settings.mail_from)
         # The visitor's request is committed before anything else is tried.
         lead = create_lead(
