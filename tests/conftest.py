@@ -7,6 +7,8 @@ skipped with a visible reason.
 """
 
 import os
+import re
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -135,3 +137,15 @@ def crawl(db_url, sandbox, tmp_path):
         return run_tourscope("crawl", *operators, env=environment)
 
     return run
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many database tests passed on each backend, so a run shows both were used."""
+    backends = Counter(
+        match.group(1)
+        for report in terminalreporter.stats.get("passed", [])
+        if (match := re.search(r"\[(sqlite|postgresql)\b", report.nodeid))
+    )
+    terminalreporter.write_line(
+        f"database tests passed: SQLite {backends['sqlite']}, PostgreSQL {backends['postgresql']}"
+    )
