@@ -10,24 +10,32 @@ from models.catalog import (
     Operator,
     Resort,
 )
+from models.clients import Client, ClientChild, ClientContact, ClientPreference
 from models.crawl import CrawlRun, CrawlStatus
 from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage
 from models.offers import Availability, MealPlan, Offer, PriceChange, StagedOffer
+from models.trips import Feedback, LetterTemplate, Trip, TripLetter
 from models.users import User, UserRole, UserSession
 
 __all__ = [
     "Availability",
     "Base",
+    "Client",
+    "ClientChild",
+    "ClientContact",
+    "ClientPreference",
     "Country",
     "CrawlRun",
     "CrawlStatus",
     "DepartureCity",
+    "Feedback",
     "Hotel",
     "HotelAlias",
     "HotelMatchReview",
     "Lead",
     "LeadEvent",
     "LeadStatus",
+    "LetterTemplate",
     "MealPlan",
     "Offer",
     "Operator",
@@ -35,6 +43,8 @@ __all__ = [
     "PriceChange",
     "Resort",
     "StagedOffer",
+    "Trip",
+    "TripLetter",
     "User",
     "UserRole",
     "UserSession",

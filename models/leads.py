@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,6 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, Money, UTCDateTime, utcnow
 from models.offers import Offer
 from models.users import User
+
+if TYPE_CHECKING:
+    from models.clients import Client
 
 
 class LeadStatus(StrEnum):
@@ -119,9 +122,14 @@ class Lead(Base):
     lost_reason: Mapped[str | None] = mapped_column(String(500))
     # A keyed hash of the client's address, for the rate limit; never the address itself.
     client_key: Mapped[str | None] = mapped_column(String(64))
+    # The client record made from this lead (models/clients.py), once a manager makes one.
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True
+    )
 
     offer: Mapped[Offer | None] = relationship()
     assigned_to: Mapped[User | None] = relationship()
+    client: Mapped[Client | None] = relationship()
     events: Mapped[list[LeadEvent]] = relationship(
         back_populates="lead", order_by="LeadEvent.id", cascade="all, delete-orphan"
     )

@@ -1,10 +1,12 @@
 """The one settings object, read by the CLI, the crawler, the web app and Alembic."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +74,58 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=10, gt=0)
     mail_from: str = "Tourscope <tourscope@localhost>"
     mail_dir: Path | None = None
+
+    # Client care (models/clients.py, models/trips.py). Dates the agency plans by (letters
+    # due, "today" on the call plan, KPI months) are days in its time zone.
+    agency_timezone: str = "Europe/Moscow"
+    # Pre-trip letters, before departure: "2m" months, "2w" weeks, "3d" days. Each is also
+    # the key of its letter template (config/letters/<key>.txt, editable in the back office).
+    reminder_offsets: list[str] = ["2m", "1m", "2w", "3d"]
+    # Send letters as they fall due (`tourscope care`), instead of a manager sending each.
+    reminders_auto_send: bool = False
+    # Calls a manager plans a day, unless their account says otherwise.
+    call_plan_per_day: int = Field(default=50, ge=1, le=1000)
+    # Days after the return date when the feedback invitation goes out, and how long its
+    # link stays valid after that.
+    feedback_delay_days: int = Field(default=1, ge=0)
+    feedback_link_days: int = Field(default=60, ge=1)
+    # The managers' bonus rule: percentage weights of sales, feedback and procedure.
+    kpi_weights: dict[str, float] = {"sales": 50, "feedback": 30, "procedure": 20}
+    # Clients who bought after a manager's first contact, in a month, that earn the full
+    # sales part.
+    kpi_sales_target: int = Field(default=10, ge=1)
+
+    @field_validator("agency_timezone")
+    @classmethod
+    def known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Moscow)") from None
+        return value
+
+    @field_validator("reminder_offsets")
+    @classmethod
+    def offsets_like_2m_2w_3d(cls, value: list[str]) -> list[str]:
+        bad = [offset for offset in value if not re.fullmatch(r"[1-9][0-9]{0,2}[mwd]", offset)]
+        if bad:
+            raise ValueError(f"reminder offsets must look like 2m, 2w or 3d, not {bad}")
+        if len(set(value)) != len(value):
+            raise ValueError("reminder offsets must not repeat")
+        return value
+
+    @field_validator("kpi_weights")
+    @classmethod
+    def weights_of_the_three_parts(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != {"sales", "feedback", "procedure"}:
+            raise ValueError("KPI weights must name exactly sales, feedback and procedure")
+        if any(weight < 0 for weight in value.values()) or abs(sum(value.values()) - 100) > 1e-9:
+            raise ValueError("KPI weights must be non-negative and add up to 100")
+        return value
+
+    @property
+    def agency_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.agency_timezone)
 
     @model_validator(mode="after")
     def real_secret_outside_development(self) -> "Settings":

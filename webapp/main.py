@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
 from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
-from webapp.routes import api, deals, hotels, leads, manager, public, reference
+from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
 from webapp.templating import STATIC_DIR, templates
 
@@ -42,6 +42,7 @@ def create_app() -> FastAPI:
     app.include_router(deals.router)
     app.include_router(reference.router)
     app.include_router(leads.router)
+    app.include_router(feedback.router)
     for router in manager.routers:
         app.include_router(router)
     app.add_exception_handler(OperationalError, database_unavailable)
