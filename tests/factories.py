@@ -162,3 +162,66 @@ def make_lead(
     session.add(LeadEvent(lead_id=lead.id, at=created_at, kind="created", to_status=status))
     session.flush()
     return lead
+
+
+def make_client(
+    session: Session,
+    *,
+    name: str = "Olga Client",
+    email: str | None = "olga@example.org",
+    manager=None,
+    preferences: list[tuple[str, str] | tuple[str, str, str]] = (),
+    children: list[date] = (),
+    **fields,
+):
+    """A client record with (kind, value[, detail]) preferences and children's birth dates."""
+    from models.clients import Client, ClientChild, ClientPreference
+
+    client = Client(
+        name=name,
+        email=email,
+        phone=fields.pop("phone", "+7 900 123 45 67"),
+        manager=manager,
+        **fields,
+    )
+    client.preferences = [
+        ClientPreference(kind=p[0], value=p[1], detail=p[2] if len(p) > 2 else None)
+        for p in preferences
+    ]
+    client.children = [ClientChild(birth_date=birth_date) for birth_date in children]
+    session.add(client)
+    session.flush()
+    return client
+
+
+def make_trip(
+    session: Session,
+    client,
+    *,
+    departure: date | None = None,
+    nights: int = 7,
+    price: str = "2400.00",
+    manager=None,
+    created_at=None,
+    **fields,
+):
+    """A booked trip row for `client`, without its letters (those are planned by the
+    trip workflow)."""
+    from models.trips import Trip
+
+    departure = departure or in_days(90)
+    trip = Trip(
+        client=client,
+        manager=manager if manager is not None else client.manager,
+        hotel_name=fields.pop("hotel_name", "Antalya Palace"),
+        operator_name=fields.pop("operator_name", "SunCoast Tours"),
+        destination=fields.pop("destination", "Antalya, Turkey"),
+        departure_date=departure,
+        return_date=departure + timedelta(days=nights),
+        price=Decimal(price),
+        created_at=created_at or utcnow(),
+        **fields,
+    )
+    session.add(trip)
+    session.flush()
+    return trip
