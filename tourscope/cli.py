@@ -235,14 +235,23 @@ def serve(
 @app.command()
 def demo() -> None:
     """Migrate the embedded database, start the demo operators, crawl them, serve the site."""
+    from models.db import session_scope
     from models.migrate import upgrade_database
     from sandbox.app import create_app as create_sandbox
     from sandbox.server import BackgroundServer
+    from tourscope.demo_data import DEMO_ADMIN_EMAIL, create_demo_account
 
     settings = get_settings()
     require_database()
     upgrade_database()
     console.print(f"Database ready at {_database_label()}")
+    with session_scope() as session:
+        password = create_demo_account(session)
+    if password:
+        console.print(
+            f"Back office: http://{settings.web_host}:{settings.web_port}/manager, "
+            f"log in as {DEMO_ADMIN_EMAIL} with password {password} (shown once)"
+        )
     try:
         operators = BackgroundServer(
             create_sandbox(seed=settings.sandbox_seed), settings.sandbox_host, settings.sandbox_port
