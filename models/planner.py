@@ -1,0 +1,255 @@
+"""The strategic planner: from the catchment area to the tours, clients and repeat
+purchases the agency needs a year, beside what the CRM shows for the last 12 months.
+
+The plan, a year:
+- tours bought in the market = population x share that buys a tour a year (one tour each)
+- market volume = those tours x the average tour price
+- tours the agency needs = market tours x target market share (rounded up)
+- clients needed = tours needed / purchases per client a year (rounded up); the rest of
+  the tours are repeat purchases by the same clients.
+
+The CRM's last 12 months (since the same date a year ago, the agency's date): booked
+trips by their booking time; revenue in EUR, each trip's price converted with
+models/currency.py (a trip in a currency without a rate is left out of the revenue and
+counted apart); clients who bought; repeat share = trips by a client who had booked an
+earlier trip (at any time) / all trips.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.currency import BASE_CURRENCY, convert
+from models.trips import Trip, TripStatus
+from tourscope.settings import get_settings
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PlanField:
+    label: str
+    default: str
+    minimum: Decimal
+    maximum: Decimal
+    whole: bool = False  # a whole number (people)
+    above_minimum: bool = False  # the minimum itself is not allowed
+
+
+PLAN_FIELDS: dict[str, PlanField] = {
+    "population": PlanField(
+        "Population of the catchment area", "50000", Decimal(1), Decimal(10**9), whole=True
+    ),
+    "buying_share": PlanField(
+        "Share of people who buy a tour a year, %",
+        "20",
+        Decimal(0),
+        Decimal(100),
+        above_minimum=True,
+    ),
+    "average_price": PlanField(
+        f"Average tour price, {BASE_CURRENCY}",
+        "1500",
+        Decimal(0),
+        Decimal(10**7),
+        above_minimum=True,
+    ),
+    "target_share": PlanField(
+        "Target market share, %", "10", Decimal(0), Decimal(100), above_minimum=True
+    ),
+    "purchases_per_client": PlanField(
+        "Purchases per client a year", "1.3", Decimal(1), Decimal(50)
+    ),
+}
+
+
+class PlanInputError(ValueError):
+    """Planner inputs that are not numbers in range: one reason per field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__(
+            "; ".join(f"{PLAN_FIELDS[name].label}: {text}" for name, text in errors.items())
+        )
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    population: int
+    buying_share: Decimal  # percent
+    average_price: Decimal
+    target_share: Decimal  # percent
+    purchases_per_client: Decimal
+
+
+def default_plan_values() -> dict[str, str]:
+    return {name: field.default for name, field in PLAN_FIELDS.items()}
+
+
+def _number(text: str, field: PlanField) -> tuple[Decimal | None, str | None]:
+    cleaned = text.replace(" ", "").replace("\u00a0", "").replace("_", "")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")  # a decimal comma
+    if not cleaned:
+        return None, "enter a number"
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None, f"{text[:30]!r} is not a number"
+    if not value.is_finite():
+        return None, f"{text[:30]!r} is not a number"
+    if field.whole and value != value.to_integral_value():
+        return None, "enter a whole number"
+    if value < field.minimum or (field.above_minimum and value == field.minimum):
+        bound = "more than" if field.above_minimum else "at least"
+        return None, f"must be {bound} {field.minimum}"
+    if value > field.maximum:
+        return None, f"must be at most {field.maximum}"
+    return value, None
+
+
+def parse_plan_input(values: dict[str, str]) -> PlanInput:
+    """The planner's inputs from the form's text; PlanInputError with every reason."""
+    parsed: dict[str, Decimal] = {}
+    errors: dict[str, str] = {}
+    for name, field in PLAN_FIELDS.items():
+        value, error = _number(values.get(name, ""), field)
+        if error:
+            errors[name] = error
+        else:
+            parsed[name] = value
+    if errors:
+        raise PlanInputError(errors)
+    return PlanInput(
+        population=int(parsed["population"]),
+        buying_share=parsed["buying_share"],
+        average_price=parsed["average_price"],
+        target_share=parsed["target_share"],
+        purchases_per_client=parsed["purchases_per_client"],
+    )
+
+
+@dataclass(frozen=True)
+class Plan:
+    market_tours: Decimal  # tours bought in the catchment area a year
+    market_volume: Decimal  # EUR a year
+    tours_needed: int
+    revenue_needed: Decimal  # EUR a year
+    clients_needed: int
+    repeat_purchases_needed: int
+
+    @property
+    def repeat_share(self) -> Decimal | None:
+        if not self.tours_needed:
+            return None
+        return _percent(self.repeat_purchases_needed, self.tours_needed)
+
+
+def _percent(part: int | Decimal, whole: int | Decimal) -> Decimal:
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def compute_plan(values: PlanInput) -> Plan:
+    market_tours = values.population * values.buying_share / 100
+    market_volume = (market_tours * values.average_price).quantize(CENT, ROUND_HALF_UP)
+    tours_needed = math.ceil(market_tours * values.target_share / 100)
+    clients_needed = math.ceil(tours_needed / values.purchases_per_client)
+    return Plan(
+        market_tours=market_tours,
+        market_volume=market_volume,
+        tours_needed=tours_needed,
+        revenue_needed=(market_volume * values.target_share / 100).quantize(CENT, ROUND_HALF_UP),
+        clients_needed=clients_needed,
+        repeat_purchases_needed=tours_needed - clients_needed,
+    )
+
+
+@dataclass(frozen=True)
+class CrmActuals:
+    since: date  # the first day counted, the agency's date
+    trips: int
+    clients: int
+    repeat_trips: int
+    revenue: Decimal  # EUR
+    unconverted_trips: int  # trips in a currency without a rate: not in the revenue
+
+    @property
+    def repeat_share(self) -> Decimal | None:
+        return _percent(self.repeat_trips, self.trips) if self.trips else None
+
+
+def crm_actuals(session: Session, now: datetime | None = None) -> CrmActuals:
+    """What the CRM shows for the last 12 months (see the module's docstring)."""
+    zone = get_settings().agency_zone
+    today = (now or utcnow()).astimezone(zone).date()
+    since = _year_before(today)
+    start = datetime.combine(since, time(), zone).astimezone(UTC)
+    ranked = (
+        select(
+            Trip.client_id,
+            Trip.created_at,
+            Trip.price,
+            Trip.currency,
+            func.row_number()
+            .over(partition_by=Trip.client_id, order_by=(Trip.created_at, Trip.id))
+            .label("nth"),
+        )
+        .where(Trip.status == TripStatus.BOOKED)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.client_id, ranked.c.price, ranked.c.currency, ranked.c.nth).where(
+            ranked.c.created_at >= start
+        )
+    ).all()
+    revenue, unconverted = Decimal(0), 0
+    for row in rows:
+        converted = convert(row.price, row.currency)
+        if converted is None:
+            unconverted += 1
+        else:
+            revenue += converted
+    return CrmActuals(
+        since=since,
+        trips=len(rows),
+        clients=len({row.client_id for row in rows}),
+        repeat_trips=sum(1 for row in rows if row.nth > 1),
+        revenue=revenue.quantize(CENT),
+        unconverted_trips=unconverted,
+    )
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class PlanGap:
+    """What the CRM's last 12 months lack against the plan (negative: ahead of it)."""
+
+    tours: int
+    clients: int
+    revenue: Decimal
+    repeat_share_points: Decimal | None  # percentage points
+
+    @classmethod
+    def between(cls, plan: Plan, actuals: CrmActuals) -> PlanGap:
+        planned_share, actual_share = plan.repeat_share, actuals.repeat_share
+        return cls(
+            tours=plan.tours_needed - actuals.trips,
+            clients=plan.clients_needed - actuals.clients,
+            revenue=plan.revenue_needed - actuals.revenue,
+            repeat_share_points=planned_share - actual_share
+            if planned_share is not None and actual_share is not None
+            else None,
+        )

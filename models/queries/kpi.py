@@ -1,0 +1,345 @@
+"""The managers' monthly KPI report: the agency's bonus rule, with the figures behind it.
+
+A month is a calendar month in the agency's time zone. Each manager scores three parts,
+each from 0 to 1, weighed by settings `kpi_weights` (default 50 / 30 / 20) into points
+out of 100:
+
+- sales: distinct clients who bought a tour (a booked trip created in the month) after
+  their first contact with this manager (the client's earliest contact of all was this
+  manager's, and the trip was created after it); min(1, clients / `kpi_sales_target`).
+- feedback: the average manager rating of the feedback submitted in the month on this
+  manager's trips, 1 star -> 0 and 5 stars -> 1. No ratings score 0 (a bonus is earned by
+  ratings, not by their absence) and the report says "no ratings".
+- procedure: the mean of two ratios, each left out when it has nothing to count (when
+  both are, the part scores 0 and the report says so):
+  letters sent on time: the manager's trips' letters due in the month, sent on or before
+  their due date (the agency's date) / those letters, skipped and cancelled ones left
+  out. A letter counts once its outcome is known: when sent, or when its due day has
+  passed unsent (late); a letter due today and not sent yet is not counted yet.
+  calls logged: the manager's calls in the month / (their daily plan x the working days,
+  Monday to Friday, of the month elapsed so far, today included), capped at 1.
+
+Arithmetic is exact (fractions); scores are shown to 4 places and points to 2, the total
+rounded from the exact sum.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.clients import ClientContact, ContactKind
+from models.trips import Feedback, LetterStatus, Trip, TripLetter, TripStatus
+from models.users import User, UserRole
+from tourscope.settings import get_settings
+
+PARTS = ("sales", "feedback", "procedure")
+
+
+class BadMonth(ValueError):
+    """A month that is not YYYY-MM."""
+
+
+def parse_month(text: str) -> date:
+    """The first day of a "YYYY-MM" month; BadMonth with the reason otherwise."""
+    parts = text.strip().split("-")
+    if (
+        len(parts) != 2
+        or not all(part.isascii() and part.isdigit() for part in parts)
+        or len(parts[0]) != 4
+        or len(parts[1]) != 2
+    ):
+        raise BadMonth(f"the month must look like 2026-03, not {text[:20]!r}")
+    year, month = int(parts[0]), int(parts[1])
+    if not 1 <= month <= 12:
+        raise BadMonth(f"there is no month {month} in a year")
+    if year < 2000:
+        raise BadMonth("the report starts in the year 2000")
+    return date(year, month, 1)
+
+
+def next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def previous_month(first: date) -> date:
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+
+
+def current_month(now: datetime | None = None) -> date:
+    today = (now or utcnow()).astimezone(get_settings().agency_zone).date()
+    return today.replace(day=1)
+
+
+def _local_midnight(day: date) -> datetime:
+    """The UTC instant when `day` begins in the agency's time zone."""
+    return datetime.combine(day, time(), get_settings().agency_zone).astimezone(UTC)
+
+
+def working_days(first: date, last: date) -> int:
+    """Mondays to Fridays from `first` to `last`, both included (0 if last < first)."""
+    return sum(1 for n in range((last - first).days + 1) if (first + timedelta(n)).weekday() < 5)
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """One manager's month: the figures, each part's score (0-1) and points, the total."""
+
+    month: date
+    manager_id: int
+    manager: str
+    # Sales
+    clients_bought: int
+    sales_target: int
+    # Feedback
+    ratings: int
+    average_rating: Decimal | None  # None: no ratings
+    # Procedure
+    letters_on_time: int
+    letters_counted: int
+    calls_logged: int
+    calls_planned: int
+    letters_ratio: Decimal | None  # None: nothing to count
+    calls_ratio: Decimal | None  # capped at 1; None: no working day yet
+    # Scores 0..1 and points out of the part's weight
+    scores: dict[str, Decimal]
+    points: dict[str, Decimal]
+    total: Decimal
+
+
+def _score(value: Fraction) -> Decimal:
+    return _decimal(value, "0.0001")
+
+
+def _decimal(value: Fraction, places: str) -> Decimal:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def _sales(session: Session, ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Distinct clients, by the manager of their first contact, who bought after it."""
+    ranked = select(
+        ClientContact.client_id,
+        ClientContact.manager_id,
+        ClientContact.at,
+        func.row_number()
+        .over(partition_by=ClientContact.client_id, order_by=(ClientContact.at, ClientContact.id))
+        .label("rank"),
+    ).subquery()
+    first = (
+        select(ranked.c.client_id, ranked.c.manager_id, ranked.c.at)
+        .where(ranked.c.rank == 1)
+        .subquery()
+    )
+    rows = session.execute(
+        select(first.c.manager_id, func.count(distinct(Trip.client_id)))
+        .join(Trip, Trip.client_id == first.c.client_id)
+        .where(
+            first.c.manager_id.in_(ids),
+            Trip.status == TripStatus.BOOKED,
+            Trip.created_at >= start,
+            Trip.created_at < end,
+            Trip.created_at > first.c.at,
+        )
+        .group_by(first.c.manager_id)
+    )
+    return {manager_id: count for manager_id, count in rows}
+
+
+def _feedback(
+    session: Session, ids: list[int], start: datetime, end: datetime
+) -> dict[int, tuple[int, int]]:
+    """(number of ratings, their sum) of the manager ratings submitted in the month."""
+    rows = session.execute(
+        select(Trip.manager_id, func.count(Feedback.id), func.sum(Feedback.manager_rating))
+        .join(Trip, Feedback.trip_id == Trip.id)
+        .where(
+            Trip.manager_id.in_(ids), Feedback.submitted_at >= start, Feedback.submitted_at < end
+        )
+        .group_by(Trip.manager_id)
+    )
+    return {manager_id: (count, int(total)) for manager_id, count, total in rows}
+
+
+def _letters(
+    session: Session, ids: list[int], first: date, last: date, today: date
+) -> dict[int, tuple[int, int]]:
+    """(on time, counted) letters of the manager's trips due in the month."""
+    zone = get_settings().agency_zone
+    rows = session.execute(
+        select(Trip.manager_id, TripLetter.due_on, TripLetter.status, TripLetter.sent_at)
+        .join(Trip, TripLetter.trip_id == Trip.id)
+        .where(
+            Trip.manager_id.in_(ids),
+            TripLetter.due_on >= first,
+            TripLetter.due_on <= last,
+            TripLetter.status.not_in([LetterStatus.SKIPPED, LetterStatus.CANCELLED]),
+        )
+    )
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for manager_id, due_on, status, sent_at in rows:
+        sent = status == LetterStatus.SENT and sent_at is not None
+        if not sent and due_on >= today:
+            continue  # its day has not passed: nothing to judge yet
+        counts[manager_id][1] += 1
+        if sent and sent_at.astimezone(zone).date() <= due_on:
+            counts[manager_id][0] += 1
+    return {manager_id: (on_time, counted) for manager_id, (on_time, counted) in counts.items()}
+
+
+def _calls(session: Session, ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    rows = session.execute(
+        select(ClientContact.manager_id, func.count(ClientContact.id))
+        .where(
+            ClientContact.manager_id.in_(ids),
+            ClientContact.kind == ContactKind.CALL,
+            ClientContact.at >= start,
+            ClientContact.at < end,
+        )
+        .group_by(ClientContact.manager_id)
+    )
+    return {manager_id: count for manager_id, count in rows}
+
+
+def report_managers(session: Session, viewer: User) -> list[User]:
+    """Whose rows a viewer sees: an admin every active manager, a manager only their own."""
+    if not viewer.is_admin:
+        return [viewer]
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.active, User.role == UserRole.MANAGER)
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def kpi_report(
+    session: Session, month: date, managers: list[User], now: datetime | None = None
+) -> list[KpiRow]:
+    """The KPI rows of `managers` for the month beginning on `month` (a first day)."""
+    settings = get_settings()
+    now = now or utcnow()
+    today = now.astimezone(settings.agency_zone).date()
+    first, after = month.replace(day=1), next_month(month)
+    last = after - timedelta(days=1)
+    start, end = _local_midnight(first), _local_midnight(after)
+    ids = [manager.id for manager in managers]
+    sales = _sales(session, ids, start, end)
+    feedback = _feedback(session, ids, start, end)
+    letters = _letters(session, ids, first, last, today)
+    calls = _calls(session, ids, start, end)
+    elapsed_days = working_days(first, min(last, today))
+    weights = {part: Fraction(str(settings.kpi_weights[part])) for part in PARTS}
+    rows = []
+    for manager in managers:
+        clients = sales.get(manager.id, 0)
+        sales_score = min(Fraction(1), Fraction(clients, settings.kpi_sales_target))
+
+        ratings, rating_sum = feedback.get(manager.id, (0, 0))
+        average = Fraction(rating_sum, ratings) if ratings else None
+        feedback_score = (average - 1) / 4 if average is not None else Fraction(0)
+
+        on_time, counted = letters.get(manager.id, (0, 0))
+        letters_ratio = Fraction(on_time, counted) if counted else None
+        logged = calls.get(manager.id, 0)
+        planned = (manager.daily_call_plan or settings.call_plan_per_day) * elapsed_days
+        calls_ratio = min(Fraction(1), Fraction(logged, planned)) if planned else None
+        measured = [ratio for ratio in (letters_ratio, calls_ratio) if ratio is not None]
+        procedure_score = sum(measured, Fraction(0)) / len(measured) if measured else Fraction(0)
+
+        scores = {"sales": sales_score, "feedback": feedback_score, "procedure": procedure_score}
+        exact_points = {part: weights[part] * scores[part] for part in PARTS}
+        rows.append(
+            KpiRow(
+                month=first,
+                manager_id=manager.id,
+                manager=manager.display_name,
+                clients_bought=clients,
+                sales_target=settings.kpi_sales_target,
+                ratings=ratings,
+                average_rating=_decimal(average, "0.01") if average is not None else None,
+                letters_on_time=on_time,
+                letters_counted=counted,
+                calls_logged=logged,
+                calls_planned=planned,
+                letters_ratio=_score(letters_ratio) if letters_ratio is not None else None,
+                calls_ratio=_score(calls_ratio) if calls_ratio is not None else None,
+                scores={part: _score(scores[part]) for part in PARTS},
+                points={part: _decimal(exact_points[part], "0.01") for part in PARTS},
+                total=_decimal(sum(exact_points.values(), Fraction(0)), "0.01"),
+            )
+        )
+    return rows
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+CSV_HEADER = [
+    "month",
+    "manager",
+    "clients bought after first contact",
+    "sales target",
+    "sales score",
+    "sales points",
+    "ratings",
+    "average manager rating",
+    "feedback score",
+    "feedback points",
+    "letters on time",
+    "letters counted",
+    "letters on time ratio",
+    "calls logged",
+    "calls planned",
+    "calls ratio",
+    "procedure score",
+    "procedure points",
+    "total points",
+]
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet shows as text: one starting with = + - @ (or a tab or carriage
+    return) would run as a formula, so it gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def kpi_csv(rows: list[KpiRow]) -> str:
+    """The report as CSV: a header row, then one row per manager."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in rows:
+        cells = [
+            f"{row.month:%Y-%m}",
+            row.manager,
+            row.clients_bought,
+            row.sales_target,
+            row.scores["sales"],
+            row.points["sales"],
+            row.ratings,
+            row.average_rating if row.average_rating is not None else "no ratings",
+            row.scores["feedback"],
+            row.points["feedback"],
+            row.letters_on_time,
+            row.letters_counted,
+            row.letters_ratio if row.letters_ratio is not None else "",
+            row.calls_logged,
+            row.calls_planned,
+            row.calls_ratio if row.calls_ratio is not None else "",
+            row.scores["procedure"],
+            row.points["procedure"],
+            row.total,
+        ]
+        writer.writerow([csv_safe(cell) for cell in cells])
+    return buffer.getvalue()
