@@ -1,7 +1,104 @@
 """The contact centre's call list: each manager's daily plan, progress and call outcomes."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from webapp.deps import current_user
+from models.auth import active_users
+from models.calls import (
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    PLAN_RANGE,
+    CallError,
+    call_list,
+    day_progress,
+    set_daily_plan,
+)
+from models.users import User
+from tourscope.settings import get_settings
+from webapp import csrf
+from webapp.deps import AdminRequired, AdminUser, CurrentUser, SessionDep, current_user
+from webapp.routes.manager.common import form_text, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
+
+DONE_MESSAGES = {
+    "contact": "The call is logged.",
+    "plan": "The daily plan is saved.",
+}
+
+
+def _calls_page(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    manager: User,
+    *,
+    error: str | None = None,
+    typed_plan: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    managers = active_users(session)
+    context = {
+        "manager": manager,
+        "calls": call_list(session, manager),
+        "progress": day_progress(session, manager),
+        "own_plan": manager.daily_call_plan,
+        "default_plan": get_settings().call_plan_per_day,
+        "plan_range": PLAN_RANGE,
+        "managers": managers,
+        "hand_over_to": [other for other in managers if other.id != user.id],
+        "outcomes": OUTCOME_LABELS,
+        "contact_kinds": KIND_LABELS,
+        "error": error,
+        "typed_plan": typed_plan,
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+    }
+    return render(request, "manager/calls.html", context, status_code=status_code)
+
+
+@router.get("/calls", response_class=HTMLResponse)
+def calls_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """My call list for today with the day's progress; an admin may open anyone's
+    (?manager=ID), a manager only their own (403)."""
+    choice = request.query_params.get("manager", "")
+    if not choice or choice == str(user.id):
+        return _calls_page(request, session, user, user)
+    if not user.is_admin:
+        raise AdminRequired()
+    number = parse_id(choice)
+    manager = session.get(User, number) if number else None
+    if manager is None:
+        error = f"There is no manager number {choice[:20]}; this is your own list."
+        return _calls_page(request, session, user, user, error=error, status_code=422)
+    return _calls_page(request, session, user, manager)
+
+
+@router.post("/calls/plan")
+async def calls_plan(request: Request, session: SessionDep, admin: AdminUser) -> Response:
+    """An admin sets a manager's daily plan (empty: back to the agency's default)."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(form_text(form, "manager_id", 20))
+    manager = session.get(User, number) if number else None
+    if manager is None:
+        return _calls_page(
+            request, session, admin, admin, error="choose a manager", status_code=422
+        )
+    text = form_text(form, "plan", 20).strip()
+    try:
+        if text and not (text.isascii() and text.isdigit()):
+            raise CallError(f"the daily plan '{text}' is not a whole number of calls")
+        set_daily_plan(session, manager, int(text) if text else None)
+    except CallError as refused:
+        session.rollback()
+        return _calls_page(
+            request,
+            session,
+            admin,
+            manager,
+            error=str(refused),
+            typed_plan=text,
+            status_code=422,
+        )
+    session.commit()
+    return RedirectResponse(f"/manager/calls?manager={manager.id}&done=plan", status_code=303)

@@ -1,7 +1,312 @@
-"""Client records: list with filters, profile with the whole history, create and edit."""
+"""Client records: list with filters, profile with the whole history, create and edit,
+a lead's client, and logging a call or other contact."""
 
-from fastapi import APIRouter, Depends
+from datetime import date
+from urllib.parse import urlencode
 
-from webapp.deps import current_user
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from models.auth import active_users
+from models.calls import KIND_LABELS, OUTCOME_LABELS, CallError, agency_today, log_contact
+from models.client_records import (
+    PREFERENCE_LABELS,
+    ClientError,
+    ClientForm,
+    client_fields,
+    client_for_lead,
+    create_client,
+    form_errors,
+    update_client,
+)
+from models.clients import BudgetBand, Client, ContactChannel
+from models.leads import Lead
+from models.queries.clients import (
+    PREFERENCE_FILTERS,
+    ClientFilters,
+    children_ages,
+    client_history,
+    client_list,
+    client_profile,
+    preference_suggestions,
+    preferences_by_kind,
+)
+from models.users import User
+from webapp import csrf
+from webapp.deps import CurrentUser, SessionDep, current_user
+from webapp.routes.manager.common import form_text, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
+
+DONE_MESSAGES = {
+    "created": "The client record is created.",
+    "saved": "The client's profile is saved.",
+    "lead": "This is the lead's client record; the lead now links to it.",
+    "contact": "The contact is logged.",
+}
+CONTACT_FIELDS = ("kind", "outcome", "note", "next_call_on", "handed_to")
+# The blank child rows the form offers beside the children already known.
+BLANK_CHILD_ROWS = 2
+
+
+def _labels() -> dict:
+    return {
+        "preference_labels": PREFERENCE_LABELS,
+        "budgets": [band.value for band in BudgetBand],
+        "channels": [channel.value for channel in ContactChannel],
+        "outcomes": OUTCOME_LABELS,
+        "contact_kinds": KIND_LABELS,
+    }
+
+
+def _pager(page, filters: ClientFilters) -> dict:
+    params = filters.query_params()
+
+    def url(number: int) -> str:
+        return "?" + urlencode([*params, ("page", str(number))])
+
+    return {
+        "page": page.page,
+        "pages": page.pages,
+        "previous_url": url(page.page - 1) if page.page > 1 else None,
+        "next_url": url(page.page + 1) if page.page < page.pages else None,
+    }
+
+
+def _error_text(error: dict) -> str:
+    field = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
+
+
+@router.get("/clients", response_class=HTMLResponse)
+def clients_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """The clients list: text search and filters on any preference; bad filters say why."""
+    errors: list[str] = []
+    try:
+        filters = ClientFilters.model_validate(dict(request.query_params))
+    except ValidationError as error:
+        errors = [_error_text(e) for e in error.errors()]
+        filters = ClientFilters()
+    page = client_list(session, filters, user)
+    context = {
+        "form": dict(request.query_params),
+        "errors": errors,
+        "page": page,
+        "pager": _pager(page, filters),
+        "managers": active_users(session),
+        "preference_filters": PREFERENCE_FILTERS,
+        **_labels(),
+    }
+    return render(request, "manager/clients.html", context, status_code=422 if errors else 200)
+
+
+def _not_found(request: Request, client_id: str) -> HTMLResponse:
+    reason = f"There is no client number {client_id[:20]}."
+    context = {"title": "Client not found", "reason": reason}
+    return render(request, "not_found.html", context, status_code=404)
+
+
+def _fields(form: FormData) -> dict[str, list[str]]:
+    """The posted form as names with their text values (uploads ignored, text cut)."""
+    fields: dict[str, list[str]] = {}
+    for name in set(form):
+        if name == csrf.FIELD:
+            continue
+        fields[name[:50]] = [value[:5000] for value in form.getlist(name) if isinstance(value, str)]
+    return fields
+
+
+def _form_page(
+    request: Request,
+    session: SessionDep,
+    *,
+    client: Client | None,
+    fields: dict[str, list[str]],
+    errors: dict[str, str] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    known = len(fields.get("child_birth", []))
+    context = {
+        "client": client,
+        "fields": fields,
+        "errors": errors or {},
+        "error": error,
+        "offered": preference_suggestions(session),
+        "managers": active_users(session),
+        "child_rows": min(12, known + BLANK_CHILD_ROWS),
+        "action": f"/manager/clients/{client.id}/edit" if client else "/manager/clients/new",
+        **_labels(),
+    }
+    return render(request, "manager/client_form.html", context, status_code=status_code)
+
+
+async def _save(request: Request, session: SessionDep, client: Client | None) -> Response:
+    """Validate the posted profile and store it; on any refusal the form again with the
+    reasons and everything typed (422), nothing stored."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    fields = _fields(form)
+    try:
+        profile = ClientForm.from_fields(fields, today=agency_today())
+        if client is None:
+            client = create_client(session, profile)
+            done = "created"
+        else:
+            update_client(session, client, profile)
+            done = "saved"
+    except ValidationError as invalid:
+        return _form_page(
+            request,
+            session,
+            client=client,
+            fields=fields,
+            errors=form_errors(invalid),
+            status_code=422,
+        )
+    except ClientError as refused:
+        session.rollback()
+        client = client_profile(session, client.id) if client is not None else None
+        return _form_page(
+            request, session, client=client, fields=fields, error=str(refused), status_code=422
+        )
+    session.commit()
+    return RedirectResponse(f"/manager/clients/{client.id}?done={done}", status_code=303)
+
+
+@router.get("/clients/new", response_class=HTMLResponse)
+def new_client_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """An empty profile, the new client being the manager's own."""
+    fields = {"adults": ["2"], "manager_id": [str(user.id)]}
+    return _form_page(request, session, client=None, fields=fields)
+
+
+@router.post("/clients/new")
+async def new_client(request: Request, session: SessionDep) -> Response:
+    return await _save(request, session, None)
+
+
+@router.get("/clients/{client_id}/edit", response_class=HTMLResponse)
+def edit_client_page(request: Request, client_id: str, session: SessionDep) -> HTMLResponse:
+    number = parse_id(client_id)
+    client = client_profile(session, number) if number else None
+    if client is None:
+        return _not_found(request, client_id)
+    fields = client_fields(client, preference_suggestions(session))
+    return _form_page(request, session, client=client, fields=fields)
+
+
+@router.post("/clients/{client_id}/edit")
+async def edit_client(request: Request, client_id: str, session: SessionDep) -> Response:
+    number = parse_id(client_id)
+    client = client_profile(session, number) if number else None
+    if client is None:
+        return _not_found(request, client_id)
+    return await _save(request, session, client)
+
+
+def _client_page(
+    request: Request,
+    session: SessionDep,
+    client: Client,
+    *,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    today = agency_today()
+    context = {
+        "client": client,
+        "today": today,
+        "ages": children_ages(client, today),
+        "preferences": preferences_by_kind(client),
+        "history": client_history(session, client),
+        "managers": active_users(session),
+        "error": error,
+        "typed": typed or {},
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+        **_labels(),
+    }
+    return render(request, "manager/client.html", context, status_code=status_code)
+
+
+@router.get("/clients/{client_id}", response_class=HTMLResponse)
+def client_page(request: Request, client_id: str, session: SessionDep) -> HTMLResponse:
+    """One client: profile, party, preferences by kind, the whole history, log a contact."""
+    number = parse_id(client_id)
+    client = client_profile(session, number) if number else None
+    if client is None:
+        return _not_found(request, client_id)
+    return _client_page(request, session, client)
+
+
+def _next_call_on(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CallError(f"the next call date '{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _hand_over_to(session: SessionDep, text: str) -> User | None:
+    if not text:
+        return None
+    number = parse_id(text)
+    handed_to = session.get(User, number) if number else None
+    if handed_to is None:
+        raise CallError("choose the sales manager from the list")
+    return handed_to
+
+
+@router.post("/clients/{client_id}/contacts")
+async def client_contact(request: Request, client_id: str, session: SessionDep) -> Response:
+    """Log a call or other contact with its outcome; back to the call list when it came
+    from there, else to the client's page. A refusal shows the reason and the typed text."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(client_id)
+    client = client_profile(session, number) if number else None
+    if client is None:
+        return _not_found(request, client_id)
+    user: User = request.state.user
+    typed = {name: form_text(form, name, 5000) for name in CONTACT_FIELDS}
+    try:
+        log_contact(
+            session,
+            client,
+            user,
+            kind=typed["kind"] or "call",
+            outcome=typed["outcome"],
+            note=typed["note"],
+            next_call_on=_next_call_on(typed["next_call_on"]),
+            handed_to=_hand_over_to(session, typed["handed_to"]),
+        )
+    except CallError as refused:
+        session.rollback()
+        client = client_profile(session, client.id)
+        return _client_page(
+            request, session, client, error=str(refused), typed=typed, status_code=422
+        )
+    session.commit()
+    if form_text(form, "back", 10) == "calls":
+        return RedirectResponse("/manager/calls?done=contact", status_code=303)
+    return RedirectResponse(f"/manager/clients/{client.id}?done=contact", status_code=303)
+
+
+@router.post("/leads/{lead_id}/client")
+async def lead_client(request: Request, lead_id: str, session: SessionDep) -> Response:
+    """The lead's client record: the linked one, one with the lead's e-mail, or a new one."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(lead_id)
+    lead = session.get(Lead, number) if number else None
+    if lead is None:
+        context = {"title": "Lead not found", "reason": f"There is no lead number {lead_id[:20]}."}
+        return render(request, "not_found.html", context, status_code=404)
+    client = client_for_lead(session, lead, actor=request.state.user)
+    session.commit()
+    return RedirectResponse(f"/manager/clients/{client.id}?done=lead", status_code=303)
