@@ -9,11 +9,12 @@ Callers own the transaction: these functions change and flush, the route commits
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from models.agency_time import agency_day_bounds, agency_today
 from models.base import utcnow
 from models.clients import CallOutcome, Client, ClientContact, ContactKind
 from models.users import User
@@ -40,23 +41,6 @@ KIND_LABELS = {
 
 class CallError(ValueError):
     """A contact or plan change is refused; the message says why, in one sentence."""
-
-
-def agency_today(now: datetime | None = None) -> date:
-    """The agency's local date at `now` (default: this instant)."""
-    return (now or utcnow()).astimezone(get_settings().agency_zone).date()
-
-
-def agency_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants of the agency's local midnight starting `day` and the next one.
-
-    Built with the zone's own offsets, so a day of a daylight-saving change is 23 or 25
-    hours long, as it is on the agency's clocks.
-    """
-    zone = get_settings().agency_zone
-    start = datetime.combine(day, time(), zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
-    return start, end
 
 
 def daily_plan(manager: User) -> int:

@@ -24,7 +24,7 @@ from pydantic import (
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.calls import agency_today
+from models.agency_time import agency_today
 from models.clients import (
     BudgetBand,
     Client,

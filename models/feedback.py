@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from models.agency_time import agency_today
 from models.base import utcnow
 from models.clients import Client
 from models.leads import OutboxMessage
@@ -69,11 +70,6 @@ class FeedbackInputError(ValueError):
 
 def _day(value: date) -> str:
     return f"{value.day} {value.strftime('%B %Y')}"
-
-
-def agency_today(now: datetime | None = None) -> date:
-    """The agency's date at `now` (default: now)."""
-    return (now or utcnow()).astimezone(get_settings().agency_zone).date()
 
 
 # --- The signed link ---------------------------------------------------------------------

@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.base import utcnow
+from models.agency_time import agency_midnight, agency_today
 from models.currency import BASE_CURRENCY, convert
 from models.trips import Trip, TripStatus
-from tourscope.settings import get_settings
 
 CENT = Decimal("0.01")
 
@@ -187,10 +186,9 @@ class CrmActuals:
 
 def crm_actuals(session: Session, now: datetime | None = None) -> CrmActuals:
     """What the CRM shows for the last 12 months (see the module's docstring)."""
-    zone = get_settings().agency_zone
-    today = (now or utcnow()).astimezone(zone).date()
+    today = agency_today(now)
     since = _year_before(today)
-    start = datetime.combine(since, time(), zone).astimezone(UTC)
+    start = agency_midnight(since)
     ranked = (
         select(
             Trip.client_id,

@@ -29,13 +29,14 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from models.agency_time import agency_midnight, agency_today
 from models.base import utcnow
 from models.clients import ClientContact, ContactKind
 from models.trips import Feedback, LetterStatus, Trip, TripLetter, TripStatus
@@ -76,13 +77,7 @@ def previous_month(first: date) -> date:
 
 
 def current_month(now: datetime | None = None) -> date:
-    today = (now or utcnow()).astimezone(get_settings().agency_zone).date()
-    return today.replace(day=1)
-
-
-def _local_midnight(day: date) -> datetime:
-    """The UTC instant when `day` begins in the agency's time zone."""
-    return datetime.combine(day, time(), get_settings().agency_zone).astimezone(UTC)
+    return agency_today(now).replace(day=1)
 
 
 def working_days(first: date, last: date) -> int:
@@ -229,10 +224,10 @@ def kpi_report(
     """The KPI rows of `managers` for the month beginning on `month` (a first day)."""
     settings = get_settings()
     now = now or utcnow()
-    today = now.astimezone(settings.agency_zone).date()
+    today = agency_today(now)
     first, after = month.replace(day=1), next_month(month)
     last = after - timedelta(days=1)
-    start, end = _local_midnight(first), _local_midnight(after)
+    start, end = agency_midnight(first), agency_midnight(after)
     ids = [manager.id for manager in managers]
     sales = _sales(session, ids, start, end)
     feedback = _feedback(session, ids, start, end)

@@ -6,10 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from models.agency_time import agency_day_bounds, agency_today
 from models.calls import (
     CallError,
-    agency_day_bounds,
-    agency_today,
     call_list,
     daily_plan,
     day_progress,

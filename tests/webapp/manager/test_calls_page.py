@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from models.calls import agency_today
+from models.agency_time import agency_today
 from models.clients import Client
 from models.users import User
 from tests.factories import make_client, make_user

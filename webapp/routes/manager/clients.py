@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from models.agency_time import agency_today
 from models.auth import active_users
-from models.calls import KIND_LABELS, OUTCOME_LABELS, CallError, agency_today, log_contact
+from models.calls import KIND_LABELS, OUTCOME_LABELS, CallError, log_contact
 from models.client_records import (
     PREFERENCE_LABELS,
     ClientError,
