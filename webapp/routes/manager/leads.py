@@ -6,7 +6,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from models.agency_time import agency_today
 from models.auth import active_users
+from models.base import utcnow
 from models.lead_scoring import scoring_rules
 from models.lead_workflow import (
     OPEN_STATUSES,
@@ -27,6 +29,8 @@ from models.queries.leads import (
     score_band,
     status_counts,
 )
+from models.queries.letters import due_letters
+from models.trip_workflow import trip_of_lead
 from models.users import User
 from webapp import csrf
 from webapp.deps import CurrentUser, SessionDep, current_user
@@ -84,6 +88,8 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> HTMLR
     )
     context = {
         "counts": status_counts(session),
+        # The pre-trip letters of my trips due today or overdue, each with its draft.
+        "letters_due": due_letters(session, agency_today(utcnow()), user),
         "mine": mine,
         "waiting": waiting,
         **_labels(),
@@ -142,6 +148,7 @@ def _lead_page(
         "error": error,
         "typed": typed or {},
         "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+        "trip": trip_of_lead(session, lead.id),
         **_labels(),
     }
     return render(request, "manager/lead.html", context, status_code=status_code)

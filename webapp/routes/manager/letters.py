@@ -1,7 +1,215 @@
 """Pre-trip letters due and overdue, their drafts and sending; admins edit the templates."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 
-from webapp.deps import current_user
+from models.agency_time import agency_today
+from models.base import utcnow
+from models.letters import (
+    VARIABLES,
+    LetterError,
+    draft_letter,
+    find_letter,
+    render_template,
+    reset_template,
+    sample_context,
+    save_template,
+    send_letter,
+    template_for,
+    template_keys,
+    validate_template,
+)
+from models.queries.letters import DueLetterFilters, due_letters
+from models.reminders import letter_label
+from models.trips import LetterStatus, TripLetter
+from models.users import User
+from webapp import csrf
+from webapp.deps import AdminUser, CurrentUser, SessionDep, current_user
+from webapp.routes.manager.common import form_text, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
+
+DONE_MESSAGES = {
+    "sent": "The letter is sent: it is in the outbox and goes out within minutes.",
+    "saved": "The template is saved; letters use it from now on.",
+    "reset": "The template is back to the default text.",
+}
+
+
+@router.get("/letters", response_class=HTMLResponse)
+def letters_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
+    """Letters due today and overdue: my trips' by default, everyone's with ?manager=all."""
+    error = None
+    try:
+        filters = DueLetterFilters.model_validate(dict(request.query_params))
+    except ValidationError:
+        error = "choose whose letters to show: mine or all"
+        filters = DueLetterFilters()
+    rows = due_letters(
+        session,
+        agency_today(utcnow()),
+        user if filters.manager == "mine" else None,
+    )
+    context = {"filters": filters, "rows": rows, "error": error}
+    return render(request, "manager/letters.html", context, status_code=422 if error else 200)
+
+
+def _letter_page(
+    request: Request,
+    session: SessionDep,
+    letter: TripLetter,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The letter: as sent, or the draft as it would go out now (or why it cannot)."""
+    draft, draft_error = None, None
+    if letter.status != LetterStatus.SENT:
+        try:
+            draft = draft_letter(session, letter, utcnow())
+        except LetterError as failure:
+            draft_error = str(failure)
+    context = {
+        "letter": letter,
+        "label": letter_label(letter.template_key),
+        "trip": letter.trip,
+        "client": letter.trip.client,
+        "draft": draft,
+        "draft_error": draft_error,
+        "error": error,
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+        "today": agency_today(utcnow()),
+    }
+    return render(request, "manager/letter.html", context, status_code=status_code)
+
+
+def _letter_not_found(request: Request, letter_id: str) -> HTMLResponse:
+    context = {"title": "Letter not found", "reason": f"There is no letter {letter_id[:20]}."}
+    return render(request, "not_found.html", context, status_code=404)
+
+
+@router.get("/letters/{letter_id}", response_class=HTMLResponse)
+def letter_page(request: Request, letter_id: str, session: SessionDep) -> HTMLResponse:
+    number = parse_id(letter_id)
+    letter = find_letter(session, number) if number else None
+    if letter is None:
+        return _letter_not_found(request, letter_id)
+    return _letter_page(request, session, letter)
+
+
+@router.post("/letters/{letter_id}/send")
+async def letter_send(request: Request, letter_id: str, session: SessionDep) -> Response:
+    """Send the letter now; the page with the reason (409) when it cannot go."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(letter_id)
+    letter = find_letter(session, number) if number else None
+    if letter is None:
+        return _letter_not_found(request, letter_id)
+    user: User = request.state.user
+    try:
+        send_letter(session, letter, user, utcnow())
+    except LetterError as error:
+        session.rollback()
+        letter = find_letter(session, letter.id)
+        return _letter_page(request, session, letter, error=str(error), status_code=409)
+    session.commit()
+    return RedirectResponse(f"/manager/letters/{letter.id}?done=sent", status_code=303)
+
+
+@router.get("/templates", response_class=HTMLResponse)
+def templates_page(request: Request, session: SessionDep, user: AdminUser) -> HTMLResponse:
+    """Every letter's template, edited by an admin or the default."""
+    rows = [
+        (template, letter_label(key))
+        for key in template_keys(session)
+        for template in [template_for(session, key)]
+    ]
+    context = {"rows": rows, "done": DONE_MESSAGES.get(request.query_params.get("done", ""))}
+    return render(request, "manager/templates.html", context)
+
+
+def _template_page(
+    request: Request,
+    key: str,
+    subject: str,
+    body: str,
+    *,
+    edited: bool,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The editor with the text (saved or as typed) and its preview on the sample client."""
+    preview = None
+    if error is None:
+        try:
+            validate_template(subject, body)
+            preview = _preview(key, subject, body)
+        except LetterError as failure:
+            error = str(failure)
+    context = {
+        "key": key,
+        "label": letter_label(key),
+        "subject": subject,
+        "body": body,
+        "edited": edited,
+        "preview": preview,
+        "error": error,
+        "variables": VARIABLES,
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+    }
+    return render(request, "manager/template_edit.html", context, status_code=status_code)
+
+
+def _preview(key: str, subject: str, body: str) -> tuple[str, str]:
+    return render_template(subject, body, sample_context(key))
+
+
+def _template_not_found(request: Request, key: str) -> HTMLResponse:
+    context = {"title": "Template not found", "reason": f"There is no letter {key[:20]!r}."}
+    return render(request, "not_found.html", context, status_code=404)
+
+
+@router.get("/templates/{key}", response_class=HTMLResponse)
+def template_page(request: Request, key: str, session: SessionDep, user: AdminUser) -> Response:
+    if key not in template_keys(session):
+        return _template_not_found(request, key)
+    template = template_for(session, key)
+    return _template_page(request, key, template.subject, template.body, edited=template.edited)
+
+
+@router.post("/templates/{key}")
+async def template_save(
+    request: Request, key: str, session: SessionDep, user: AdminUser
+) -> Response:
+    """Save the admin's template; refused (422, the text kept) when it would not render."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    if key not in template_keys(session):
+        return _template_not_found(request, key)
+    subject = form_text(form, "subject", 1000)
+    body = form_text(form, "body", 50_000).replace("\r\n", "\n")
+    try:
+        save_template(session, key, subject, body, user)
+    except LetterError as error:
+        session.rollback()
+        edited = template_for(session, key).edited
+        return _template_page(
+            request, key, subject, body, edited=edited, error=str(error), status_code=422
+        )
+    session.commit()
+    return RedirectResponse(f"/manager/templates/{key}?done=saved", status_code=303)
+
+
+@router.post("/templates/{key}/reset")
+async def template_reset(
+    request: Request, key: str, session: SessionDep, user: AdminUser
+) -> Response:
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    if key not in template_keys(session):
+        return _template_not_found(request, key)
+    reset_template(session, key)
+    session.commit()
+    return RedirectResponse(f"/manager/templates/{key}?done=reset", status_code=303)

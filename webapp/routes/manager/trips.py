@@ -1,7 +1,246 @@
 """Trips: created from a won lead, their dates and their pre-trip letter schedule."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
-from webapp.deps import current_user
+from models.agency_time import agency_today
+from models.base import utcnow
+from models.clients import Client
+from models.leads import Lead, LeadStatus
+from models.reminders import letter_label
+from models.trip_workflow import (
+    EXTRAS,
+    FORM_FIELDS,
+    TripError,
+    TripForm,
+    cancel_trip,
+    change_dates,
+    create_trip,
+    create_trip_from_lead,
+    details_from_form,
+    find_trip,
+    form_from_lead,
+    parse_form_date,
+    trip_of_lead,
+)
+from models.trips import Trip
+from models.users import User
+from tourscope.settings import get_settings
+from webapp import csrf
+from webapp.deps import SessionDep, current_user
+from webapp.routes.manager.common import form_text, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
+
+DONE_MESSAGES = {
+    "created": "The trip is booked and its letters are planned.",
+    "dates": "The dates are changed; the unsent letters follow the new departure date.",
+    "cancelled": "The trip is cancelled, and the letters not sent with it.",
+}
+LETTER_STATUS_LABELS = {
+    "planned": "planned",
+    "sent": "sent",
+    "skipped": "skipped (booked after its date)",
+    "cancelled": "cancelled",
+}
+
+
+def _not_found(request: Request, what: str, number: str) -> HTMLResponse:
+    context = {"title": f"{what} not found", "reason": f"There is no {what.lower()} {number[:20]}."}
+    return render(request, "not_found.html", context, status_code=404)
+
+
+def _typed(form: FormData) -> TripForm:
+    """The trip form as the manager typed it."""
+    values = {name: form_text(form, name, 300) for name in FORM_FIELDS}
+    extras = tuple(code[:30] for code in form.getlist("extras") if isinstance(code, str))
+    return TripForm(values, extras)
+
+
+def _trip_form(
+    request: Request,
+    *,
+    action: str,
+    heading: str,
+    back_url: str,
+    form: TripForm | None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The trip form; `form` None shows only the reason (the trip cannot be booked)."""
+    context = {
+        "action": action,
+        "heading": heading,
+        "back_url": back_url,
+        "form": form,
+        "extras": EXTRAS,
+        "error": error,
+    }
+    return render(request, "manager/trip_form.html", context, status_code=status_code)
+
+
+def _lead_form(
+    request: Request, lead: Lead, form: TripForm | None, error: str | None, status_code: int
+) -> HTMLResponse:
+    return _trip_form(
+        request,
+        action=f"/manager/leads/{lead.id}/trip",
+        heading=f"Book the trip of lead #{lead.id}: {lead.name}",
+        back_url=f"/manager/leads/{lead.id}",
+        form=form,
+        error=error,
+        status_code=status_code,
+    )
+
+
+@router.get("/leads/{lead_id}/trip", response_class=HTMLResponse)
+def lead_trip_form(request: Request, lead_id: str, session: SessionDep) -> Response:
+    """The booking form, prefilled from the offer the visitor saw; the lead's trip when it
+    already has one."""
+    number = parse_id(lead_id)
+    lead = session.get(Lead, number) if number else None
+    if lead is None:
+        return _not_found(request, "Lead", lead_id)
+    trip = trip_of_lead(session, lead.id)
+    if trip is not None:
+        return RedirectResponse(f"/manager/trips/{trip.id}", status_code=303)
+    if lead.status != LeadStatus.WON:
+        reason = "A trip is booked from a won lead; mark the lead won first."
+        return _lead_form(request, lead, None, reason, 409)
+    return _lead_form(request, lead, form_from_lead(lead), None, 200)
+
+
+@router.post("/leads/{lead_id}/trip")
+async def lead_trip_create(request: Request, lead_id: str, session: SessionDep) -> Response:
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(lead_id)
+    lead = session.get(Lead, number) if number else None
+    if lead is None:
+        return _not_found(request, "Lead", lead_id)
+    typed = _typed(form)
+    user: User = request.state.user
+    try:
+        trip = create_trip_from_lead(session, lead, user, details_from_form(typed), utcnow())
+    except TripError as error:
+        session.rollback()
+        return _lead_form(request, lead, typed, str(error), 422)
+    session.commit()
+    return RedirectResponse(f"/manager/trips/{trip.id}?done=created", status_code=303)
+
+
+def _client_form(
+    request: Request, client: Client, form: TripForm, error: str | None, status_code: int
+) -> HTMLResponse:
+    return _trip_form(
+        request,
+        action=f"/manager/clients/{client.id}/trip",
+        heading=f"Book a trip for {client.name}",
+        back_url=f"/manager/clients/{client.id}",
+        form=form,
+        error=error,
+        status_code=status_code,
+    )
+
+
+@router.get("/clients/{client_id}/trip", response_class=HTMLResponse)
+def client_trip_form(request: Request, client_id: str, session: SessionDep) -> Response:
+    """The booking form for a client without a lead (a repeat client calling in)."""
+    number = parse_id(client_id)
+    client = session.get(Client, number) if number else None
+    if client is None:
+        return _not_found(request, "Client", client_id)
+    blank = TripForm(
+        {"adults": str(client.adults), "children": "0", "currency": get_settings().base_currency}
+    )
+    return _client_form(request, client, blank, None, 200)
+
+
+@router.post("/clients/{client_id}/trip")
+async def client_trip_create(request: Request, client_id: str, session: SessionDep) -> Response:
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(client_id)
+    client = session.get(Client, number) if number else None
+    if client is None:
+        return _not_found(request, "Client", client_id)
+    typed = _typed(form)
+    try:
+        trip = create_trip(session, client, request.state.user, details_from_form(typed), utcnow())
+    except TripError as error:
+        session.rollback()
+        return _client_form(request, client, typed, str(error), 422)
+    session.commit()
+    return RedirectResponse(f"/manager/trips/{trip.id}?done=created", status_code=303)
+
+
+def _trip_page(
+    request: Request,
+    trip: Trip,
+    *,
+    error: str | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {
+        "trip": trip,
+        "letters": [(letter, letter_label(letter.template_key)) for letter in trip.letters],
+        "letter_statuses": LETTER_STATUS_LABELS,
+        "extras": [EXTRAS.get(code, code) for code in trip.extras or []],
+        "today": agency_today(utcnow()),
+        "error": error,
+        "typed": typed or {},
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+    }
+    return render(request, "manager/trip.html", context, status_code=status_code)
+
+
+@router.get("/trips/{trip_id}", response_class=HTMLResponse)
+def trip_page(request: Request, trip_id: str, session: SessionDep) -> HTMLResponse:
+    """One trip: the tour, the client, its letters with their dates, and the actions."""
+    number = parse_id(trip_id)
+    trip = find_trip(session, number) if number else None
+    if trip is None:
+        return _not_found(request, "Trip", trip_id)
+    return _trip_page(request, trip)
+
+
+async def _trip_action(request: Request, session: SessionDep, trip_id: str, action) -> Response:
+    """Run one change on the trip; back to its page, or the page with the reason and what
+    was typed (422) when it is refused."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    number = parse_id(trip_id)
+    trip = find_trip(session, number) if number else None
+    if trip is None:
+        return _not_found(request, "Trip", trip_id)
+    try:
+        done = action(trip, request.state.user, form)
+    except TripError as error:
+        session.rollback()
+        typed = {name: form_text(form, name, 20) for name in ("departure_date", "return_date")}
+        trip = find_trip(session, trip.id)
+        return _trip_page(request, trip, error=str(error), typed=typed, status_code=422)
+    session.commit()
+    return RedirectResponse(f"/manager/trips/{trip.id}?done={done}", status_code=303)
+
+
+@router.post("/trips/{trip_id}/dates")
+async def trip_dates(request: Request, trip_id: str, session: SessionDep) -> Response:
+    def action(trip: Trip, user: User, form: FormData) -> str:
+        departure = parse_form_date(form_text(form, "departure_date", 20), "departure date")
+        back = parse_form_date(form_text(form, "return_date", 20), "return date")
+        change_dates(session, trip, departure, back, user, utcnow())
+        return "dates"
+
+    return await _trip_action(request, session, trip_id, action)
+
+
+@router.post("/trips/{trip_id}/cancel")
+async def trip_cancel(request: Request, trip_id: str, session: SessionDep) -> Response:
+    def action(trip: Trip, user: User, form: FormData) -> str:
+        cancel_trip(session, trip, user, utcnow())
+        return "cancelled"
+
+    return await _trip_action(request, session, trip_id, action)

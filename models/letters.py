@@ -1,0 +1,596 @@
+"""Pre-trip letters: their templates, the checklist from the client's needs, and sending.
+
+A letter's template (subject and body, Jinja) is the admin's edit if there is one
+(`LetterTemplate`), else the default file config/letters/<key>.txt (first line
+"Subject: ...", then the body). Admins write these templates, so they are rendered in a
+sandbox, and every variable must exist (StrictUndefined): a template that names an
+unknown variable is refused when saved, not discovered in a client's mail.
+
+Sending writes the letter to the outbox (sent by `tourscope outbox`) in the transaction
+that marks it sent: the mail exists exactly when the letter says it was sent, and a
+compare-and-set on its status makes two clicks send it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from email.utils import parseaddr
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from models.agency_time import agency_today
+from models.base import utcnow
+from models.client_records import age_on
+from models.clients import Client, ClientChild, ClientPreference, PreferenceKind
+from models.leads import OutboxMessage
+from models.reminders import due_date, letter_label, parse_offset
+from models.trip_workflow import EXTRAS
+from models.trips import LetterStatus, LetterTemplate, Trip, TripLetter, TripStatus
+from models.users import User
+from tourscope.settings import PROJECT_ROOT, get_settings
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES_DIR = PROJECT_ROOT / "config" / "letters"
+# The file used for an offset that has no default of its own (a key added in settings).
+FALLBACK_KEY = "default"
+MAX_SUBJECT_LENGTH = 300
+MAX_BODY_LENGTH = 20_000  # of the template as typed, and of the letter it renders
+# More people than this need a second room (a family room sleeps 2 adults + 2 children).
+MAX_PARTY_IN_ONE_ROOM = 4
+
+# The variables a template may use, as the template editor documents them.
+VARIABLES = {
+    "client": "name, first_name, email, adults, children (each: name, age at departure), "
+    "preferences (by kind: country, resort, hotel_style, meal, dietary, habit, pet, need), "
+    "pets (each: animal, name)",
+    "trip": "hotel, operator, destination, departure, return (dates as text), nights, party, "
+    "price, currency, extras (as text)",
+    "manager": "name, email",
+    "days_to_departure": "days from today to the departure date",
+    "letter": 'key ("2w") and label ("2-week letter")',
+    "checklist": "the items to prepare, built from the client's needs (a list of text)",
+}
+
+
+class LetterError(ValueError):
+    """The letter or template cannot be sent or saved so; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateText:
+    key: str
+    subject: str
+    body: str
+    edited: bool  # the admin's version (else the default file)
+
+
+@dataclass(frozen=True, slots=True)
+class LetterDraft:
+    subject: str
+    body: str
+    checklist: list[str]
+
+
+# --- templates ---------------------------------------------------------------------------
+
+# The longest text or list a template may build by multiplying (`"-" * 40`), and the largest
+# power: enough for a ruler line, never enough to exhaust the server's memory.
+MAX_REPEAT = 1000
+MAX_POWER_BITS = 256
+
+
+class LetterEnvironment(SandboxedEnvironment):
+    """The sandbox, also refusing the two operators that can build huge values."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if (
+            operator == "**"
+            and isinstance(left, int | float)
+            and isinstance(right, int | float)
+            and max(abs(int(left)).bit_length(), 1) * abs(right) > MAX_POWER_BITS
+        ):
+            raise SecurityError("numbers this large are not allowed")
+        if operator == "*":
+            sizes = [
+                (len(value), count)
+                for value, count in ((left, right), (right, left))
+                if isinstance(value, str | list | tuple) and isinstance(count, int)
+            ]
+            if any(size * count > MAX_REPEAT for size, count in sizes):
+                raise SecurityError(f"texts longer than {MAX_REPEAT} characters are not allowed")
+        return super().call_binop(context, operator, left, right)
+
+
+_environment = LetterEnvironment(
+    undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
+)
+
+
+def default_template(key: str) -> TemplateText:
+    """The default file of a key (or the fallback file): "Subject: ..." then the body."""
+    path = TEMPLATES_DIR / f"{key}.txt"
+    if not path.is_file():
+        path = TEMPLATES_DIR / f"{FALLBACK_KEY}.txt"
+    first, _, body = path.read_text(encoding="utf-8").partition("\n")
+    subject = first.removeprefix("Subject:").strip()
+    return TemplateText(key, subject, body.lstrip("\n"), edited=False)
+
+
+def template_keys(session: Session) -> list[str]:
+    """The keys an admin may edit: the configured offsets, then any other edited key."""
+    keys = list(get_settings().reminder_offsets)
+    edited = session.scalars(select(LetterTemplate.key).order_by(LetterTemplate.key)).all()
+    return keys + [key for key in edited if key not in keys]
+
+
+def template_for(session: Session, key: str) -> TemplateText:
+    """The template used for `key`: the admin's edit, else the default file."""
+    row = session.scalars(select(LetterTemplate).where(LetterTemplate.key == key)).one_or_none()
+    if row is None:
+        return default_template(key)
+    return TemplateText(key, row.subject, row.body, edited=True)
+
+
+def _parse(source: str, what: str):
+    try:
+        return _environment.parse(source)
+    except TemplateSyntaxError as error:
+        raise LetterError(
+            f"the {what} has a template syntax error on line {error.lineno}: {error.message}"
+        ) from None
+
+
+def render_template(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) rendered in the sandbox; LetterError saying what failed."""
+    try:
+        rendered_subject = _environment.from_string(subject).render(context)
+        rendered_body = _environment.from_string(body).render(context)
+    except TemplateSyntaxError as error:
+        raise LetterError(
+            f"template syntax error on line {error.lineno}: {error.message}"
+        ) from None
+    except UndefinedError as error:
+        raise LetterError(f"the template uses something that does not exist: {error}") from None
+    except SecurityError as error:
+        raise LetterError(f"the template tries something not allowed: {error}") from None
+    except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as error:
+        raise LetterError(f"the template fails: {error}") from None
+    rendered_subject = " ".join(rendered_subject.split())[:MAX_SUBJECT_LENGTH]
+    if not rendered_subject:
+        raise LetterError("the subject comes out empty")
+    if len(rendered_body) > MAX_BODY_LENGTH:
+        raise LetterError(f"the letter comes out longer than {MAX_BODY_LENGTH} characters")
+    return rendered_subject, rendered_body.strip() + "\n"
+
+
+def validate_template(subject: str, body: str) -> None:
+    """LetterError with one readable sentence for a template that would fail: empty or too
+    long, a syntax error, an unknown variable, or a failure on the sample client's data."""
+    if not subject.strip():
+        raise LetterError("the subject is empty")
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        raise LetterError(f"the subject must be at most {MAX_SUBJECT_LENGTH} characters")
+    if not body.strip():
+        raise LetterError("the body is empty")
+    if len(body) > MAX_BODY_LENGTH:
+        raise LetterError(f"the body must be at most {MAX_BODY_LENGTH} characters")
+    allowed = set(VARIABLES) | set(_environment.globals)
+    for source, what in ((subject, "subject"), (body, "body")):
+        unknown = sorted(meta.find_undeclared_variables(_parse(source, what)) - allowed)
+        if unknown:
+            raise LetterError(f"unknown template variable {unknown[0]!r} in the {what}")
+    render_template(subject, body, sample_context())
+
+
+def save_template(
+    session: Session, key: str, subject: str, body: str, actor: User
+) -> LetterTemplate:
+    """Store the admin's version of a template, once it renders; the old one is kept when
+    the new one is refused."""
+    if key not in template_keys(session):
+        raise LetterError(f"there is no letter {key[:20]!r}")
+    validate_template(subject, body)
+    row = session.scalars(select(LetterTemplate).where(LetterTemplate.key == key)).one_or_none()
+    if row is None:
+        row = LetterTemplate(key=key)
+        session.add(row)
+    row.subject = subject.strip()
+    row.body = body
+    row.updated_at = utcnow()
+    row.updated_by = actor
+    session.flush()
+    return row
+
+
+def reset_template(session: Session, key: str) -> bool:
+    """Back to the default file; False when the template was not edited."""
+    row = session.scalars(select(LetterTemplate).where(LetterTemplate.key == key)).one_or_none()
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+# --- the checklist -----------------------------------------------------------------------
+
+
+def day_text(day: date) -> str:
+    """A date as a client reads it in a letter: "1 Jun 2030"."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def _needs(client: Client, trip: Trip) -> set[str]:
+    """What the client asked for ("need" preferences, as codes) and the extras booked."""
+    asked = {value.strip().lower().replace(" ", "_") for value in client.preference_values("need")}
+    return asked | set(trip.extras or [])
+
+
+# Topics a letter a week or less before departure puts first: what the traveller needs at
+# the door and at the airport.
+NEAR_TOPICS = ("documents", "flights", "transfer")
+NEAR_DAYS = 7
+
+
+def checklist(client: Client, trip: Trip, key: str) -> list[str]:
+    """The items to prepare for this trip, from the client's party, needs and preferences.
+
+    Letters a week or less before departure put documents, tickets and transfer times
+    first, and add the last-minute item; earlier ones keep the order of preparation.
+    """
+    needs = _needs(client, trip)
+    ages = [age_on(child.birth_date, trip.departure_date) for child in client.children]
+    has_children = bool(ages) or trip.children > 0
+    sections = {
+        "documents": _documents(trip, needs, has_children),
+        "flights": [
+            "Flights: check in online when it opens and save the boarding passes.",
+            "Luggage: check the allowance on your tickets before packing.",
+        ],
+        "transfer": _transfer(trip, needs),
+        "rooms": _rooms(trip, needs),
+        "excursions": ["Excursions: tell us which you would like, we book them before you go."]
+        if "excursions" in needs
+        else [],
+        "shopping": [
+            "Shopping: leave room in your luggage and keep the receipts for tax-free refunds."
+        ]
+        if "shopping" in needs
+        else [],
+        "children": _children(ages, needs) if has_children else [],
+        "preferences": _preferences(client, trip),
+    }
+    order = list(sections)
+    if _is_near(key):
+        order = [*NEAR_TOPICS, *(topic for topic in order if topic not in NEAR_TOPICS)]
+        sections["documents"].append(
+            "Print or save the tickets, the hotel voucher and the insurance; keep our phone "
+            "number at hand."
+        )
+    return [item for topic in order for item in sections[topic]]
+
+
+def _documents(trip: Trip, needs: set[str], has_children: bool) -> list[str]:
+    items = [
+        "Passports for everyone travelling, valid at least 6 months after your return on "
+        f"{day_text(trip.return_date)}."
+    ]
+    if "visa_support" in needs:
+        items.append("Visas: send us scans of the passports, we apply for you.")
+    else:
+        items.append(
+            f"Visas: check whether {trip.destination or 'your destination'} needs one for "
+            "your passports."
+        )
+    if has_children:
+        items.append(
+            "Birth certificates for the children, and a notarised consent to travel from a "
+            "parent who is not travelling."
+        )
+    if "insurance" in needs:
+        items.append("Your travel insurance policy: keep it with the passports.")
+    return items
+
+
+def _transfer(trip: Trip, needs: set[str]) -> list[str]:
+    items = []
+    if "transfer" in needs:
+        items.append(
+            f"Transfer to {trip.hotel_name}: we confirm the pick-up time a day before departure."
+        )
+    if "car" in needs:
+        items.append(
+            "Car hire: bring the driver's licence (an international one if needed) and a "
+            "credit card in the driver's name."
+        )
+    if not items:
+        items.append(
+            f"No transfer is booked: shall we arrange one from the airport to {trip.hotel_name}?"
+        )
+    return items
+
+
+def _rooms(trip: Trip, needs: set[str]) -> list[str]:
+    party = trip.adults + trip.children
+    if "extra_room" in needs or party > MAX_PARTY_IN_ONE_ROOM:
+        return [
+            f"Rooms: a party of {party} needs an extra or connecting room; we confirm it with "
+            "the hotel."
+        ]
+    return []
+
+
+def _children(ages: list[int], needs: set[str]) -> list[str]:
+    items = []
+    if any(age < 3 for age in ages):
+        items.append("A cot in the room for the youngest: we ask the hotel.")
+    if any(age < 12 for age in ages) and needs & {"transfer", "car"}:
+        items.append("Child car seats for the transfer or the car.")
+    items.append("Children's medicines, sun cream and a first-aid kit in the hand luggage.")
+    return items
+
+
+def _preferences(client: Client, trip: Trip) -> list[str]:
+    """Dietary requests, habits, pets and meal habits: each one thing to plan around."""
+    items = []
+    for row in client.preferences:
+        value = row.value.strip()
+        if row.kind == PreferenceKind.DIETARY:
+            items.append(f"{value.capitalize()} diet: we tell the hotel before you arrive.")
+        elif row.kind == PreferenceKind.HABIT:
+            items.append(_habit(value))
+        elif row.kind == PreferenceKind.PET:
+            items.append(_pet_care(value, row.detail))
+    meals = client.preference_values(PreferenceKind.MEAL)
+    sold_meal = (trip.lead.snapshot or {}).get("meal") if trip.lead else None
+    if meals and sold_meal and sold_meal not in meals:
+        items.append(
+            f"You usually prefer {', '.join(meals)}; this tour is {sold_meal}. Shall we ask "
+            "about a change of board?"
+        )
+    elif meals and not sold_meal:
+        items.append(
+            f"Meals: you usually prefer {', '.join(meals)}; tell us if the board should change."
+        )
+    return items
+
+
+def _pet_care(animal: str, name: str | None) -> str:
+    if name:
+        return f"Arrange care for {name}, your {animal}, while you are away."
+    return f"Arrange care for your {animal} while you are away."
+
+
+def _habit(value: str) -> str:
+    habit = value.lower()
+    if "smok" in habit and ("non" in habit or "no " in habit):
+        return "A non-smoking room: we ask the hotel."
+    if "smok" in habit:
+        return "A smoking room (or one with a balcony where smoking is allowed): we ask the hotel."
+    return f"{value.capitalize()}: we let the hotel know."
+
+
+def _is_near(key: str) -> bool:
+    try:
+        offset = parse_offset(key)
+    except ValueError:
+        return False
+    return offset.amount * {"d": 1, "w": 7, "m": 30}[offset.unit] <= NEAR_DAYS
+
+
+# --- the context -------------------------------------------------------------------------
+
+
+def _money(amount: Decimal) -> str:
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return text.replace(",", " ")
+
+
+def _party(adults: int, children: int) -> str:
+    text = f"{adults} adult{'' if adults == 1 else 's'}"
+    if children:
+        text += f" + {children} child{'' if children == 1 else 'ren'}"
+    return text
+
+
+def letter_context(client: Client, trip: Trip, key: str, today: date) -> dict[str, Any]:
+    """The variables of a letter's template (see VARIABLES): plain values only, so the
+    sandboxed template reaches nothing but what is written here."""
+    preferences: dict[str, list[str]] = {kind.value: [] for kind in PreferenceKind}
+    for row in client.preferences:
+        preferences.setdefault(row.kind, []).append(row.value)
+    manager = trip.manager
+    sender_name, sender_email = parseaddr(get_settings().mail_from)
+    return {
+        "client": {
+            "name": client.name,
+            "first_name": client.name.split()[0] if client.name.split() else client.name,
+            "email": client.email or "",
+            "adults": trip.adults,
+            "children": [
+                {"name": child.name or "", "age": age_on(child.birth_date, trip.departure_date)}
+                for child in client.children
+            ],
+            "preferences": preferences,
+            "pets": [
+                {"animal": row.value, "name": row.detail or ""}
+                for row in client.preferences
+                if row.kind == PreferenceKind.PET
+            ],
+        },
+        "trip": {
+            "hotel": trip.hotel_name,
+            "operator": trip.operator_name,
+            "destination": trip.destination or "",
+            "departure": day_text(trip.departure_date),
+            "return": day_text(trip.return_date),
+            "nights": (trip.return_date - trip.departure_date).days,
+            "party": _party(trip.adults, trip.children),
+            "price": _money(trip.price),
+            "currency": trip.currency,
+            "extras": [EXTRAS.get(code, code) for code in trip.extras or []],
+        },
+        "manager": {
+            "name": manager.display_name if manager else sender_name or "Tourscope",
+            "email": manager.email if manager else sender_email,
+        },
+        "days_to_departure": (trip.departure_date - today).days,
+        "letter": {"key": key, "label": letter_label(key)},
+        "checklist": checklist(client, trip, key),
+    }
+
+
+def sample_context(key: str = "2w") -> dict[str, Any]:
+    """A context from a made-up family (a child, a diet, a dog, a smoker, a transfer), for
+    the template editor's preview and for checking a template before it is saved."""
+    departure = date(2030, 6, 1)
+    try:
+        today = due_date(departure, key)
+    except ValueError:
+        today = departure - timedelta(days=14)
+    client = Client(name="Olga Sample", email="olga@example.org", adults=2)
+    client.children = [ClientChild(name="Masha", birth_date=date(2024, 3, 1))]
+    client.preferences = [
+        ClientPreference(kind="dietary", value="gluten free"),
+        ClientPreference(kind="pet", value="dog", detail="Rex"),
+        ClientPreference(kind="habit", value="smoking"),
+        ClientPreference(kind="need", value="transfer"),
+        ClientPreference(kind="meal", value="AI"),
+        ClientPreference(kind="country", value="Turkey"),
+    ]
+    trip = Trip(
+        hotel_name="Antalya Palace",
+        operator_name="SunCoast Tours",
+        destination="Antalya, Turkey",
+        departure_date=departure,
+        return_date=date(2030, 6, 8),
+        adults=2,
+        children=1,
+        price=Decimal("2400.00"),
+        currency="EUR",
+        extras=["insurance"],
+    )
+    trip.manager = User(email="mia@agency.example", name="Mia Manager")
+    return letter_context(client, trip, key, today)
+
+
+# --- drafts and sending ------------------------------------------------------------------
+
+
+def find_letter(session: Session, letter_id: int) -> TripLetter | None:
+    """A letter with its trip, client (party, preferences), manager and lead, for drafting."""
+    return session.scalars(
+        select(TripLetter)
+        .where(TripLetter.id == letter_id)
+        .options(
+            selectinload(TripLetter.trip).selectinload(Trip.client).selectinload(Client.children),
+            selectinload(TripLetter.trip)
+            .selectinload(Trip.client)
+            .selectinload(Client.preferences),
+            selectinload(TripLetter.trip).selectinload(Trip.manager),
+            selectinload(TripLetter.trip).selectinload(Trip.lead),
+        )
+    ).one_or_none()
+
+
+def draft_letter(session: Session, letter: TripLetter, now: datetime) -> LetterDraft:
+    """The letter as it would go out now; LetterError when its template fails."""
+    trip = letter.trip
+    context = letter_context(trip.client, trip, letter.template_key, agency_today(now))
+    template = template_for(session, letter.template_key)
+    subject, body = render_template(template.subject, template.body, context)
+    return LetterDraft(subject, body, context["checklist"])
+
+
+REFUSALS = {
+    LetterStatus.SENT: "this letter was already sent",
+    LetterStatus.SKIPPED: "this letter was skipped: its date had passed when the trip was booked",
+    LetterStatus.CANCELLED: "this letter was cancelled with its trip",
+}
+
+
+def send_letter(
+    session: Session, letter: TripLetter, actor: User | None, now: datetime
+) -> OutboxMessage:
+    """Render the letter, queue it to the client's e-mail and mark it sent by `actor`
+    (None: sent automatically). LetterError, with nothing changed, when it cannot go."""
+    if letter.status != LetterStatus.PLANNED:
+        raise LetterError(REFUSALS.get(LetterStatus(letter.status), "this letter cannot be sent"))
+    trip = letter.trip
+    if trip.status != TripStatus.BOOKED:
+        raise LetterError("the trip is cancelled: its letters are not sent")
+    if not trip.client.email:
+        raise LetterError(f"{trip.client.name} has no e-mail address; add one to the client first")
+    draft = draft_letter(session, letter, now)
+    # Compare-and-set: of two clicks (or a click and the automatic run) only one sends.
+    claimed = session.execute(
+        update(TripLetter)
+        .where(TripLetter.id == letter.id, TripLetter.status == LetterStatus.PLANNED)
+        .values(
+            status=LetterStatus.SENT.value,
+            sent_at=now,
+            sent_by_id=actor.id if actor else None,
+            subject=draft.subject,
+            body=draft.body,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.refresh(letter)
+        raise LetterError(REFUSALS.get(LetterStatus(letter.status), "this letter cannot be sent"))
+    message = OutboxMessage(
+        created_at=now,
+        to_address=trip.client.email,
+        subject=draft.subject,
+        body=draft.body,
+        next_attempt_at=now,
+    )
+    session.add(message)
+    session.flush()
+    session.refresh(letter)
+    letter.outbox_id = message.id
+    session.flush()
+    return message
+
+
+def due_planned_letters(session: Session, today: date) -> list[TripLetter]:
+    """Planned letters of booked trips due on or before `today`, earliest first."""
+    return list(
+        session.scalars(
+            select(TripLetter)
+            .join(Trip, TripLetter.trip_id == Trip.id)
+            .where(
+                TripLetter.status == LetterStatus.PLANNED,
+                TripLetter.due_on <= today,
+                Trip.status == TripStatus.BOOKED,
+            )
+            .order_by(TripLetter.due_on, TripLetter.id)
+        )
+    )
+
+
+def send_due_letters(session: Session, now: datetime) -> int:
+    """Send every planned letter due today or earlier (settings `reminders_auto_send`);
+    returns how many were queued. A letter that cannot go (no e-mail, a failing template)
+    is logged and left planned for its manager. The caller commits."""
+    today = agency_today(now)
+    sent = 0
+    for letter in due_planned_letters(session, today):
+        try:
+            send_letter(session, letter, None, now)
+        except LetterError as error:
+            logger.warning("letter %s of trip %s not sent: %s", letter.id, letter.trip_id, error)
+            continue
+        sent += 1
+    return sent

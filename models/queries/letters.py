@@ -1,0 +1,79 @@
+"""The letters a manager has to write: planned, due today or overdue, oldest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.clients import Client
+from models.reminders import letter_label
+from models.trips import LetterStatus, Trip, TripLetter, TripStatus
+from models.users import User
+
+
+class DueLetterFilters(BaseModel):
+    """Whose letters: the manager's own ("mine", the default) or everyone's ("all")."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    manager: Literal["mine", "all"] = "mine"
+
+    @field_validator("manager", mode="before")
+    @classmethod
+    def mine_by_default(cls, value):
+        return "mine" if value in (None, "") else value
+
+
+@dataclass(frozen=True, slots=True)
+class DueLetter:
+    letter_id: int
+    key: str
+    label: str  # "2-week letter"
+    due_on: date
+    days_overdue: int  # 0: due today
+    trip_id: int
+    hotel_name: str
+    departure_date: date
+    client_id: int
+    client_name: str
+    manager_name: str | None
+
+
+def due_letters(session: Session, today: date, manager: User | None = None) -> list[DueLetter]:
+    """Planned letters of booked trips due on or before `today` (the agency's date), the
+    most overdue first; only `manager`'s trips when given."""
+    query = (
+        select(TripLetter, Trip, Client.name, User)
+        .join(Trip, TripLetter.trip_id == Trip.id)
+        .join(Client, Trip.client_id == Client.id)
+        .outerjoin(User, Trip.manager_id == User.id)
+        .where(
+            TripLetter.status == LetterStatus.PLANNED,
+            TripLetter.due_on <= today,
+            Trip.status == TripStatus.BOOKED,
+        )
+        .order_by(TripLetter.due_on, Trip.departure_date, TripLetter.id)
+    )
+    if manager is not None:
+        query = query.where(Trip.manager_id == manager.id)
+    return [
+        DueLetter(
+            letter_id=letter.id,
+            key=letter.template_key,
+            label=letter_label(letter.template_key),
+            due_on=letter.due_on,
+            days_overdue=(today - letter.due_on).days,
+            trip_id=trip.id,
+            hotel_name=trip.hotel_name,
+            departure_date=trip.departure_date,
+            client_id=trip.client_id,
+            client_name=client_name,
+            manager_name=owner.display_name if owner else None,
+        )
+        for letter, trip, client_name, owner in session.execute(query)
+    ]

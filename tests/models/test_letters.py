@@ -1,0 +1,375 @@
+"""Letter templates, the checklist from a client's needs, and sending through the outbox."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from email import message_from_bytes, policy
+
+import pytest
+from sqlalchemy import func, select
+
+from models.leads import OutboxMessage
+from models.letters import (
+    LetterError,
+    default_template,
+    draft_letter,
+    find_letter,
+    reset_template,
+    sample_context,
+    save_template,
+    send_due_letters,
+    send_letter,
+    template_for,
+    template_keys,
+    validate_template,
+)
+from models.queries.letters import due_letters
+from models.trip_workflow import TripDetails, cancel_trip, create_trip
+from models.trips import LetterTemplate, TripLetter
+from tests.factories import make_client, make_user
+from tourscope.outbox import FolderTransport, deliver_due
+
+# 12:00 in Moscow on 20 Jun 2030; the trips below depart on 20 Sep 2030.
+NOW = datetime(2030, 6, 20, 9, 0, tzinfo=UTC)
+DEPARTURE = date(2030, 9, 20)
+
+
+def trip_details(**changes) -> TripDetails:
+    values = {
+        "hotel_name": "Antalya Palace",
+        "operator_name": "SunCoast Tours",
+        "destination": "Antalya, Turkey",
+        "departure_date": DEPARTURE,
+        "return_date": DEPARTURE + timedelta(days=7),
+        "adults": 2,
+        "children": 0,
+        "price": Decimal("2400.00"),
+        "currency": "EUR",
+    }
+    return TripDetails(**{**values, **changes})
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def manager(session):
+    user = make_user(session, "mia@example.com", name="Mia Manager")
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def family(session, manager):
+    """A client with a 1-year-old, a gluten-free diet, a dog called Rex, a smoker, who needs
+    a transfer."""
+    return make_client(
+        session,
+        name="Olga Petrova",
+        manager=manager,
+        children=[date(2029, 5, 1)],
+        preferences=[
+            ("dietary", "gluten free"),
+            ("pet", "dog", "Rex"),
+            ("habit", "smoking"),
+            ("need", "transfer"),
+            ("country", "Turkey"),
+        ],
+    )
+
+
+def letter_of(trip, key: str) -> TripLetter:
+    return next(letter for letter in trip.letters if letter.template_key == key)
+
+
+@pytest.mark.parametrize("key", ["2m", "1m", "2w", "3d"])
+def test_every_default_template_renders(key):
+    template = default_template(key)
+    assert not template.edited
+    assert template.subject and "Subject:" not in template.body
+    validate_template(template.subject, template.body)
+
+
+def test_the_checklist_follows_the_clients_needs(session, manager, family):
+    trip = create_trip(session, family, manager, trip_details(children=1), NOW)
+    draft = draft_letter(session, letter_of(trip, "2w"), NOW)
+
+    assert draft.subject == "Two weeks to your trip to Antalya, Turkey"
+    body = draft.body
+    assert body.startswith("Dear Olga,")
+    assert "In two weeks, on 20 Sep 2030, you leave for Antalya Palace" in body
+    for item in (
+        "- Passports for everyone travelling, valid at least 6 months after your return on "
+        "27 Sep 2030.",
+        "- Birth certificates for the children, and a notarised consent to travel",
+        "- A cot in the room for the youngest: we ask the hotel.",
+        "- Child car seats for the transfer or the car.",
+        "- Gluten free diet: we tell the hotel before you arrive.",
+        "- Arrange care for Rex, your dog, while you are away.",
+        "- A smoking room",
+        "- Transfer to Antalya Palace: we confirm the pick-up time a day before departure.",
+    ):
+        assert item in body
+    assert "No transfer is booked" not in body
+    assert body.rstrip().endswith("Mia Manager\nmia@example.com")
+
+
+def test_a_plain_client_gets_the_general_checklist(session, manager):
+    client = make_client(session, manager=manager)
+    trip = create_trip(session, client, manager, trip_details(), NOW)
+    checklist = draft_letter(session, letter_of(trip, "1m"), NOW).checklist
+    assert any("No transfer is booked: shall we arrange one" in item for item in checklist)
+    assert not any(word in " ".join(checklist) for word in ("Birth", "diet", "Rex", "cot"))
+
+
+def test_a_big_party_extras_and_meal_habits_add_their_items(session, manager):
+    client = make_client(
+        session, manager=manager, preferences=[("meal", "AI"), ("need", "shopping")]
+    )
+    trip = create_trip(
+        session,
+        client,
+        manager,
+        trip_details(adults=4, children=2, extras=("car", "excursions", "visa_support")),
+        NOW,
+    )
+    checklist = " ".join(draft_letter(session, letter_of(trip, "2m"), NOW).checklist)
+    assert "Rooms: a party of 6 needs an extra or connecting room" in checklist
+    assert "Car hire: bring the driver's licence" in checklist
+    assert "Excursions: tell us which you would like" in checklist
+    assert "Shopping: leave room in your luggage" in checklist
+    assert "Visas: send us scans of the passports" in checklist
+    assert "Meals: you usually prefer AI" in checklist
+
+
+def test_the_three_day_letter_puts_documents_tickets_and_transfer_first(session, manager, family):
+    trip = create_trip(session, family, manager, trip_details(), NOW)
+    near = draft_letter(session, letter_of(trip, "3d"), NOW).checklist
+    far = draft_letter(session, letter_of(trip, "2m"), NOW).checklist
+    assert any(item.startswith("Print or save the tickets") for item in near)
+    assert not any(item.startswith("Print or save the tickets") for item in far)
+    transfer = next(i for i, item in enumerate(near) if item.startswith("Transfer to"))
+    diet = next(i for i, item in enumerate(near) if "diet" in item)
+    assert transfer < diet
+    assert near[0].startswith("Passports")
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "message"),
+    [
+        ("Hello", "Dear {{ foo }}", "unknown template variable 'foo' in the body"),
+        ("{{ guest.name }}", "Dear you", "unknown template variable 'guest' in the subject"),
+        ("Hello", "{% if client.name %}no end", "template syntax error on line 1"),
+        ("Hello", "Dear {{ client.name", "template syntax error on line 1"),
+        ("Hello", "{{ client.nickname }}", "does not exist: 'dict object' has no attribute"),
+        ("Hello", "{{ client.__class__.__mro__ }}", "not allowed"),
+        ("Hello", "{{ 'x' * 100000000 }}", "texts longer than 1000 characters are not allowed"),
+        ("Hello", "{{ 9 ** 64 ** 64 ** 64 }}", "numbers this large are not allowed"),
+        ("", "Dear you", "the subject is empty"),
+        ("Hello", "   ", "the body is empty"),
+    ],
+)
+def test_an_invalid_template_is_refused_and_changes_nothing(
+    session, manager, subject, body, message
+):
+    save_template(session, "2w", "Edited {{ trip.hotel }}", "Kept {{ client.name }}", manager)
+    session.commit()
+    with pytest.raises(LetterError, match=message):
+        save_template(session, "2w", subject, body, manager)
+    session.rollback()
+    assert count(session, LetterTemplate) == 1
+    kept = template_for(session, "2w")
+    assert (kept.subject, kept.body, kept.edited) == (
+        "Edited {{ trip.hotel }}",
+        "Kept {{ client.name }}",
+        True,
+    )
+
+
+def test_an_admins_template_is_used_until_reset(session, manager, family):
+    trip = create_trip(session, family, manager, trip_details(), NOW)
+    letter = letter_of(trip, "2w")
+    save_template(
+        session,
+        "2w",
+        "{{ letter.label | capitalize }} for {{ client.first_name }}",
+        "{{ days_to_departure }} days to {{ trip.hotel }}.\n"
+        "{% for item in checklist if 'Rex' in item %}{{ item }}{% endfor %}",
+        manager,
+    )
+    session.commit()
+    draft = draft_letter(session, letter, datetime(2030, 9, 6, 9, 0, tzinfo=UTC))
+    assert draft.subject == "2-week letter for Olga"
+    assert draft.body == (
+        "14 days to Antalya Palace.\nArrange care for Rex, your dog, while you are away.\n"
+    )
+    assert template_keys(session) == ["2m", "1m", "2w", "3d"]
+
+    assert reset_template(session, "2w") is True
+    session.commit()
+    assert reset_template(session, "2w") is False
+    assert draft_letter(session, letter, NOW).subject.startswith("Two weeks to your trip")
+
+
+def test_a_ruler_line_is_still_allowed():
+    validate_template("Hi", "{{ '-' * 40 }}\n{{ 2 ** 10 }} {{ 3 * 4 }}")
+
+
+def test_a_template_for_an_unknown_letter_is_refused(session, manager):
+    with pytest.raises(LetterError, match="there is no letter '5y'"):
+        save_template(session, "5y", "Hi", "Body", manager)
+
+
+def test_the_sample_context_has_every_documented_variable():
+    context = sample_context("3d")
+    assert set(context) == {
+        "client",
+        "trip",
+        "manager",
+        "days_to_departure",
+        "letter",
+        "checklist",
+    }
+    assert context["days_to_departure"] == 3
+    assert context["client"]["children"] == [{"name": "Masha", "age": 6}]
+    assert context["letter"] == {"key": "3d", "label": "3-day letter"}
+
+
+def test_sending_queues_one_mail_and_records_the_letter(session, manager, family, tmp_path):
+    trip = create_trip(session, family, manager, trip_details(), NOW)
+    letter = letter_of(trip, "2m")
+    session.commit()
+    sent_at = datetime(2030, 7, 20, 7, 0, tzinfo=UTC)
+
+    message = send_letter(session, letter, manager, sent_at)
+    session.commit()
+
+    assert count(session, OutboxMessage) == 1
+    assert message.to_address == "olga@example.org"
+    assert (letter.status, letter.sent_by_id, letter.outbox_id) == ("sent", manager.id, message.id)
+    assert letter.sent_at == sent_at
+    assert (
+        letter.subject
+        == message.subject
+        == "Antalya, Turkey in two months: let us get ready together"
+    )
+    assert "Arrange care for Rex" in letter.body
+    assert letter.body == message.body
+
+    # A second click, even from a page loaded before the first send, sends nothing.
+    with pytest.raises(LetterError, match="already sent"):
+        send_letter(session, letter, manager, sent_at)
+    session.rollback()
+    assert count(session, OutboxMessage) == 1
+
+    # The outbox worker delivers it as written.
+    report = deliver_due(transport=FolderTransport(tmp_path), now=sent_at + timedelta(seconds=1))
+    assert report.sent == 1
+    (eml,) = tmp_path.iterdir()
+    mail = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert mail["To"] == "olga@example.org"
+    assert "Gluten free diet" in mail.get_content()
+
+
+def test_two_stale_pages_send_once(session, manager, family, db_url):
+    from sqlalchemy.orm import Session
+
+    from models.db import get_engine
+
+    trip = create_trip(session, family, manager, trip_details(), NOW)
+    letter_id = letter_of(trip, "2m").id
+    session.commit()
+    with Session(get_engine(db_url)) as other:
+        stale = find_letter(other, letter_id)  # loaded while still planned
+        send_letter(session, find_letter(session, letter_id), manager, NOW)
+        session.commit()
+        with pytest.raises(LetterError, match="already sent"):
+            send_letter(other, stale, manager, NOW)
+        other.rollback()
+    assert count(session, OutboxMessage) == 1
+
+
+def test_a_client_without_email_cannot_be_written_to(session, manager):
+    client = make_client(session, manager=manager, email=None, name="Ivan Nomail")
+    trip = create_trip(session, client, manager, trip_details(), NOW)
+    letter = letter_of(trip, "2m")
+    session.commit()
+    with pytest.raises(LetterError, match="Ivan Nomail has no e-mail address"):
+        send_letter(session, letter, manager, NOW)
+    session.rollback()
+    assert count(session, OutboxMessage) == 0
+    assert (letter.status, letter.sent_at, letter.subject) == ("planned", None, None)
+
+
+def test_a_template_failing_for_this_client_sends_nothing(session, manager):
+    client = make_client(session, manager=manager)  # no children
+    trip = create_trip(session, client, manager, trip_details(), NOW)
+    save_template(session, "2m", "Hi", "For {{ client.children[0].name }}", manager)
+    session.commit()
+    with pytest.raises(LetterError, match="does not exist"):
+        send_letter(session, letter_of(trip, "2m"), manager, NOW)
+    session.rollback()
+    assert count(session, OutboxMessage) == 0
+
+
+def test_skipped_and_cancelled_letters_are_not_sent(session, manager, family):
+    late = create_trip(
+        session,
+        family,
+        manager,
+        trip_details(departure_date=date(2030, 7, 1), return_date=date(2030, 7, 8)),
+        NOW,
+    )
+    with pytest.raises(LetterError, match="skipped"):
+        send_letter(session, letter_of(late, "2m"), manager, NOW)
+    cancel_trip(session, late, manager, NOW)
+    with pytest.raises(LetterError, match="cancelled with its trip"):
+        send_letter(session, letter_of(late, "3d"), manager, NOW)
+    assert count(session, OutboxMessage) == 0
+
+
+def test_sending_due_letters_sends_only_those_due(session, manager, family):
+    other = make_user(session, "sam@example.com", name="Sam Second")
+    nomail = make_client(session, manager=manager, email=None, name="Ivan Nomail")
+    created = datetime(2030, 6, 1, 9, 0, tzinfo=UTC)
+    # Departs 20 Sep: 2m due 20 Jul (overdue on 22 Jul), 1m due 20 Aug (not yet).
+    mine = create_trip(session, family, manager, trip_details(), created)
+    # Departs 22 Aug, booked 25 Jun: 2m (22 Jun) skipped, 1m due 22 Jul, today.
+    theirs = create_trip(
+        session,
+        make_client(session, manager=other, name="Pavel Other", email="pavel@example.org"),
+        other,
+        trip_details(departure_date=date(2030, 8, 22), return_date=date(2030, 8, 29)),
+        datetime(2030, 6, 25, 9, 0, tzinfo=UTC),
+    )
+    cancelled = create_trip(session, family, manager, trip_details(), created)
+    cancel_trip(session, cancelled, manager, created)
+    without_email = create_trip(session, nomail, manager, trip_details(), created)
+    session.commit()
+    now = datetime(2030, 7, 22, 6, 0, tzinfo=UTC)
+
+    rows = due_letters(session, date(2030, 7, 22))
+    assert [(row.client_name, row.label, row.days_overdue) for row in rows] == [
+        ("Olga Petrova", "2-month letter", 2),
+        ("Ivan Nomail", "2-month letter", 2),
+        ("Pavel Other", "1-month letter", 0),
+    ]
+    assert [row.client_name for row in due_letters(session, date(2030, 7, 22), other)] == [
+        "Pavel Other"
+    ]
+
+    assert send_due_letters(session, now) == 2
+    session.commit()
+
+    assert letter_of(mine, "2m").status == "sent"
+    assert letter_of(mine, "2m").sent_by_id is None  # sent automatically
+    assert letter_of(mine, "1m").status == "planned"
+    assert letter_of(theirs, "1m").status == "sent"
+    assert letter_of(without_email, "2m").status == "planned"  # left for its manager
+    assert {letter.status for letter in cancelled.letters} == {"cancelled"}
+    assert sorted(session.scalars(select(OutboxMessage.to_address))) == [
+        "olga@example.org",
+        "pavel@example.org",
+    ]
+    assert send_due_letters(session, now) == 0
+    assert [row.client_name for row in due_letters(session, date(2030, 7, 22))] == ["Ivan Nomail"]

@@ -1,0 +1,218 @@
+"""Letters due on the dashboard and the letters page, a draft and sending it, and the
+admins' template editor."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from models.agency_time import agency_today
+from models.base import utcnow
+from models.leads import OutboxMessage
+from models.trip_workflow import TripDetails, create_trip
+from models.trips import LetterTemplate, TripLetter
+from tests.factories import make_client, make_user
+from tests.webapp.manager.conftest import HTML, post_form
+from tests.webapp.pages import main_text
+from webapp import csrf
+
+
+def outbox_rows(session) -> int:
+    return session.scalar(select(func.count()).select_from(OutboxMessage))
+
+
+def book(session, client, manager, days_ahead: int):
+    """A trip departing `days_ahead` agency days from today, booked a week ago."""
+    departure = agency_today(utcnow()) + timedelta(days=days_ahead)
+    details = TripDetails(
+        hotel_name="Antalya Palace",
+        operator_name="SunCoast Tours",
+        destination="Antalya, Turkey",
+        departure_date=departure,
+        return_date=departure + timedelta(days=7),
+        price=Decimal("2400"),
+        extras=("transfer",),
+    )
+    return create_trip(session, client, manager, details, utcnow() - timedelta(days=7))
+
+
+def letter(trip, key: str) -> TripLetter:
+    return next(row for row in trip.letters if row.template_key == key)
+
+
+@pytest.fixture
+def due(session, manager):
+    """Olga's 2-week letter is due today; Pavel's (another manager's) 3-day letter is two
+    days overdue; Ivan's letters are all weeks away."""
+    other = make_user(session, "sam@example.com", name="Sam Second")
+    olga = make_client(
+        session,
+        name="Olga Petrova",
+        manager=manager,
+        preferences=[("pet", "dog", "Rex"), ("dietary", "gluten free")],
+    )
+    pavel = make_client(session, name="Pavel Other", email="pavel@example.org", manager=other)
+    ivan = make_client(session, name="Ivan Later", email="ivan@example.org", manager=manager)
+    trips = {
+        "olga": book(session, olga, manager, 14),
+        "pavel": book(session, pavel, other, 1),
+        "ivan": book(session, ivan, manager, 120),
+    }
+    session.commit()
+    return trips
+
+
+def test_the_dashboard_lists_my_letters_due(as_manager, due):
+    page = as_manager.get("/manager", headers=HTML)
+    text = main_text(page.text)
+    assert "Letters due (1)" in text
+    assert "write to Olga Petrova: 2-week letter due today" in text
+    assert f'href="/manager/letters/{letter(due["olga"], "2w").id}"' in page.text
+    assert "Pavel Other" not in text
+
+
+def test_the_letters_page_shows_mine_or_all(as_manager, due):
+    mine = main_text(as_manager.get("/manager/letters", headers=HTML).text)
+    assert "Olga Petrova 2-week letter" in mine
+    assert "due today" in mine
+    assert "Pavel" not in mine and "Ivan" not in mine
+
+    every = main_text(as_manager.get("/manager/letters?manager=all", headers=HTML).text)
+    assert every.index("Pavel Other 3-day letter") < every.index("Olga Petrova 2-week letter")
+    assert "2 days overdue" in every
+    assert "Sam Second" in every
+    assert "Ivan" not in every
+
+    bad = as_manager.get("/manager/letters?manager=everyone", headers=HTML)
+    assert bad.status_code == 422
+    assert "choose whose letters to show" in main_text(bad.text)
+
+
+def test_a_draft_shows_the_letter_and_its_checklist(as_manager, due):
+    page = as_manager.get(f"/manager/letters/{letter(due['olga'], '2w').id}", headers=HTML)
+    assert page.status_code == 200
+    text = main_text(page.text)
+    assert "2-week letter to Olga Petrova" in text
+    assert "Subject: Two weeks to your trip to Antalya, Turkey" in text
+    assert "Arrange care for Rex, your dog, while you are away." in text
+    assert "Gluten free diet: we tell the hotel before you arrive." in text
+    assert "Send to Olga Petrova" in text
+
+
+def test_sending_a_letter_once(as_manager, session, due, manager):
+    draft = letter(due["olga"], "2w")
+    url = f"/manager/letters/{draft.id}"
+    response = post_form(as_manager, f"{url}/send", {}, page=url)
+    assert (response.status_code, response.headers["location"]) == (303, f"{url}?done=sent")
+    assert outbox_rows(session) == 1
+    session.expire_all()
+    sent = session.get(TripLetter, draft.id)
+    assert (sent.status, sent.sent_by_id) == ("sent", manager.id)
+
+    page = main_text(as_manager.get(f"{url}?done=sent", headers=HTML).text)
+    assert "The letter is sent" in page
+    assert "As sent" in page and "by Mia Manager" in page
+    assert "Olga Petrova" not in main_text(as_manager.get("/manager", headers=HTML).text)
+
+    again = post_form(as_manager, f"{url}/send", {}, page=url)
+    assert again.status_code == 409
+    assert "this letter was already sent" in main_text(again.text)
+    assert outbox_rows(session) == 1
+
+
+def test_a_client_without_email_is_told_on_the_page(as_manager, session, manager):
+    client = make_client(session, name="Ivan Nomail", email=None, manager=manager)
+    trip = book(session, client, manager, 3)
+    session.commit()
+    url = f"/manager/letters/{letter(trip, '3d').id}"
+    response = post_form(as_manager, f"{url}/send", {}, page=url)
+    assert response.status_code == 409
+    assert "Ivan Nomail has no e-mail address" in main_text(response.text)
+    assert outbox_rows(session) == 0
+
+
+def test_sending_needs_a_csrf_token(as_manager, session, due):
+    url = f"/manager/letters/{letter(due['olga'], '2w').id}/send"
+    assert as_manager.post(url, data={}, headers=HTML).status_code == 403
+    assert as_manager.post(url, data={csrf.FIELD: "forged"}, headers=HTML).status_code == 403
+    assert outbox_rows(session) == 0
+
+
+def test_an_unknown_letter_is_a_404(as_manager):
+    assert as_manager.get("/manager/letters/999", headers=HTML).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/manager/templates"),
+        ("GET", "/manager/templates/2w"),
+        ("POST", "/manager/templates/2w"),
+        ("POST", "/manager/templates/2w/reset"),
+    ],
+)
+def test_templates_are_for_admins_only(as_manager, session, method, path):
+    if method == "POST":
+        response = post_form(as_manager, path, {"subject": "Hi", "body": "There"})
+    else:
+        response = as_manager.get(path, headers=HTML)
+    assert response.status_code == 403
+    assert "for admins only" in response.text
+    assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 0
+
+
+def test_an_admin_edits_previews_and_resets_a_template(as_admin, session):
+    listing = main_text(as_admin.get("/manager/templates", headers=HTML).text)
+    assert "2-week letter (2w) Two weeks to your trip to {{ trip.destination or trip.hotel }}" in (
+        listing
+    )
+    table = listing.split("Letter Subject Text")[1]
+    assert table.count(" default") == 4 and "edited" not in table
+
+    url = "/manager/templates/2w"
+    editor = as_admin.get(url, headers=HTML)
+    text = main_text(editor.text)
+    assert "Preview with a sample client" in text
+    assert "Arrange care for Rex, your dog, while you are away." in text  # the sample family
+    assert "days_to_departure" in text and "checklist" in text  # the variables, documented
+
+    saved = post_form(
+        as_admin,
+        url,
+        {"subject": "For {{ client.first_name }}", "body": "{{ letter.label }}: hello"},
+        page=url,
+    )
+    assert (saved.status_code, saved.headers["location"]) == (303, f"{url}?done=saved")
+    page = main_text(as_admin.get(f"{url}?done=saved", headers=HTML).text)
+    assert "The template is saved" in page
+    assert "Subject: For Olga" in page and "2-week letter: hello" in page
+    assert "2-week letter (2w) For {{ client.first_name }} edited" in main_text(
+        as_admin.get("/manager/templates", headers=HTML).text
+    )
+
+    reset = post_form(as_admin, f"{url}/reset", {}, page=url)
+    assert (reset.status_code, reset.headers["location"]) == (303, f"{url}?done=reset")
+    assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("Dear {{ client.name }}, {{ foo }}", "unknown template variable 'foo' in the body"),
+        ("Dear {% for x in checklist %}", "template syntax error on line 1"),
+    ],
+)
+def test_an_invalid_template_is_shown_with_the_text_kept(as_admin, session, body, message):
+    url = "/manager/templates/2w"
+    response = post_form(as_admin, url, {"subject": "Hi <there>", "body": body}, page=url)
+    assert response.status_code == 422
+    text = main_text(response.text)
+    assert message in text
+    assert 'value="Hi &lt;there&gt;"' in response.text
+    assert "Preview with a sample client" not in text
+    assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 0
+
+
+def test_an_unknown_template_is_a_404(as_admin):
+    assert as_admin.get("/manager/templates/9y", headers=HTML).status_code == 404
