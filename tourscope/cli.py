@@ -491,6 +491,32 @@ def outbox(
         console.print(f"sent {total.sent}, to retry {total.retried}, failed {total.failed}")
 
 
+@app.command()
+def care(
+    once: Annotated[bool, typer.Option("--once", help="One round, then stop.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between rounds.", min=1)] = 3600.0,
+) -> None:
+    """Client care on a schedule: feedback invitations once trips are back, and (with
+    TOURSCOPE_REMINDERS_AUTO_SEND=true) the pre-trip letters as they fall due."""
+    from models.db import session_scope
+    from models.feedback import invite_feedback
+    from models.letters import send_due_letters
+
+    require_current_schema()
+    auto_send = get_settings().reminders_auto_send
+    letters = "sent as they fall due" if auto_send else "left for the managers to send"
+    console.print(f"Client care: pre-trip letters are {letters}; mail goes out via the outbox")
+    while True:
+        with session_scope() as session:
+            now = datetime.now(UTC)
+            invited = invite_feedback(session, now)
+            sent = send_due_letters(session, now) if auto_send else 0
+        console.print(f"{_now()} feedback invitations queued {invited}, letters queued {sent}")
+        if once:
+            return
+        time.sleep(interval)
+
+
 def main() -> None:
     try:
         app()
