@@ -2,7 +2,6 @@
 a lead's client, and logging a call or other contact."""
 
 from datetime import date
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -37,7 +36,14 @@ from models.queries.clients import (
 from models.users import User
 from webapp import csrf
 from webapp.deps import CurrentUser, SessionDep, current_user
-from webapp.routes.manager.common import form_text, parse_id, render
+from webapp.routes.manager.common import (
+    form_text,
+    not_found,
+    pager_links,
+    parse_id,
+    render,
+    validation_error_text,
+)
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
@@ -62,26 +68,6 @@ def _labels() -> dict:
     }
 
 
-def _pager(page, filters: ClientFilters) -> dict:
-    params = filters.query_params()
-
-    def url(number: int) -> str:
-        return "?" + urlencode([*params, ("page", str(number))])
-
-    return {
-        "page": page.page,
-        "pages": page.pages,
-        "previous_url": url(page.page - 1) if page.page > 1 else None,
-        "next_url": url(page.page + 1) if page.page < page.pages else None,
-    }
-
-
-def _error_text(error: dict) -> str:
-    field = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{field}: {message}" if field else message
-
-
 @router.get("/clients", response_class=HTMLResponse)
 def clients_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """The clients list: text search and filters on any preference; bad filters say why."""
@@ -89,25 +75,19 @@ def clients_page(request: Request, session: SessionDep, user: CurrentUser) -> HT
     try:
         filters = ClientFilters.model_validate(dict(request.query_params))
     except ValidationError as error:
-        errors = [_error_text(e) for e in error.errors()]
+        errors = [validation_error_text(e) for e in error.errors()]
         filters = ClientFilters()
     page = client_list(session, filters, user)
     context = {
         "form": dict(request.query_params),
         "errors": errors,
         "page": page,
-        "pager": _pager(page, filters),
+        "pager": pager_links(page, filters.query_params()),
         "managers": active_users(session),
         "preference_filters": PREFERENCE_FILTERS,
         **_labels(),
     }
     return render(request, "manager/clients.html", context, status_code=422 if errors else 200)
-
-
-def _not_found(request: Request, client_id: str) -> HTMLResponse:
-    reason = f"There is no client number {client_id[:20]}."
-    context = {"title": "Client not found", "reason": reason}
-    return render(request, "not_found.html", context, status_code=404)
 
 
 def _fields(form: FormData) -> dict[str, list[str]]:
@@ -195,7 +175,7 @@ def edit_client_page(request: Request, client_id: str, session: SessionDep) -> H
     number = parse_id(client_id)
     client = client_profile(session, number) if number else None
     if client is None:
-        return _not_found(request, client_id)
+        return not_found(request, "client number", client_id)
     fields = client_fields(client, preference_suggestions(session))
     return _form_page(request, session, client=client, fields=fields)
 
@@ -205,7 +185,7 @@ async def edit_client(request: Request, client_id: str, session: SessionDep) -> 
     number = parse_id(client_id)
     client = client_profile(session, number) if number else None
     if client is None:
-        return _not_found(request, client_id)
+        return not_found(request, "client number", client_id)
     return await _save(request, session, client)
 
 
@@ -240,7 +220,7 @@ def client_page(request: Request, client_id: str, session: SessionDep) -> HTMLRe
     number = parse_id(client_id)
     client = client_profile(session, number) if number else None
     if client is None:
-        return _not_found(request, client_id)
+        return not_found(request, "client number", client_id)
     return _client_page(request, session, client)
 
 
@@ -272,7 +252,7 @@ async def client_contact(request: Request, client_id: str, session: SessionDep) 
     number = parse_id(client_id)
     client = client_profile(session, number) if number else None
     if client is None:
-        return _not_found(request, client_id)
+        return not_found(request, "client number", client_id)
     user: User = request.state.user
     typed = {name: form_text(form, name, 5000) for name in CONTACT_FIELDS}
     try:

@@ -1,6 +1,7 @@
 """Helpers shared by the back office's routes."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -19,6 +20,37 @@ def render(
     return templates.TemplateResponse(
         request, name, context, status_code=status_code, headers=NO_STORE
     )
+
+
+def not_found(request: Request, what: str, typed_id: str) -> HTMLResponse:
+    """The 404 page for a row that is not there: "There is no client number 12"."""
+    context = {
+        "title": f"{what.capitalize()} not found",
+        "reason": f"There is no {what} {typed_id[:20]}.",
+    }
+    return render(request, "not_found.html", context, status_code=404)
+
+
+def validation_error_text(error: dict) -> str:
+    """One pydantic error as the page shows it: "field: reason"."""
+    field = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
+
+
+def pager_links(page: Any, params: list[tuple[str, str]]) -> dict:
+    """Page number, count and the previous/next URLs of a list page (`page` has `page`
+    and `pages`), keeping the list's filters (`params`)."""
+
+    def url(number: int) -> str:
+        return "?" + urlencode([*params, ("page", str(number))])
+
+    return {
+        "page": page.page,
+        "pages": page.pages,
+        "previous_url": url(page.page - 1) if page.page > 1 else None,
+        "next_url": url(page.page + 1) if page.page < page.pages else None,
+    }
 
 
 def form_text(form: FormData, name: str, max_length: int) -> str:

@@ -1,7 +1,5 @@
 """The managers' dashboard, the leads list and one lead's page with its actions."""
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -34,7 +32,14 @@ from models.trip_workflow import trip_of_lead
 from models.users import User
 from webapp import csrf
 from webapp.deps import CurrentUser, SessionDep, current_user
-from webapp.routes.manager.common import form_text, parse_id, render
+from webapp.routes.manager.common import (
+    form_text,
+    not_found,
+    pager_links,
+    parse_id,
+    render,
+    validation_error_text,
+)
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
@@ -44,20 +49,6 @@ DONE_MESSAGES = {
     "assigned": "The lead is assigned.",
     "note": "The note is added.",
 }
-
-
-def _pager(page, filters: LeadFilters) -> dict:
-    params = filters.query_params()
-
-    def url(number: int) -> str:
-        return "?" + urlencode([*params, ("page", str(number))])
-
-    return {
-        "page": page.page,
-        "pages": page.pages,
-        "previous_url": url(page.page - 1) if page.page > 1 else None,
-        "next_url": url(page.page + 1) if page.page < page.pages else None,
-    }
 
 
 def _labels() -> dict:
@@ -104,7 +95,7 @@ def leads_page(request: Request, session: SessionDep, user: CurrentUser) -> HTML
     try:
         filters = LeadFilters.model_validate(dict(request.query_params))
     except ValidationError as error:
-        errors = [_error_text(e) for e in error.errors()]
+        errors = [validation_error_text(e) for e in error.errors()]
         filters = LeadFilters()
     page = lead_list(session, filters, user)
     context = {
@@ -112,17 +103,11 @@ def leads_page(request: Request, session: SessionDep, user: CurrentUser) -> HTML
         "form": dict(request.query_params),
         "errors": errors,
         "page": page,
-        "pager": _pager(page, filters),
+        "pager": pager_links(page, filters.query_params()),
         "managers": active_users(session),
         **_labels(),
     }
     return render(request, "manager/leads.html", context, status_code=422 if errors else 200)
-
-
-def _error_text(error: dict) -> str:
-    field = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{field}: {message}" if field else message
 
 
 def _lead_page(
@@ -154,18 +139,13 @@ def _lead_page(
     return render(request, "manager/lead.html", context, status_code=status_code)
 
 
-def _not_found(request: Request, lead_id: str) -> HTMLResponse:
-    context = {"title": "Lead not found", "reason": f"There is no lead number {lead_id[:20]}."}
-    return render(request, "not_found.html", context, status_code=404)
-
-
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)
 def lead_page(request: Request, lead_id: str, session: SessionDep) -> HTMLResponse:
     """One lead: what the visitor saw and asked for, its score, its history, the actions."""
     number = parse_id(lead_id)
     lead = lead_with_history(session, number) if number else None
     if lead is None:
-        return _not_found(request, lead_id)
+        return not_found(request, "lead number", lead_id)
     return _lead_page(request, session, lead)
 
 
@@ -177,7 +157,7 @@ async def _lead_action(request: Request, session: SessionDep, lead_id: str, acti
     number = parse_id(lead_id)
     lead = lead_with_history(session, number) if number else None
     if lead is None:
-        return _not_found(request, lead_id)
+        return not_found(request, "lead number", lead_id)
     user: User = request.state.user
     try:
         done = action(lead, user, form)

@@ -26,7 +26,7 @@ from models.trips import LetterStatus, TripLetter
 from models.users import User
 from webapp import csrf
 from webapp.deps import AdminUser, CurrentUser, SessionDep, current_user
-from webapp.routes.manager.common import form_text, parse_id, render
+from webapp.routes.manager.common import form_text, not_found, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
@@ -84,17 +84,12 @@ def _letter_page(
     return render(request, "manager/letter.html", context, status_code=status_code)
 
 
-def _letter_not_found(request: Request, letter_id: str) -> HTMLResponse:
-    context = {"title": "Letter not found", "reason": f"There is no letter {letter_id[:20]}."}
-    return render(request, "not_found.html", context, status_code=404)
-
-
 @router.get("/letters/{letter_id}", response_class=HTMLResponse)
 def letter_page(request: Request, letter_id: str, session: SessionDep) -> HTMLResponse:
     number = parse_id(letter_id)
     letter = find_letter(session, number) if number else None
     if letter is None:
-        return _letter_not_found(request, letter_id)
+        return not_found(request, "letter", letter_id)
     return _letter_page(request, session, letter)
 
 
@@ -106,7 +101,7 @@ async def letter_send(request: Request, letter_id: str, session: SessionDep) -> 
     number = parse_id(letter_id)
     letter = find_letter(session, number) if number else None
     if letter is None:
-        return _letter_not_found(request, letter_id)
+        return not_found(request, "letter", letter_id)
     user: User = request.state.user
     try:
         send_letter(session, letter, user, utcnow())
@@ -166,15 +161,10 @@ def _preview(key: str, subject: str, body: str) -> tuple[str, str]:
     return render_template(subject, body, sample_context(key))
 
 
-def _template_not_found(request: Request, key: str) -> HTMLResponse:
-    context = {"title": "Template not found", "reason": f"There is no letter {key[:20]!r}."}
-    return render(request, "not_found.html", context, status_code=404)
-
-
 @router.get("/templates/{key}", response_class=HTMLResponse)
 def template_page(request: Request, key: str, session: SessionDep, user: AdminUser) -> Response:
     if key not in template_keys(session):
-        return _template_not_found(request, key)
+        return not_found(request, "letter template", repr(key[:20]))
     template = template_for(session, key)
     return _template_page(request, key, template.subject, template.body, edited=template.edited)
 
@@ -187,7 +177,7 @@ async def template_save(
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
     if key not in template_keys(session):
-        return _template_not_found(request, key)
+        return not_found(request, "letter template", repr(key[:20]))
     subject = form_text(form, "subject", 1000)
     body = form_text(form, "body", 50_000).replace("\r\n", "\n")
     try:
@@ -209,7 +199,7 @@ async def template_reset(
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
     if key not in template_keys(session):
-        return _template_not_found(request, key)
+        return not_found(request, "letter template", repr(key[:20]))
     reset_template(session, key)
     session.commit()
     return RedirectResponse(f"/manager/templates/{key}?done=reset", status_code=303)

@@ -29,7 +29,7 @@ from models.users import User
 from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import SessionDep, current_user
-from webapp.routes.manager.common import form_text, parse_id, render
+from webapp.routes.manager.common import form_text, not_found, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
@@ -44,11 +44,6 @@ LETTER_STATUS_LABELS = {
     "skipped": "skipped (booked after its date)",
     "cancelled": "cancelled",
 }
-
-
-def _not_found(request: Request, what: str, number: str) -> HTMLResponse:
-    context = {"title": f"{what} not found", "reason": f"There is no {what.lower()} {number[:20]}."}
-    return render(request, "not_found.html", context, status_code=404)
 
 
 def _typed(form: FormData) -> TripForm:
@@ -101,7 +96,7 @@ def lead_trip_form(request: Request, lead_id: str, session: SessionDep) -> Respo
     number = parse_id(lead_id)
     lead = session.get(Lead, number) if number else None
     if lead is None:
-        return _not_found(request, "Lead", lead_id)
+        return not_found(request, "lead", lead_id)
     trip = trip_of_lead(session, lead.id)
     if trip is not None:
         return RedirectResponse(f"/manager/trips/{trip.id}", status_code=303)
@@ -118,7 +113,7 @@ async def lead_trip_create(request: Request, lead_id: str, session: SessionDep) 
     number = parse_id(lead_id)
     lead = session.get(Lead, number) if number else None
     if lead is None:
-        return _not_found(request, "Lead", lead_id)
+        return not_found(request, "lead", lead_id)
     typed = _typed(form)
     user: User = request.state.user
     try:
@@ -150,7 +145,7 @@ def client_trip_form(request: Request, client_id: str, session: SessionDep) -> R
     number = parse_id(client_id)
     client = session.get(Client, number) if number else None
     if client is None:
-        return _not_found(request, "Client", client_id)
+        return not_found(request, "client", client_id)
     blank = TripForm(
         {"adults": str(client.adults), "children": "0", "currency": get_settings().base_currency}
     )
@@ -164,7 +159,7 @@ async def client_trip_create(request: Request, client_id: str, session: SessionD
     number = parse_id(client_id)
     client = session.get(Client, number) if number else None
     if client is None:
-        return _not_found(request, "Client", client_id)
+        return not_found(request, "client", client_id)
     typed = _typed(form)
     try:
         trip = create_trip(session, client, request.state.user, details_from_form(typed), utcnow())
@@ -202,7 +197,7 @@ def trip_page(request: Request, trip_id: str, session: SessionDep) -> HTMLRespon
     number = parse_id(trip_id)
     trip = find_trip(session, number) if number else None
     if trip is None:
-        return _not_found(request, "Trip", trip_id)
+        return not_found(request, "trip", trip_id)
     return _trip_page(request, trip)
 
 
@@ -214,7 +209,7 @@ async def _trip_action(request: Request, session: SessionDep, trip_id: str, acti
     number = parse_id(trip_id)
     trip = find_trip(session, number) if number else None
     if trip is None:
-        return _not_found(request, "Trip", trip_id)
+        return not_found(request, "trip", trip_id)
     try:
         done = action(trip, request.state.user, form)
     except TripError as error:
