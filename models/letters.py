@@ -30,6 +30,7 @@ from models.base import utcnow
 from models.client_records import age_on
 from models.clients import Client, ClientChild, ClientPreference, PreferenceKind
 from models.leads import OutboxMessage
+from models.offers import MealPlan
 from models.reminders import due_date, letter_label, parse_offset
 from models.trip_workflow import EXTRAS
 from models.trips import LetterStatus, LetterTemplate, Trip, TripLetter, TripStatus
@@ -352,11 +353,13 @@ def _preferences(client: Client, trip: Trip) -> list[str]:
         elif row.kind == PreferenceKind.PET:
             items.append(_pet_care(value, row.detail))
     meals = client.preference_values(PreferenceKind.MEAL)
-    sold_meal = (trip.lead.snapshot or {}).get("meal") if trip.lead else None
-    if meals and sold_meal and sold_meal not in meals:
+    sold_code = (trip.lead.snapshot or {}).get("meal") if trip.lead else None
+    # The client's habit may be written as a code ("AI") or in words ("all inclusive").
+    sold_meal = MealPlan.from_text(sold_code) if sold_code else None
+    if meals and sold_meal and sold_meal not in {MealPlan.from_text(meal) for meal in meals}:
         items.append(
-            f"You usually prefer {', '.join(meals)}; this tour is {sold_meal}. Shall we ask "
-            "about a change of board?"
+            f"You usually prefer {', '.join(meals)}; this tour is {sold_meal.label.lower()}. "
+            "Shall we ask about a change of board?"
         )
     elif meals and not sold_meal:
         items.append(

@@ -51,6 +51,28 @@ class MealPlan(StrEnum):
     def rank(self) -> int:
         return list(MealPlan).index(self)
 
+    @property
+    def label(self) -> str:
+        return MEAL_LABELS[self]
+
+    @classmethod
+    def from_text(cls, text: str) -> MealPlan | None:
+        """The board a code ("AI") or its label ("all inclusive") names, any case."""
+        wanted = text.strip().lower()
+        return next(
+            (meal for meal in cls if wanted in (meal.value.lower(), meal.label.lower())), None
+        )
+
+
+MEAL_LABELS = {
+    MealPlan.RO: "Room only",
+    MealPlan.BB: "Bed & breakfast",
+    MealPlan.HB: "Half board",
+    MealPlan.FB: "Full board",
+    MealPlan.AI: "All inclusive",
+    MealPlan.UAI: "Ultra all inclusive",
+}
+
 
 MEAL_CODES_SQL = ", ".join(f"'{m.value}'" for m in MealPlan)
 

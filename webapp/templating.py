@@ -15,15 +15,6 @@ from webapp import csrf
 WEBAPP_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEBAPP_DIR / "static"
 
-MEAL_LABELS = {
-    MealPlan.RO: "Room only",
-    MealPlan.BB: "Bed & breakfast",
-    MealPlan.HB: "Half board",
-    MealPlan.FB: "Full board",
-    MealPlan.AI: "All inclusive",
-    MealPlan.UAI: "Ultra all inclusive",
-}
-
 
 def format_amount(amount: Decimal) -> str:
     """`1234.5` -> `1 234.50`, `1234.00` -> `1 234`: space-grouped, cents only when present."""
@@ -34,7 +25,7 @@ def format_amount(amount: Decimal) -> str:
 
 def meal_label(code: str) -> str:
     try:
-        return MEAL_LABELS[MealPlan(code)]
+        return MealPlan(code).label
     except ValueError:
         return code
 

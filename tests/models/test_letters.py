@@ -23,9 +23,9 @@ from models.letters import (
     validate_template,
 )
 from models.queries.letters import due_letters
-from models.trip_workflow import TripDetails, cancel_trip, create_trip
+from models.trip_workflow import TripDetails, cancel_trip, create_trip, create_trip_from_lead
 from models.trips import LetterTemplate, TripLetter
-from tests.factories import make_client, make_user
+from tests.factories import make_client, make_lead, make_user
 from tourscope.outbox import FolderTransport, deliver_due
 
 # 12:00 in Moscow on 20 Jun 2030; the trips below depart on 20 Sep 2030.
@@ -373,3 +373,24 @@ def test_sending_due_letters_sends_only_those_due(session, manager, family):
     ]
     assert send_due_letters(session, now) == 0
     assert [row.client_name for row in due_letters(session, date(2030, 7, 22))] == ["Ivan Nomail"]
+
+
+@pytest.mark.parametrize(
+    ("habit", "asks_for_a_change"),
+    [("all inclusive", False), ("AI", False), ("half board", True)],
+)
+def test_the_meal_habit_is_compared_with_the_board_sold(session, manager, habit, asks_for_a_change):
+    lead = make_lead(session, status="won", assigned_to=manager, snapshot={"meal": "AI"})
+    client = make_client(session, manager=manager, preferences=[("meal", habit)])
+    lead.client = client
+    trip = create_trip_from_lead(session, lead, manager, trip_details(), NOW)
+
+    checklist = draft_letter(session, letter_of(trip, "1m"), NOW).checklist
+    change = [item for item in checklist if "change of board" in item]
+    if asks_for_a_change:
+        assert change == [
+            "You usually prefer half board; this tour is all inclusive. "
+            "Shall we ask about a change of board?"
+        ]
+    else:
+        assert change == []
