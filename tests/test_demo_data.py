@@ -1,8 +1,46 @@
-"""The demo's back-office account: made once, on an empty database, with a usable password."""
+"""The demo's back office: its admin account, made once with a usable password, and the
+demo agency seeded into an empty database through the domain functions."""
 
-from models.auth import authenticate
-from tests.factories import make_user
-from tourscope.demo_data import DEMO_ADMIN_EMAIL, create_demo_account
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Base
+from models.agency_time import agency_today
+from models.auth import authenticate, find_user
+from models.base import utcnow
+from models.calls import call_list, day_progress
+from models.clients import Client
+from models.leads import Lead
+from models.passwords import verify_password
+from models.queries.kpi import current_month, kpi_report
+from models.queries.letters import due_letters
+from models.trips import Trip, TripLetter
+from tests.factories import (
+    in_days,
+    make_country,
+    make_departure_city,
+    make_hotel,
+    make_lead,
+    make_offer,
+    make_operator,
+    make_resort,
+    make_user,
+)
+from tests.webapp.manager.conftest import HTML, log_in
+from tourscope.demo_data import (
+    DEMO_ADMIN_EMAIL,
+    DEMO_MANAGERS,
+    DemoCareSummary,
+    create_demo_account,
+    seed_demo_care,
+)
+from webapp.main import create_app
 
 
 def test_an_empty_database_gets_an_admin_who_can_log_in(session):
@@ -20,3 +58,183 @@ def test_no_demo_account_beside_real_accounts(session):
     session.commit()
 
     assert create_demo_account(session) is None
+
+
+# --- The demo agency -----------------------------------------------------------------------
+
+MIA, LEO = (email for email, _, _ in DEMO_MANAGERS)
+BACK_OFFICE_PAGES = (
+    "/manager",
+    "/manager/clients",
+    "/manager/calls",
+    "/manager/letters?manager=all",
+    "/manager/letters",
+    "/manager/kpi",
+    "/manager/planner",
+)
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    return {
+        table.name: session.scalar(select(func.count()).select_from(table))
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def seeded(session: Session, now: datetime | None = None) -> DemoCareSummary:
+    summary = seed_demo_care(session, now or utcnow())
+    session.commit()
+    assert summary is not None
+    return summary
+
+
+def test_an_empty_database_gets_a_demo_agency(session):
+    create_demo_account(session)
+    now = utcnow()
+
+    summary = seeded(session, now)
+
+    assert summary == DemoCareSummary(
+        managers=[MIA, LEO],
+        clients=15,
+        leads=12,
+        trips=10,
+        letters_due_today=3,
+        letters_overdue=1,
+        feedback=3,
+    )
+    today = agency_today(now)
+    due = {(row.client_name, row.label, row.days_overdue) for row in due_letters(session, today)}
+    assert due == {
+        ("Anna Petrova", "2-week letter", 0),
+        ("Natalia Popova", "3-day letter", 0),
+        ("Elena Vasilieva", "2-week letter", 0),
+        ("Sergey Kuznetsov", "2-week letter", 4),
+    }
+    # The admin's own dashboard has a letter to write too.
+    admin = find_user(session, DEMO_ADMIN_EMAIL)
+    assert [row.client_name for row in due_letters(session, today, admin)] == ["Elena Vasilieva"]
+    # The managers' passwords are random and unknown: nobody logs in as them by guessing.
+    mia = find_user(session, MIA)
+    assert mia.role == "manager" and mia.daily_call_plan == 12
+    assert not verify_password(mia.password_hash, "")
+
+
+def test_each_demo_manager_has_calls_to_make_and_figures_this_month(session):
+    now = utcnow()
+    seeded(session, now)
+    mia, leo = find_user(session, MIA), find_user(session, LEO)
+    today = agency_today(now)
+
+    mias_list = [(row.client.name, row.days_overdue) for row in call_list(session, mia, today).rows]
+    assert mias_list == [("Gleb Orlov", 3), ("Irina Kozlova", 0), ("Marina Sokolova", None)]
+    # Nikolai was handed over to Leo by Mia this morning: on Leo's list today.
+    leos_list = {row.client.name for row in call_list(session, leo, today).rows}
+    assert leos_list == {"Nikolai Fedorov", "Tatiana Belova"}
+    assert day_progress(session, mia, today).calls == 4
+    assert day_progress(session, leo, today).calls == 3
+
+    rows = {row.manager: row for row in kpi_report(session, current_month(now), [mia, leo], now)}
+    for row in rows.values():
+        assert row.total > 0
+        assert row.clients_bought >= 1 and row.points["sales"] > 0  # booked today
+        assert row.ratings >= 1 and row.points["feedback"] > 0  # answered today
+        assert row.calls_logged >= 3
+    assert rows["Mia Manager"].average_rating == Decimal("5.00")
+    assert rows["Leo Sales"].average_rating == Decimal("4.00")
+
+
+# Around the agency's midnight on the 1st of a month, a leap day, and the first of a year:
+# the same agency, with every step valid on its own day.
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 3, 1, 0, 5, tzinfo=ZoneInfo("Europe/Moscow")),
+        datetime(2028, 2, 29, 23, 50, tzinfo=ZoneInfo("Europe/Moscow")),
+        datetime(2027, 1, 1, 12, 0, tzinfo=UTC),
+    ],
+    ids=["month-start", "leap-day", "new-year"],
+)
+def test_the_same_agency_whatever_the_day(session, now):
+    create_demo_account(session)
+
+    summary = seeded(session, now)
+
+    assert (summary.clients, summary.trips, summary.letters_due_today) == (15, 10, 3)
+    managers = [find_user(session, MIA), find_user(session, LEO)]
+    for row in kpi_report(session, current_month(now), managers, now):
+        assert row.total > 0, row
+    # Every trip ahead and back kept its letters in order: none sent before it was due
+    # (but the late one), none planned in the past but the one left overdue.
+    late = session.scalars(
+        select(TripLetter).where(
+            TripLetter.status == "planned", TripLetter.due_on < agency_today(now)
+        )
+    ).all()
+    assert [letter.template_key for letter in late] == ["2w"]
+
+
+def test_a_second_demo_run_changes_nothing(session):
+    create_demo_account(session)
+    seeded(session)
+    before = row_counts(session)
+
+    assert seed_demo_care(session, utcnow()) is None
+    session.commit()
+
+    assert row_counts(session) == before
+
+
+def test_no_demo_agency_in_a_database_with_leads(session):
+    make_lead(session)
+    session.commit()
+    before = row_counts(session)
+
+    assert seed_demo_care(session, utcnow()) is None
+    session.commit()
+
+    assert row_counts(session) == before
+
+
+def test_the_demo_agency_asks_about_the_crawled_catalogue(session):
+    operator = make_operator(session, "balkan", "Balkan Sun")
+    budva = make_resort(session, make_country(session, "ME", "Montenegro"), "Budva")
+    hotel = make_hotel(session, budva, "Budva Riviera", stars=5)
+    offer = make_offer(
+        session, operator=operator, hotel=hotel, departure_city=make_departure_city(session),
+        departure_date=in_days(20), price="1850.00",
+    )  # fmt: skip
+    session.commit()
+
+    seeded(session)
+
+    anna = session.scalars(select(Client).where(Client.name == "Anna Petrova")).one()
+    assert {"Montenegro", "Budva"} <= {row.value for row in anna.preferences}
+    lead = session.scalars(select(Lead).where(Lead.client_id == anna.id)).one()
+    assert lead.offer_id == offer.id and lead.snapshot["hotel"] == "Budva Riviera"
+    assert lead.recheck_status == "available"
+    trip = session.scalars(select(Trip).where(Trip.client_id == anna.id)).one()
+    assert (trip.hotel_name, trip.operator_name) == ("Budva Riviera", "Balkan Sun")
+    assert trip.destination == "Budva, Montenegro"
+
+
+def test_the_admin_sees_the_demo_agency_on_every_back_office_page(session):
+    password = create_demo_account(session)
+    seeded(session)
+    mia = find_user(session, MIA)
+
+    with TestClient(create_app(), follow_redirects=False) as browser:
+        assert log_in(browser, DEMO_ADMIN_EMAIL, password).status_code == 303
+        pages = {url: browser.get(url, headers=HTML) for url in BACK_OFFICE_PAGES}
+        mias_calls = browser.get(f"/manager/calls?manager={mia.id}", headers=HTML)
+
+    assert {url: page.status_code for url, page in pages.items()} == dict.fromkeys(
+        BACK_OFFICE_PAGES, 200
+    )
+    assert "write to Elena Vasilieva: 2-week letter" in pages["/manager"].text
+    assert "Yulia Nikitina" in pages["/manager"].text  # a new lead nobody has taken
+    assert "Natalia Popova" in pages["/manager/letters?manager=all"].text
+    assert "Sergey Kuznetsov" in pages["/manager/letters?manager=all"].text
+    assert "Svetlana Egorova" in pages["/manager/clients"].text
+    assert "Mia Manager" in pages["/manager/kpi"].text and "Leo Sales" in pages["/manager/kpi"].text
+    assert "Irina Kozlova" in mias_calls.text and "Marina Sokolova" in mias_calls.text

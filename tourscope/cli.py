@@ -239,7 +239,7 @@ def demo() -> None:
     from models.migrate import upgrade_database
     from sandbox.app import create_app as create_sandbox
     from sandbox.server import BackgroundServer
-    from tourscope.demo_data import DEMO_ADMIN_EMAIL, create_demo_account
+    from tourscope.demo_data import DEMO_ADMIN_EMAIL, create_demo_account, seed_demo_care
 
     settings = get_settings()
     require_database()
@@ -268,6 +268,20 @@ def demo() -> None:
     if result.returncode != 0:
         errors.print("[yellow]Some crawls failed; serving what was collected.[/yellow]")
     console.print(f"Crawled in {time.monotonic() - started:.1f} s.")
+    # The back office's demo agency, asking about the offers just crawled; only into a
+    # database with no client and no lead yet.
+    try:
+        with session_scope() as session:
+            care = seed_demo_care(session, datetime.now(UTC))
+    except ValueError as error:  # a domain refusal: the site is still worth serving
+        errors.print(f"[yellow]The demo agency was not filled: {error}[/yellow]")
+        care = None
+    if care:
+        console.print(
+            f"Demo agency: {care.clients} clients, {care.trips} trips, "
+            f"{care.letters_due_today} letters due today — log in at "
+            f"http://{settings.web_host}:{settings.web_port}/manager as {DEMO_ADMIN_EMAIL}"
+        )
     serve(host=None, port=None)
 
 
