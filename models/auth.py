@@ -101,6 +101,24 @@ def active_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).where(User.active).order_by(User.name, User.email)))
 
 
+def set_password(session: Session, email: str, password: str, now: datetime | None = None) -> User:
+    """Give the account a new password (the same rules as a new one), lift a lock-out,
+    and end its sessions: whoever held the old password is logged out."""
+    user = find_user(session, email)
+    if user is None:
+        raise AccountError(f"no account for {email.strip().lower()[:254]}")
+    try:
+        check_password(password, user.email)
+    except ValueError as error:
+        raise AccountError(str(error)) from None
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    revoke_sessions(session, user, now)
+    session.flush()
+    return user
+
+
 def disable_user(session: Session, email: str, now: datetime | None = None) -> User:
     """Disable an account and end all its sessions at once."""
     user = find_user(session, email)

@@ -3,11 +3,15 @@
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from models.auth import authenticate, session_user, start_session
+from models.base import utcnow
 from models.users import User
+from tests.factories import PASSWORD, make_user
 
 GOOD_PASSWORD = "a-long-test-passphrase"
 
@@ -98,3 +102,46 @@ def test_disabling_an_unknown_account_says_so(database):
     result = tourscope("disable", "nobody@example.com", env=database)
     assert result.returncode == 1
     assert "no account for nobody@example.com" in result.stderr
+
+
+def test_a_new_password_replaces_the_old_and_ends_the_sessions(database, session):
+    user = make_user(session, "mia@example.com")
+    token = start_session(session, user).token
+    # Locked out after five wrong passwords: the new password opens the account again.
+    user.failed_logins, user.locked_until = 5, utcnow() + timedelta(minutes=15)
+    session.commit()
+
+    result = tourscope(
+        "set-password",
+        "Mia@Example.com",
+        "--password-stdin",
+        stdin="a-brand-new-passphrase\n",
+        env=database,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "New password set for mia@example.com" in result.stdout
+    session.expire_all()
+    assert session_user(session, token) is None
+    assert authenticate(session, "mia@example.com", "a-brand-new-passphrase").id == user.id
+
+
+def test_a_weak_new_password_is_refused_and_the_old_one_kept(database, session):
+    make_user(session, "mia@example.com")
+    session.commit()
+
+    weak = tourscope(
+        "set-password", "mia@example.com", "--password-stdin", stdin="password1\n", env=database
+    )
+    unknown = tourscope(
+        "set-password",
+        "nobody@example.com",
+        "--password-stdin",
+        stdin=GOOD_PASSWORD + "\n",
+        env=database,
+    )
+
+    assert weak.returncode == 1 and len(weak.stderr.strip().splitlines()) == 1
+    assert unknown.returncode == 1 and "no account for nobody@example.com" in unknown.stderr
+    session.expire_all()
+    assert authenticate(session, "mia@example.com", PASSWORD).email == "mia@example.com"

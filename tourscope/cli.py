@@ -368,16 +368,40 @@ def user_create(
     except AccountError as error:
         raise CommandError(str(error), code=2) from None
     require_current_schema()
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _new_password(password_stdin)
     try:
         with session_scope() as session:
             user = create_user(session, email, password, role, name=name)
     except AccountError as error:
         raise CommandError(str(error)) from None
     console.print(f"Created {user.role} account {user.email}.")
+
+
+def _new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("set-password")
+def user_set_password(
+    email: Annotated[str, typer.Argument(help="The account's e-mail.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password (prompted, hidden, twice); the account's sessions end."""
+    from models.auth import AccountError, set_password
+    from models.db import session_scope
+
+    require_current_schema()
+    password = _new_password(password_stdin)
+    try:
+        with session_scope() as session:
+            user = set_password(session, email, password)
+    except AccountError as error:
+        raise CommandError(str(error)) from None
+    console.print(f"New password set for {user.email}; its sessions are ended.")
 
 
 @user_app.command("list")
