@@ -78,14 +78,100 @@ def test_the_walk_catches_a_route_that_forgets_the_login(app, anonymous):
     assert offenders == ["GET /manager/forgotten/1 -> 200 "]
 
 
+# Admin-only: crawl health, letter templates, managers' call plans.
+ADMIN_ONLY = ("/manager/crawls", "/manager/templates", "/manager/calls/plan")
+
+
 def test_admin_pages_refuse_a_manager(app, as_manager):
+    tried = 0
     for method, path in manager_routes(app):
-        if "/crawls" not in path:
+        if not path.startswith(ADMIN_ONLY):
             continue
+        tried += 1
         data = {csrf.FIELD: form_token(as_manager, "/manager")} if method == "POST" else None
         response = as_manager.request(method, _concrete(path), data=data, headers=HTML)
         assert response.status_code == 403, f"{method} {path}"
         assert "for admins only" in response.text
+    assert tried >= 6
+
+
+# What a careless or hostile client may send: wrong types, huge, empty, markup, far dates.
+GARBAGE = [
+    {},
+    {"x": "1"},
+    {
+        name: value
+        for name in (
+            "name",
+            "email",
+            "phone",
+            "adults",
+            "children",
+            "child_birth",
+            "price",
+            "currency",
+            "departure_date",
+            "return_date",
+            "outcome",
+            "kind",
+            "next_call_on",
+            "handed_to",
+            "plan",
+            "manager_id",
+            "to_status",
+            "reason",
+            "note",
+            "subject",
+            "body",
+            "extras",
+            "hotel_name",
+            "operator_name",
+            "assignee",
+            "manager_rating",
+            "trip_rating",
+        )
+        for value in ["<script>alert(1)</script>" * 200]
+    },
+    {
+        "departure_date": "9999-99-99",
+        "return_date": "0001-01-01",
+        "adults": "-1",
+        "price": "NaN",
+        "plan": "1e309",
+        "next_call_on": "2026-02-30",
+        "body": "{{ 7 * '" + "x" * 50 + "' }}",
+    },
+]
+QUERIES = ["", "?page=-1&month=2026-13&manager=abc&q=%00&status=zzz&population=-5"]
+
+
+def test_no_back_office_route_answers_garbage_with_a_server_error(app, as_admin, session):
+    """Every /manager route, as an admin (who may open all), on rows that exist and on ids
+    that do not, with malformed query strings and forms: a page or a 4xx, never a 500."""
+    from tests.factories import make_client, make_lead, make_trip
+
+    client = make_client(session, manager=None)
+    make_lead(session, status="won")
+    make_trip(session, client)
+    session.commit()
+    failures = []
+    for method, path in manager_routes(app):
+        if path in ("/manager/logout",):
+            continue
+        for ident in ("1", "999999", "abc"):
+            url = re.sub(r"\{[^}]+\}", ident, path)
+            for query in QUERIES:
+                forms = GARBAGE if method == "POST" else [None]
+                for form in forms:
+                    data = (
+                        {**form, csrf.FIELD: form_token(as_admin, "/manager")}
+                        if form is not None
+                        else None
+                    )
+                    response = as_admin.request(method, url + query, data=data, headers=HTML)
+                    if response.status_code >= 500:
+                        failures.append(f"{method} {url + query} {sorted(form or {})[:3]}")
+    assert failures == []
 
 
 def test_a_browser_is_sent_to_the_login_page_and_back(anonymous, manager):
