@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from models import MealPlan
+from tourscope.settings import get_settings
 from webapp import csrf
 
 WEBAPP_DIR = Path(__file__).resolve().parent
@@ -21,6 +22,18 @@ def format_amount(amount: Decimal) -> str:
     amount = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     return text.replace(",", " ")
+
+
+def agency_time(when: datetime | str) -> str:
+    """A moment as the agency's clocks show it, with the zone: "26 Nov 2026 22:05 MSK".
+
+    Managers plan their day by the agency's clock (settings `agency_timezone`), so the
+    back office shows its times that way, not in UTC.
+    """
+    if isinstance(when, str):  # an ISO timestamp kept in a JSON snapshot
+        when = datetime.fromisoformat(when)
+    local = when.astimezone(get_settings().agency_zone)
+    return f"{local:%d %b %Y %H:%M} {local.tzname()}"
 
 
 def meal_label(code: str) -> str:
@@ -67,6 +80,7 @@ def _environment() -> Environment:
     env.filters["meal_label"] = meal_label
     env.filters["external_url"] = external_url
     env.filters["checked_ago"] = checked_ago
+    env.filters["agency_time"] = agency_time
     # `{{ csrf_field(request) }}` in every POST form (webapp/csrf.py).
     env.globals["csrf_field"] = csrf_field
     return env

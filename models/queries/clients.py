@@ -27,8 +27,10 @@ from models.clients import (
     PreferenceKind,
 )
 from models.leads import Lead
+from models.letters import day_text
 from models.queries.reference import list_resorts
 from models.queries.search import list_countries
+from models.reminders import letter_label
 from models.trips import LetterStatus, Trip, TripLetter
 from models.users import User
 
@@ -320,7 +322,7 @@ def client_history(session: Session, client: Client) -> list[HistoryEntry]:
                 title=f"Trip #{trip.id}: {trip.hotel_name} ({trip.status})",
                 detail=(
                     f"{trip.destination or trip.operator_name}, "
-                    f"{trip.departure_date.isoformat()} – {trip.return_date.isoformat()}"
+                    f"{day_text(trip.departure_date)} – {day_text(trip.return_date)}"
                 ),
                 who=_name(trip.manager),
                 url=url,
@@ -332,7 +334,7 @@ def client_history(session: Session, client: Client) -> list[HistoryEntry]:
                     HistoryEntry(
                         at=letter.sent_at,
                         kind="letter",
-                        title=f"Letter sent ({letter.template_key} before departure)",
+                        title=f"{letter_label(letter.template_key).capitalize()} sent",
                         detail=letter.subject,
                         who=_name(letter.sent_by) or "sent automatically",
                         url=url,
