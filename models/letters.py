@@ -8,12 +8,14 @@ unknown variable is refused when saved, not discovered in a client's mail.
 
 Sending writes the letter to the outbox (sent by `tourscope outbox`) in the transaction
 that marks it sent: the mail exists exactly when the letter says it was sent, and a
-compare-and-set on its status makes two clicks send it once.
+compare-and-set on its status makes two clicks send it once. The manager may edit the
+draft's subject and body before sending; the letter keeps the text that went out.
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -63,6 +65,15 @@ VARIABLES = {
 
 class LetterError(ValueError):
     """The letter or template cannot be sent or saved so; the message says why."""
+
+
+class LetterTextError(LetterError):
+    """The subject or body the manager typed cannot be sent; they may correct it.
+    `field` ("subject" or "body") names the one to correct."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,11 +534,54 @@ REFUSALS = {
 }
 
 
+def edited_subject(text: str) -> str:
+    """The manager's subject as it is sent: one line of 1 to 300 characters.
+
+    A line break in a mail header would let the text add headers of its own, so any
+    line or paragraph break (or other control character) is refused rather than removed.
+    """
+    subject = text.strip()
+    if not subject:
+        raise LetterTextError("the subject is empty", "subject")
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in subject):
+        raise LetterTextError("the subject must be a single line, without line breaks", "subject")
+    if len(subject) > MAX_SUBJECT_LENGTH:
+        raise LetterTextError(
+            f"the subject must be at most {MAX_SUBJECT_LENGTH} characters", "subject"
+        )
+    return subject
+
+
+def edited_body(text: str) -> str:
+    """The manager's body as it is sent: 1 to 20,000 characters, with the browser's
+    CR LF line ends as plain newlines. It is sent as typed, never run as a template."""
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not body.strip():
+        raise LetterTextError("the letter's text is empty", "body")
+    if len(body) > MAX_BODY_LENGTH:
+        raise LetterTextError(
+            f"the letter's text must be at most {MAX_BODY_LENGTH:,} characters "
+            f"(it has {len(body):,})",
+            "body",
+        )
+    return body
+
+
 def send_letter(
-    session: Session, letter: TripLetter, actor: User | None, now: datetime
+    session: Session,
+    letter: TripLetter,
+    actor: User | None,
+    now: datetime,
+    subject: str | None = None,
+    body: str | None = None,
 ) -> OutboxMessage:
-    """Render the letter, queue it to the client's e-mail and mark it sent by `actor`
-    (None: sent automatically). LetterError, with nothing changed, when it cannot go."""
+    """Queue the letter to the client's e-mail and mark it sent by `actor` (None: sent
+    automatically), recording the text that went out.
+
+    `subject` and `body` are the manager's edit of the draft; one left None is the draft's.
+    LetterTextError when the edit cannot be sent, LetterError when the letter cannot go;
+    either way nothing changes.
+    """
     if letter.status != LetterStatus.PLANNED:
         raise LetterError(REFUSALS.get(LetterStatus(letter.status), "this letter cannot be sent"))
     trip = letter.trip
@@ -535,7 +589,12 @@ def send_letter(
         raise LetterError("the trip is cancelled: its letters are not sent")
     if not trip.client.email:
         raise LetterError(f"{trip.client.name} has no e-mail address; add one to the client first")
-    draft = draft_letter(session, letter, now)
+    subject = None if subject is None else edited_subject(subject)
+    body = None if body is None else edited_body(body)
+    if subject is None or body is None:
+        draft = draft_letter(session, letter, now)
+        subject = draft.subject if subject is None else subject
+        body = draft.body if body is None else body
     # Compare-and-set: of two clicks (or a click and the automatic run) only one sends.
     claimed = session.execute(
         update(TripLetter)
@@ -544,8 +603,8 @@ def send_letter(
             status=LetterStatus.SENT.value,
             sent_at=now,
             sent_by_id=actor.id if actor else None,
-            subject=draft.subject,
-            body=draft.body,
+            subject=subject,
+            body=body,
         )
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -555,8 +614,8 @@ def send_letter(
     message = OutboxMessage(
         created_at=now,
         to_address=trip.client.email,
-        subject=draft.subject,
-        body=draft.body,
+        subject=subject,
+        body=body,
         next_attempt_at=now,
     )
     session.add(message)

@@ -42,6 +42,7 @@ MAX_ADULTS = 20
 MAX_CHILDREN = 10
 MAX_PRICE = Decimal("1000000")
 MAX_NAME_LENGTH = 200
+MAX_CANCEL_REASON_LENGTH = 500
 
 
 class TripError(ValueError):
@@ -287,8 +288,22 @@ def change_dates(
     return replanned
 
 
-def cancel_trip(session: Session, trip: Trip, actor: User, now: datetime) -> None:
-    """Cancel the trip and the letters it had not sent yet."""
+def _cancellation_note(trip_id: int) -> str:
+    return f"trip #{trip_id} cancelled"
+
+
+def cancel_trip(
+    session: Session, trip: Trip, actor: User, now: datetime, reason: str | None = None
+) -> None:
+    """Cancel the trip and the letters it had not sent yet.
+
+    A trip booked from a lead notes the cancellation, with the manager's reason if given,
+    on the lead's history, as the booking was noted there; a trip without a lead keeps no
+    reason (it has no history of its own).
+    """
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > MAX_CANCEL_REASON_LENGTH:
+        raise TripError(f"the reason must be at most {MAX_CANCEL_REASON_LENGTH} characters")
     # Compare-and-set: two clicks (or two managers) cancel it once.
     cancelled = session.execute(
         update(Trip)
@@ -302,4 +317,30 @@ def cancel_trip(session: Session, trip: Trip, actor: User, now: datetime) -> Non
     for letter in trip.letters:
         if letter.status in UNSENT:
             letter.status = LetterStatus.CANCELLED.value
+    if trip.lead_id is not None:
+        note = _cancellation_note(trip.id) + (f": {reason}" if reason else "")
+        session.add(
+            LeadEvent(
+                lead_id=trip.lead_id, at=now, actor_id=actor.id, kind=LeadEventKind.NOTE, note=note
+            )
+        )
     session.flush()
+
+
+def cancellation_reason(session: Session, trip: Trip) -> str | None:
+    """The reason the trip was cancelled, as its lead's history notes it; None when no
+    reason was given or the trip has no lead."""
+    if trip.lead_id is None:
+        return None
+    prefix = _cancellation_note(trip.id) + ": "
+    note = session.scalars(
+        select(LeadEvent.note)
+        .where(
+            LeadEvent.lead_id == trip.lead_id,
+            LeadEvent.kind == LeadEventKind.NOTE,
+            LeadEvent.note.startswith(prefix, autoescape=True),
+        )
+        .order_by(LeadEvent.at.desc(), LeadEvent.id.desc())
+        .limit(1)
+    ).first()
+    return note.removeprefix(prefix) if note else None

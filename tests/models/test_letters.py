@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from models.leads import OutboxMessage
 from models.letters import (
     LetterError,
+    LetterTextError,
     default_template,
     draft_letter,
     find_letter,
@@ -269,6 +270,71 @@ def test_sending_queues_one_mail_and_records_the_letter(session, manager, family
     mail = message_from_bytes(eml.read_bytes(), policy=policy.default)
     assert mail["To"] == "olga@example.org"
     assert "Gluten free diet" in mail.get_content()
+
+
+def test_the_managers_edit_is_what_goes_out(session, manager, family, tmp_path):
+    trip = create_trip(session, family, manager, trip_details(), NOW)
+    letter = letter_of(trip, "2m")
+    session.commit()
+    # Sent as typed, never run as a template; the browser's CR LF become plain newlines.
+    body = "Dear Olga,\r\n\r\nRex is welcome at the hotel. {{ client.name }}\r\n"
+
+    message = send_letter(session, letter, manager, NOW, subject="  Rex can come too ", body=body)
+    session.commit()
+
+    expected = "Dear Olga,\n\nRex is welcome at the hotel. {{ client.name }}\n"
+    assert (letter.subject, letter.body) == ("Rex can come too", expected)
+    assert (message.subject, message.body) == ("Rex can come too", expected)
+    assert (letter.status, letter.outbox_id) == ("sent", message.id)
+    deliver_due(transport=FolderTransport(tmp_path), now=NOW + timedelta(seconds=1))
+    (eml,) = tmp_path.iterdir()
+    mail = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert mail["Subject"] == "Rex can come too"
+    assert mail.get_content() == expected
+
+
+def test_an_edited_subject_keeps_the_drafts_body(session, manager, family):
+    trip = create_trip(session, family, manager, trip_details(), NOW)
+    letter = letter_of(trip, "2m")
+    draft = draft_letter(session, letter, NOW)
+
+    message = send_letter(session, letter, manager, NOW, subject="Our plan for September")
+
+    assert (message.subject, message.body) == ("Our plan for September", draft.body)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "field", "message"),
+    [
+        ("Hello\r\nBcc: all@example.org", None, "subject", "a single line"),
+        ("Hello\nthere", None, "subject", "a single line"),
+        ("Hello\u2028there", None, "subject", "a single line"),
+        ("   ", None, "subject", "the subject is empty"),
+        ("x" * 301, None, "subject", "at most 300 characters"),
+        (None, "", "body", "the letter's text is empty"),
+        (None, " \r\n ", "body", "the letter's text is empty"),
+        (None, "x" * 20_001, "body", "at most 20,000 characters \\(it has 20,001\\)"),
+    ],
+)
+def test_an_edit_that_cannot_be_sent_changes_nothing(
+    session, manager, family, subject, body, field, message
+):
+    trip = create_trip(session, family, manager, trip_details(), NOW)
+    letter = letter_of(trip, "2m")
+    session.commit()
+    with pytest.raises(LetterTextError, match=message) as refused:
+        send_letter(session, letter, manager, NOW, subject=subject, body=body)
+    assert refused.value.field == field
+    session.rollback()
+    assert count(session, OutboxMessage) == 0
+    assert (letter.status, letter.subject, letter.body) == ("planned", None, None)
+
+
+def test_the_longest_edit_is_sent(session, manager, family):
+    trip = create_trip(session, family, manager, trip_details(), NOW)
+    body = "x" * 20_000
+    message = send_letter(session, letter_of(trip, "2m"), manager, NOW, "s" * 300, body)
+    assert (len(message.subject), message.body) == (300, body)
 
 
 def test_two_stale_pages_send_once(session, manager, family, db_url):

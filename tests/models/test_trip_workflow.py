@@ -15,6 +15,7 @@ from models.trip_workflow import (
     TripError,
     TripForm,
     cancel_trip,
+    cancellation_reason,
     change_dates,
     create_trip,
     create_trip_from_lead,
@@ -373,3 +374,58 @@ def test_cancelling_cancels_the_unsent_letters(session, manager, won_lead):
         cancel_trip(session, trip, manager, NOW)
     with pytest.raises(TripError, match="cancelled; its dates cannot change"):
         change_dates(session, trip, date(2030, 8, 1), date(2030, 8, 8), manager, NOW)
+
+
+def lead_notes(session, lead) -> list[str]:
+    return list(
+        session.scalars(
+            select(LeadEvent.note)
+            .where(LeadEvent.lead_id == lead.id, LeadEvent.kind == "note")
+            .order_by(LeadEvent.id)
+        )
+    )
+
+
+def test_the_reason_for_cancelling_goes_to_the_leads_history(session, manager, won_lead):
+    trip = create_trip_from_lead(session, won_lead, manager, details(), NOW)
+    session.commit()
+    assert cancellation_reason(session, trip) is None
+
+    cancel_trip(session, trip, manager, NOW, reason="  the client broke a leg ")
+    session.commit()
+
+    assert lead_notes(session, won_lead)[-1] == f"trip #{trip.id} cancelled: the client broke a leg"
+    assert cancellation_reason(session, trip) == "the client broke a leg"
+    event = session.scalars(select(LeadEvent).order_by(LeadEvent.id.desc()).limit(1)).one()
+    assert (event.actor_id, event.at) == (manager.id, NOW)
+
+
+def test_cancelling_without_a_reason_still_notes_it(session, manager, won_lead):
+    trip = create_trip_from_lead(session, won_lead, manager, details(), NOW)
+    cancel_trip(session, trip, manager, NOW, reason="   ")
+    assert lead_notes(session, won_lead)[-1] == f"trip #{trip.id} cancelled"
+    assert cancellation_reason(session, trip) is None
+
+
+def test_a_trip_without_a_lead_keeps_no_reason(session, manager):
+    client = make_client(session, manager=manager)
+    trip = create_trip(session, client, manager, details(), NOW)
+    session.commit()
+    before = counts(session)
+    cancel_trip(session, trip, manager, NOW, reason="changed their mind")
+    session.commit()
+    assert trip.status == "cancelled"
+    assert counts(session) == before  # no lead, no history to write to
+    assert cancellation_reason(session, trip) is None
+
+
+def test_a_too_long_reason_cancels_nothing(session, manager, won_lead):
+    trip = create_trip_from_lead(session, won_lead, manager, details(), NOW)
+    session.commit()
+    before = counts(session)
+    with pytest.raises(TripError, match="the reason must be at most 500 characters"):
+        cancel_trip(session, trip, manager, NOW, reason="x" * 501)
+    session.rollback()
+    assert counts(session) == before
+    assert trip.status == "booked"
+    assert {status for _due, status in letters_of(trip).values()} == {"planned"}

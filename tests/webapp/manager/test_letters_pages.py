@@ -1,8 +1,10 @@
 """Letters due on the dashboard and the letters page, a draft and sending it, and the
 admins' template editor."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
+from html import escape, unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -39,6 +41,13 @@ def book(session, client, manager, days_ahead: int):
 
 def letter(trip, key: str) -> TripLetter:
     return next(row for row in trip.letters if row.template_key == key)
+
+
+def textarea(html: str) -> str:
+    """The letter's body as the page's textarea holds it (a browser drops the first newline)."""
+    match = re.search(r'<textarea id="body"[^>]*>\n?(.*?)</textarea>', html, flags=re.S)
+    assert match, "the page has no letter body to edit"
+    return unescape(match.group(1))
 
 
 @pytest.fixture
@@ -94,9 +103,17 @@ def test_a_draft_shows_the_letter_and_its_checklist(as_manager, due):
     assert page.status_code == 200
     text = main_text(page.text)
     assert "2-week letter to Olga Petrova" in text
-    assert "Subject: Two weeks to your trip to Antalya, Turkey" in text
-    assert "Arrange care for Rex, your dog, while you are away." in text
-    assert "Gluten free diet: we tell the hotel before you arrive." in text
+    # The draft is in fields the manager may edit before sending.
+    assert 'name="subject" maxlength="300" required value="Two weeks to your trip to Antalya, ' in (
+        page.text
+    )
+    body = textarea(page.text)
+    assert body.startswith("Dear Olga,")
+    assert "- Arrange care for Rex, your dog, while you are away." in body
+    # The checklist stays on the page beside it.
+    checklist = text.split("Checklist for this client")[1]
+    assert "Arrange care for Rex, your dog, while you are away." in checklist
+    assert "Gluten free diet: we tell the hotel before you arrive." in checklist
     assert "Send to Olga Petrova" in text
 
 
@@ -109,6 +126,10 @@ def test_sending_a_letter_once(as_manager, session, due, manager):
     session.expire_all()
     sent = session.get(TripLetter, draft.id)
     assert (sent.status, sent.sent_by_id) == ("sent", manager.id)
+    # No subject or body in the form (an old page, a script): the draft goes as rendered.
+    mail = session.scalars(select(OutboxMessage)).one()
+    assert mail.subject == sent.subject == "Two weeks to your trip to Antalya, Turkey"
+    assert mail.body == sent.body and "Arrange care for Rex, your dog" in mail.body
 
     page = main_text(as_manager.get(f"{url}?done=sent", headers=HTML).text)
     assert "The letter is sent" in page
@@ -119,6 +140,57 @@ def test_sending_a_letter_once(as_manager, session, due, manager):
     assert again.status_code == 409
     assert "this letter was already sent" in main_text(again.text)
     assert outbox_rows(session) == 1
+
+
+def test_the_manager_edits_the_draft_before_sending(as_manager, session, due):
+    draft = letter(due["olga"], "2w")
+    url = f"/manager/letters/{draft.id}"
+    body = textarea(as_manager.get(url, headers=HTML).text)
+    edited = body.replace("Dear Olga,", "Dear Olga,\n\nRex is welcome <b>too</b>!")
+    # As a browser submits a textarea: with CR LF line ends.
+    typed = {"subject": "Two weeks to go, Olga", "body": edited.replace("\n", "\r\n")}
+    response = post_form(as_manager, f"{url}/send", typed, page=url)
+    assert (response.status_code, response.headers["location"]) == (303, f"{url}?done=sent")
+
+    session.expire_all()
+    sent = session.get(TripLetter, draft.id)
+    mail = session.scalars(select(OutboxMessage)).one()
+    assert mail.subject == sent.subject == "Two weeks to go, Olga"
+    assert mail.body == sent.body == edited
+    assert "Dear Olga,\n\nRex is welcome <b>too</b>!\n" in mail.body
+    page = as_manager.get(f"{url}?done=sent", headers=HTML)
+    assert "Subject: Two weeks to go, Olga" in main_text(page.text)
+    assert "Rex is welcome &lt;b&gt;too&lt;/b&gt;!" in page.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"subject": "Hello\r\nBcc: all@example.org", "body": "Dear Olga, <typed> by hand"},
+            "the subject must be a single line",
+        ),
+        ({"subject": "", "body": "Dear Olga, <typed> by hand"}, "the subject is empty"),
+        ({"subject": "Hi <Olga>", "body": ""}, "the letter's text is empty"),
+        (
+            {"subject": "Hi <Olga>", "body": "Dear Olga, <typed> by hand" + "x" * 19_975},
+            "the letter's text must be at most 20,000 characters (it has 20,001)",
+        ),
+    ],
+)
+def test_an_edit_that_cannot_be_sent_is_shown_again(as_manager, session, due, fields, message):
+    draft = letter(due["olga"], "2w")
+    url = f"/manager/letters/{draft.id}"
+    response = post_form(as_manager, f"{url}/send", fields, page=url)
+    assert response.status_code == 422
+    assert message in main_text(response.text)
+    # What was typed is kept, escaped, in the fields it was typed in.
+    assert f'value="{escape(fields["subject"])}"' in response.text
+    assert textarea(response.text) == fields["body"]
+    assert "Send to Olga Petrova" in main_text(response.text)
+    assert outbox_rows(session) == 0
+    session.expire_all()
+    assert session.get(TripLetter, draft.id).status == "planned"
 
 
 def test_a_client_without_email_is_told_on_the_page(as_manager, session, manager):

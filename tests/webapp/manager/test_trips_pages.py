@@ -89,6 +89,18 @@ def test_a_won_lead_offers_the_trip_form_prefilled(as_manager, won_lead, today):
         assert field in form.text, field
 
 
+def test_the_trip_form_links_back_to_the_lead_or_client(as_manager, session, won_lead, manager):
+    lead_form = as_manager.get(f"/manager/leads/{won_lead.id}/trip", headers=HTML)
+    assert (
+        f'<a href="/manager/leads/{won_lead.id}">← Lead #{won_lead.id}: Olga Petrova</a>'
+        in lead_form.text
+    )
+    client = make_client(session, name="Ivan <Repeat>", manager=manager)
+    session.commit()
+    client_form = as_manager.get(f"/manager/clients/{client.id}/trip", headers=HTML)
+    assert f'<a href="/manager/clients/{client.id}">← Ivan &lt;Repeat&gt;</a>' in client_form.text
+
+
 def test_booking_plans_the_letters_and_opens_the_trip(as_manager, session, won_lead, today):
     url = f"/manager/leads/{won_lead.id}/trip"
     response = post_form(as_manager, url, form_fields(today), page=url)
@@ -222,17 +234,79 @@ def test_bad_new_dates_are_refused_and_kept(as_manager, session, booked, today):
     assert session.get(Trip, booked.id).return_date == departure + timedelta(days=7)
 
 
-def test_cancelling_a_trip(as_manager, session, booked):
+def letter_statuses(session, trip) -> set[str]:
+    session.expire_all()
+    return set(session.scalars(select(TripLetter.status).where(TripLetter.trip_id == trip.id)))
+
+
+def test_cancelling_asks_to_tick_the_box(as_manager, session, booked):
     url = f"/manager/trips/{booked.id}"
-    response = post_form(as_manager, f"{url}/cancel", {}, page=url)
+    page = as_manager.get(url, headers=HTML)
+    assert 'name="confirm" value="yes" required' in page.text
+    assert "Yes, cancel this trip and its unsent letters" in main_text(page.text)
+
+    before = rows(session)
+    response = post_form(as_manager, f"{url}/cancel", {"reason": "Client <ill>"}, page=url)
+    assert response.status_code == 422
+    assert "tick the box to confirm the cancellation" in main_text(response.text)
+    assert 'name="reason" maxlength="500" value="Client &lt;ill&gt;"' in response.text
+    assert rows(session) == before
+    assert letter_statuses(session, booked) == {"planned"}
+    assert session.get(Trip, booked.id).status == "booked"
+
+
+def test_cancelling_a_trip(as_manager, session, booked, won_lead):
+    url = f"/manager/trips/{booked.id}"
+    response = post_form(
+        as_manager,
+        f"{url}/cancel",
+        {"confirm": "yes", "reason": "the client <broke> a leg"},
+        page=url,
+    )
     assert (response.status_code, response.headers["location"]) == (303, f"{url}?done=cancelled")
+    assert letter_statuses(session, booked) == {"cancelled"}
+    assert session.get(Trip, booked.id).status == "cancelled"
     page = as_manager.get(f"{url}?done=cancelled", headers=HTML)
     text = main_text(page.text)
     assert "The trip is cancelled" in text
+    assert "Reason for cancelling: the client <broke> a leg" in text
     assert text.count("cancelled") >= 5  # the trip and its four letters
     assert f"{url}/dates" not in page.text  # nothing more to change
-    again = post_form(as_manager, f"{url}/cancel", {}, page="/manager")
+    history = main_text(as_manager.get(f"/manager/leads/{won_lead.id}", headers=HTML).text)
+    assert f"trip #{booked.id} cancelled: the client <broke> a leg" in history
+
+    again = post_form(as_manager, f"{url}/cancel", {"confirm": "yes"}, page="/manager")
     assert again.status_code == 422 and "already cancelled" in again.text
+
+
+def test_a_too_long_reason_is_refused_and_kept(as_manager, session, booked):
+    url = f"/manager/trips/{booked.id}"
+    reason = "r" * 501
+    response = post_form(
+        as_manager, f"{url}/cancel", {"confirm": "yes", "reason": reason}, page=url
+    )
+    assert response.status_code == 422
+    assert "the reason must be at most 500 characters" in main_text(response.text)
+    assert f'value="{reason}"' in response.text
+    assert 'value="yes" required checked' in response.text
+    session.expire_all()
+    assert session.get(Trip, booked.id).status == "booked"
+
+
+def test_a_trip_without_a_lead_is_cancelled_without_a_reason(as_manager, session, manager, today):
+    client = make_client(session, name="Ivan Repeat", manager=manager)
+    session.commit()
+    url = f"/manager/clients/{client.id}/trip"
+    assert post_form(as_manager, url, form_fields(today), page=url).status_code == 303
+    trip = session.scalars(select(Trip)).one()
+    page = as_manager.get(f"/manager/trips/{trip.id}", headers=HTML)
+    assert 'name="reason"' not in page.text  # no lead: no history to keep it on
+    response = post_form(
+        as_manager, f"/manager/trips/{trip.id}/cancel", {"confirm": "yes"}, page=url
+    )
+    assert response.status_code == 303
+    session.expire_all()
+    assert session.get(Trip, trip.id).status == "cancelled"
 
 
 def test_an_unknown_trip_is_a_404(as_manager):

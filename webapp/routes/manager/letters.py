@@ -7,8 +7,11 @@ from pydantic import ValidationError
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.letters import (
+    MAX_BODY_LENGTH,
+    MAX_SUBJECT_LENGTH,
     VARIABLES,
     LetterError,
+    LetterTextError,
     draft_letter,
     find_letter,
     render_template,
@@ -35,6 +38,10 @@ DONE_MESSAGES = {
     "saved": "The template is saved; letters use it from now on.",
     "reset": "The template is back to the default text.",
 }
+# A refused edit is shown again as typed, up to twice what may be sent: enough to see and
+# shorten it, without echoing an unbounded form back.
+TYPED_SUBJECT_LIMIT = 2 * MAX_SUBJECT_LENGTH
+TYPED_BODY_LIMIT = 2 * MAX_BODY_LENGTH
 
 
 @router.get("/letters", response_class=HTMLResponse)
@@ -61,9 +68,12 @@ def _letter_page(
     letter: TripLetter,
     *,
     error: str | None = None,
+    typed: dict[str, str] | None = None,
+    invalid: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The letter: as sent, or the draft as it would go out now (or why it cannot)."""
+    """The letter: as sent, or the draft as it would go out now (or why it cannot), in
+    fields the manager may edit; `typed` is a refused edit, shown again as typed."""
     draft, draft_error = None, None
     if letter.status != LetterStatus.SENT:
         try:
@@ -78,6 +88,10 @@ def _letter_page(
         "draft": draft,
         "draft_error": draft_error,
         "error": error,
+        "typed": typed or {},
+        "invalid": invalid,
+        "max_subject": MAX_SUBJECT_LENGTH,
+        "max_body": MAX_BODY_LENGTH,
         "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
         "today": agency_today(utcnow()),
     }
@@ -95,19 +109,38 @@ def letter_page(request: Request, letter_id: str, session: SessionDep) -> HTMLRe
 
 @router.post("/letters/{letter_id}/send")
 async def letter_send(request: Request, letter_id: str, session: SessionDep) -> Response:
-    """Send the letter now; the page with the reason (409) when it cannot go."""
+    """Send the letter now, with the subject and body as the manager left them (the draft
+    when the form has no such fields); the page with the reason and the text kept (422)
+    when the edit cannot be sent, or with the reason (409) when the letter cannot go."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
     number = parse_id(letter_id)
     letter = find_letter(session, number) if number else None
     if letter is None:
         return not_found(request, "letter", letter_id)
+    subject = form_text(form, "subject", TYPED_SUBJECT_LIMIT) if "subject" in form else None
+    body = form_text(form, "body", TYPED_BODY_LIMIT) if "body" in form else None
     user: User = request.state.user
     try:
-        send_letter(session, letter, user, utcnow())
+        send_letter(session, letter, user, utcnow(), subject=subject, body=body)
     except LetterError as error:
         session.rollback()
         letter = find_letter(session, letter.id)
+        if isinstance(error, LetterTextError):
+            typed = {
+                name: value
+                for name, value in (("subject", subject), ("body", body))
+                if value is not None
+            }
+            return _letter_page(
+                request,
+                session,
+                letter,
+                error=str(error),
+                typed=typed,
+                invalid=error.field,
+                status_code=422,
+            )
         return _letter_page(request, session, letter, error=str(error), status_code=409)
     session.commit()
     return RedirectResponse(f"/manager/letters/{letter.id}?done=sent", status_code=303)

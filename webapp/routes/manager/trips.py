@@ -12,9 +12,11 @@ from models.reminders import letter_label
 from models.trip_workflow import (
     EXTRAS,
     FORM_FIELDS,
+    MAX_CANCEL_REASON_LENGTH,
     TripError,
     TripForm,
     cancel_trip,
+    cancellation_reason,
     change_dates,
     create_trip,
     create_trip_from_lead,
@@ -24,7 +26,7 @@ from models.trip_workflow import (
     parse_form_date,
     trip_of_lead,
 )
-from models.trips import Trip
+from models.trips import Trip, TripStatus
 from models.users import User
 from tourscope.settings import get_settings
 from webapp import csrf
@@ -44,6 +46,7 @@ LETTER_STATUS_LABELS = {
     "skipped": "skipped (booked after its date)",
     "cancelled": "cancelled",
 }
+CONFIRM_CANCEL = "tick the box to confirm the cancellation"
 
 
 def _typed(form: FormData) -> TripForm:
@@ -59,6 +62,7 @@ def _trip_form(
     action: str,
     heading: str,
     back_url: str,
+    back_label: str,
     form: TripForm | None,
     error: str | None = None,
     status_code: int = 200,
@@ -68,6 +72,7 @@ def _trip_form(
         "action": action,
         "heading": heading,
         "back_url": back_url,
+        "back_label": back_label,
         "form": form,
         "extras": EXTRAS,
         "error": error,
@@ -83,6 +88,7 @@ def _lead_form(
         action=f"/manager/leads/{lead.id}/trip",
         heading=f"Book the trip of lead #{lead.id}: {lead.name}",
         back_url=f"/manager/leads/{lead.id}",
+        back_label=f"Lead #{lead.id}: {lead.name}",
         form=form,
         error=error,
         status_code=status_code,
@@ -133,6 +139,7 @@ def _client_form(
         action=f"/manager/clients/{client.id}/trip",
         heading=f"Book a trip for {client.name}",
         back_url=f"/manager/clients/{client.id}",
+        back_label=client.name,
         form=form,
         error=error,
         status_code=status_code,
@@ -172,6 +179,7 @@ async def client_trip_create(request: Request, client_id: str, session: SessionD
 
 def _trip_page(
     request: Request,
+    session: SessionDep,
     trip: Trip,
     *,
     error: str | None = None,
@@ -184,6 +192,10 @@ def _trip_page(
         "letter_statuses": LETTER_STATUS_LABELS,
         "extras": [EXTRAS.get(code, code) for code in trip.extras or []],
         "today": agency_today(utcnow()),
+        "cancel_reason": cancellation_reason(session, trip)
+        if trip.status == TripStatus.CANCELLED
+        else None,
+        "max_reason": MAX_CANCEL_REASON_LENGTH,
         "error": error,
         "typed": typed or {},
         "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
@@ -198,7 +210,7 @@ def trip_page(request: Request, trip_id: str, session: SessionDep) -> HTMLRespon
     trip = find_trip(session, number) if number else None
     if trip is None:
         return not_found(request, "trip", trip_id)
-    return _trip_page(request, trip)
+    return _trip_page(request, session, trip)
 
 
 async def _trip_action(request: Request, session: SessionDep, trip_id: str, action) -> Response:
@@ -215,8 +227,10 @@ async def _trip_action(request: Request, session: SessionDep, trip_id: str, acti
     except TripError as error:
         session.rollback()
         typed = {name: form_text(form, name, 20) for name in ("departure_date", "return_date")}
+        typed["reason"] = form_text(form, "reason", 2 * MAX_CANCEL_REASON_LENGTH)
+        typed["confirm"] = form_text(form, "confirm", 3)
         trip = find_trip(session, trip.id)
-        return _trip_page(request, trip, error=str(error), typed=typed, status_code=422)
+        return _trip_page(request, session, trip, error=str(error), typed=typed, status_code=422)
     session.commit()
     return RedirectResponse(f"/manager/trips/{trip.id}?done={done}", status_code=303)
 
@@ -234,8 +248,14 @@ async def trip_dates(request: Request, trip_id: str, session: SessionDep) -> Res
 
 @router.post("/trips/{trip_id}/cancel")
 async def trip_cancel(request: Request, trip_id: str, session: SessionDep) -> Response:
+    """Cancel the trip once the manager ticked the confirmation (a stray click on the
+    button alone changes nothing); the optional reason goes to the lead's history."""
+
     def action(trip: Trip, user: User, form: FormData) -> str:
-        cancel_trip(session, trip, user, utcnow())
+        if trip.status == TripStatus.BOOKED and form.get("confirm") != "yes":
+            raise TripError(CONFIRM_CANCEL)
+        reason = form_text(form, "reason", 2 * MAX_CANCEL_REASON_LENGTH)
+        cancel_trip(session, trip, user, utcnow(), reason=reason)
         return "cancelled"
 
     return await _trip_action(request, session, trip_id, action)
