@@ -295,11 +295,10 @@ def _cancellation_note(trip_id: int) -> str:
 def cancel_trip(
     session: Session, trip: Trip, actor: User, now: datetime, reason: str | None = None
 ) -> None:
-    """Cancel the trip and the letters it had not sent yet.
+    """Cancel the trip and the letters it had not sent yet, keeping when and why.
 
-    A trip booked from a lead notes the cancellation, with the manager's reason if given,
-    on the lead's history, as the booking was noted there; a trip without a lead keeps no
-    reason (it has no history of its own).
+    A trip booked from a lead also notes the cancellation on the lead's history, as the
+    booking was noted there.
     """
     reason = (reason or "").strip() or None
     if reason and len(reason) > MAX_CANCEL_REASON_LENGTH:
@@ -308,12 +307,12 @@ def cancel_trip(
     cancelled = session.execute(
         update(Trip)
         .where(Trip.id == trip.id, Trip.status == TripStatus.BOOKED)
-        .values(status=TripStatus.CANCELLED.value)
+        .values(status=TripStatus.CANCELLED.value, cancelled_at=now, cancel_reason=reason)
         .execution_options(synchronize_session=False)
     ).rowcount
     if cancelled != 1:
         raise TripError("this trip is already cancelled")
-    session.refresh(trip, ["status"])
+    session.refresh(trip, ["status", "cancelled_at", "cancel_reason"])
     for letter in trip.letters:
         if letter.status in UNSENT:
             letter.status = LetterStatus.CANCELLED.value
@@ -325,22 +324,3 @@ def cancel_trip(
             )
         )
     session.flush()
-
-
-def cancellation_reason(session: Session, trip: Trip) -> str | None:
-    """The reason the trip was cancelled, as its lead's history notes it; None when no
-    reason was given or the trip has no lead."""
-    if trip.lead_id is None:
-        return None
-    prefix = _cancellation_note(trip.id) + ": "
-    note = session.scalars(
-        select(LeadEvent.note)
-        .where(
-            LeadEvent.lead_id == trip.lead_id,
-            LeadEvent.kind == LeadEventKind.NOTE,
-            LeadEvent.note.startswith(prefix, autoescape=True),
-        )
-        .order_by(LeadEvent.at.desc(), LeadEvent.id.desc())
-        .limit(1)
-    ).first()
-    return note.removeprefix(prefix) if note else None

@@ -81,6 +81,9 @@ class Trip(Base):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     # Extras booked with the tour: codes such as "transfer", "car", "excursions", "insurance".
     extras: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # When and why it was cancelled (the reason is the manager's, optional).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
     # When the feedback invitation was queued (None: not yet).
     feedback_invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -293,20 +293,26 @@ def test_a_too_long_reason_is_refused_and_kept(as_manager, session, booked):
     assert session.get(Trip, booked.id).status == "booked"
 
 
-def test_a_trip_without_a_lead_is_cancelled_without_a_reason(as_manager, session, manager, today):
+def test_a_trip_without_a_lead_keeps_its_reason_itself(as_manager, session, manager, today):
     client = make_client(session, name="Ivan Repeat", manager=manager)
     session.commit()
     url = f"/manager/clients/{client.id}/trip"
     assert post_form(as_manager, url, form_fields(today), page=url).status_code == 303
     trip = session.scalars(select(Trip)).one()
     page = as_manager.get(f"/manager/trips/{trip.id}", headers=HTML)
-    assert 'name="reason"' not in page.text  # no lead: no history to keep it on
+    assert 'name="reason"' in page.text
     response = post_form(
-        as_manager, f"/manager/trips/{trip.id}/cancel", {"confirm": "yes"}, page=url
+        as_manager,
+        f"/manager/trips/{trip.id}/cancel",
+        {"confirm": "yes", "reason": "found a cheaper flight"},
+        page=url,
     )
     assert response.status_code == 303
     session.expire_all()
-    assert session.get(Trip, trip.id).status == "cancelled"
+    cancelled = session.get(Trip, trip.id)
+    assert (cancelled.status, cancelled.cancel_reason) == ("cancelled", "found a cheaper flight")
+    page = as_manager.get(f"/manager/trips/{trip.id}", headers=HTML)
+    assert "found a cheaper flight" in main_text(page.text)
 
 
 def test_an_unknown_trip_is_a_404(as_manager):

@@ -16,7 +16,6 @@ from models.trip_workflow import (
     TripError,
     TripForm,
     cancel_trip,
-    cancellation_reason,
     change_dates,
     create_trip,
     create_trip_from_lead,
@@ -192,9 +191,6 @@ def _trip_page(
         "letter_statuses": LETTER_STATUS_LABELS,
         "extras": [EXTRAS.get(code, code) for code in trip.extras or []],
         "today": agency_today(utcnow()),
-        "cancel_reason": cancellation_reason(session, trip)
-        if trip.status == TripStatus.CANCELLED
-        else None,
         "max_reason": MAX_CANCEL_REASON_LENGTH,
         "error": error,
         "typed": typed or {},
