@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format bench-ingest bench-search clean
+.PHONY: demo test lint format bench-ingest bench-search bench-care clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ bench-ingest: $(STAMP)
 bench-search: $(STAMP)
 	bash scripts/ensure-postgres.sh tourscope_search_bench
 	$(BIN)/python -m benchmarks.search
+
+# Seeds a 50-manager network (200k clients, 2M contacts, 300k trips and their letters,
+# 100k feedback) into PostgreSQL, then prints p50/p95 of the client-care pages' queries.
+bench-care: $(STAMP)
+	bash scripts/ensure-postgres.sh tourscope_care_bench
+	$(BIN)/python -m benchmarks.care
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from models.agency_time import agency_day_bounds, agency_today
 from models.base import utcnow
@@ -94,20 +94,43 @@ def call_list(
     clients = session.scalars(
         select(Client)
         .where(*conditions)
-        .options(selectinload(Client.contacts))
         # NULLs (never contacted) after every date, on both databases.
         .order_by(Client.next_call_on.is_(None), Client.next_call_on, Client.id)
         .limit(limit)
     ).all()
+    last_contacts = _last_contacts(session, [client.id for client in clients])
     rows = [
         CallListRow(
             client=client,
             days_overdue=(today - client.next_call_on).days if client.next_call_on else None,
-            last_contact=client.contacts[-1] if client.contacts else None,
+            last_contact=last_contacts.get(client.id),
         )
         for client in clients
     ]
     return CallList(rows=rows, total=total, today=today)
+
+
+def _last_contacts(session: Session, client_ids: list[int]) -> dict[int, ClientContact]:
+    """Each client's latest contact, by client id: only the latest is loaded, not every
+    contact of every client on the list (a regular's history runs to dozens)."""
+    if not client_ids:
+        return {}
+    ranked = (
+        select(
+            ClientContact,
+            func.row_number()
+            .over(
+                partition_by=ClientContact.client_id,
+                order_by=(ClientContact.at.desc(), ClientContact.id.desc()),
+            )
+            .label("recency"),
+        )
+        .where(ClientContact.client_id.in_(client_ids))
+        .subquery()
+    )
+    latest = aliased(ClientContact, ranked)
+    contacts = session.scalars(select(latest).where(ranked.c.recency == 1))
+    return {contact.client_id: contact for contact in contacts}
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,13 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, distinct, func, select
 from sqlalchemy.orm import Session
 
 from models.agency_time import agency_midnight, agency_today
-from models.currency import BASE_CURRENCY, convert
+from models.currency import BASE_CURRENCY, RATES_TO_BASE
 from models.trips import Trip, TripStatus
 
 CENT = Decimal("0.01")
@@ -184,43 +185,64 @@ class CrmActuals:
         return _percent(self.repeat_trips, self.trips) if self.trips else None
 
 
+def _price_in_base_cents() -> ColumnElement[int]:
+    """A trip's price in the base currency's cents, rounded half up per trip exactly as
+    models/currency.py `convert` rounds it; NULL for a currency without a rate.
+
+    Whole-number arithmetic (cents x rate as a fraction), so both databases sum it
+    exactly: SQLite has no decimal type. Prices are never negative, so the floor of
+    (2 x cents x numerator + denominator) / (2 x denominator) is the half-up rounding.
+    """
+    cents = cast(func.round(Trip.price * 100), BigInteger)
+    base = Fraction(RATES_TO_BASE[BASE_CURRENCY])
+    return case(
+        *(
+            (
+                Trip.currency == code,
+                (cents * (2 * ratio.numerator) + ratio.denominator) // (2 * ratio.denominator),
+            )
+            for code, rate in RATES_TO_BASE.items()
+            for ratio in [Fraction(rate) / base]
+        )
+    )
+
+
 def crm_actuals(session: Session, now: datetime | None = None) -> CrmActuals:
-    """What the CRM shows for the last 12 months (see the module's docstring)."""
+    """What the CRM shows for the last 12 months (see the module's docstring).
+
+    Counted in the database, not trip by trip here: a year of a large agency is hundreds
+    of thousands of trips.
+    """
     today = agency_today(now)
     since = _year_before(today)
     start = agency_midnight(since)
-    ranked = (
+    booked = Trip.status == TripStatus.BOOKED
+    in_year = and_(booked, Trip.created_at >= start)
+    price_cents = _price_in_base_cents()
+    trips, clients, converted, revenue_cents = session.execute(
         select(
-            Trip.client_id,
-            Trip.created_at,
-            Trip.price,
-            Trip.currency,
-            func.row_number()
-            .over(partition_by=Trip.client_id, order_by=(Trip.created_at, Trip.id))
-            .label("nth"),
+            func.count(),
+            func.count(distinct(Trip.client_id)),
+            func.count(price_cents),
+            func.coalesce(func.sum(price_cents), 0),
+        ).where(in_year)
+    ).one()
+    returning = session.scalar(
+        select(func.count(distinct(Trip.client_id))).where(
+            in_year,
+            Trip.client_id.in_(select(Trip.client_id).where(booked, Trip.created_at < start)),
         )
-        .where(Trip.status == TripStatus.BOOKED)
-        .subquery()
     )
-    rows = session.execute(
-        select(ranked.c.client_id, ranked.c.price, ranked.c.currency, ranked.c.nth).where(
-            ranked.c.created_at >= start
-        )
-    ).all()
-    revenue, unconverted = Decimal(0), 0
-    for row in rows:
-        converted = convert(row.price, row.currency)
-        if converted is None:
-            unconverted += 1
-        else:
-            revenue += converted
+    # Every trip is a repeat but a client's first booking ever; a client who had booked
+    # before the year has no first booking in it, a new client exactly one.
+    first_bookings = clients - (returning or 0)
     return CrmActuals(
         since=since,
-        trips=len(rows),
-        clients=len({row.client_id for row in rows}),
-        repeat_trips=sum(1 for row in rows if row.nth > 1),
-        revenue=revenue.quantize(CENT),
-        unconverted_trips=unconverted,
+        trips=trips,
+        clients=clients,
+        repeat_trips=trips - first_bookings,
+        revenue=(Decimal(int(revenue_cents)) / 100).quantize(CENT),
+        unconverted_trips=trips - converted,
     )
 
 
