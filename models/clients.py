@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -134,11 +134,7 @@ class ClientPreference(Base):
     """One preference: ("country", "Turkey"), ("dietary", "gluten free"), ("pet", "dog", "Rex")."""
 
     __tablename__ = "client_preferences"
-    __table_args__ = (
-        CheckConstraint(f"kind IN ({codes_sql(PreferenceKind)})", name="kind_code"),
-        # Filtering clients by a preference looks rows up by kind and value.
-        Index("ix_client_preferences_kind_value", "kind", "value"),
-    )
+    __table_args__ = (CheckConstraint(f"kind IN ({codes_sql(PreferenceKind)})", name="kind_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
@@ -147,6 +143,16 @@ class ClientPreference(Base):
     detail: Mapped[str | None] = mapped_column(String(200))
 
     client: Mapped[Client] = relationship(back_populates="preferences")
+
+
+# Filtering clients by a preference looks rows up by kind and value in any case (make
+# bench-care: the country filter at 200k clients, p95 564 -> 274 ms).
+Index(
+    "ix_client_preferences_kind_lower_value",
+    ClientPreference.kind,
+    func.lower(ClientPreference.value),
+    ClientPreference.client_id,
+)
 
 
 class ClientContact(Base):
@@ -159,8 +165,8 @@ class ClientContact(Base):
     __table_args__ = (
         CheckConstraint(f"kind IN ({codes_sql(ContactKind)})", name="kind_code"),
         CheckConstraint(f"outcome IN ({codes_sql(CallOutcome)})", name="outcome_code"),
-        # The day's progress and the KPIs count a manager's contacts by time.
-        Index("ix_client_contacts_manager_at", "manager_id", "at"),
+        # The day's progress and the KPIs count a manager's calls by time.
+        Index("ix_client_contacts_manager_kind_at", "manager_id", "kind", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
