@@ -41,8 +41,8 @@ from webapp.routes.manager.common import (
     not_found,
     pager_links,
     parse_id,
+    query_filters,
     render,
-    validation_error_text,
 )
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
@@ -71,12 +71,7 @@ def _labels() -> dict:
 @router.get("/clients", response_class=HTMLResponse)
 def clients_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """The clients list: text search and filters on any preference; bad filters say why."""
-    errors: list[str] = []
-    try:
-        filters = ClientFilters.model_validate(dict(request.query_params))
-    except ValidationError as error:
-        errors = [validation_error_text(e) for e in error.errors()]
-        filters = ClientFilters()
+    filters, errors = query_filters(request, ClientFilters)
     page = client_list(session, filters, user)
     context = {
         "form": dict(request.query_params),

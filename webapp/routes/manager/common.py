@@ -1,13 +1,16 @@
 """Helpers shared by the back office's routes."""
 
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from webapp.templating import templates
+
+Filters = TypeVar("Filters", bound=BaseModel)
 
 # Back-office pages hold clients' personal data: never kept by a browser or proxy cache.
 NO_STORE = {"Cache-Control": "no-store"}
@@ -29,6 +32,15 @@ def not_found(request: Request, what: str, typed_id: str) -> HTMLResponse:
         "reason": f"There is no {what} {typed_id[:20]}.",
     }
     return render(request, "not_found.html", context, status_code=404)
+
+
+def query_filters(request: Request, model: type[Filters]) -> tuple[Filters, list[str]]:
+    """A list page's filters from its query string; on bad values, no filters and the
+    reasons to show (the page answers 422 with them)."""
+    try:
+        return model.model_validate(dict(request.query_params)), []
+    except ValidationError as error:
+        return model(), [validation_error_text(e) for e in error.errors()]
 
 
 def validation_error_text(error: dict) -> str:

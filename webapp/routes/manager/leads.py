@@ -2,7 +2,6 @@
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from models.agency_time import agency_today
 from models.auth import active_users
@@ -37,8 +36,8 @@ from webapp.routes.manager.common import (
     not_found,
     pager_links,
     parse_id,
+    query_filters,
     render,
-    validation_error_text,
 )
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
@@ -91,12 +90,7 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> HTMLR
 @router.get("/leads", response_class=HTMLResponse)
 def leads_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """The leads list: filters, high value first, then newest; bad filters say why (422)."""
-    errors: list[str] = []
-    try:
-        filters = LeadFilters.model_validate(dict(request.query_params))
-    except ValidationError as error:
-        errors = [validation_error_text(e) for e in error.errors()]
-        filters = LeadFilters()
+    filters, errors = query_filters(request, LeadFilters)
     page = lead_list(session, filters, user)
     context = {
         "filters": filters,
