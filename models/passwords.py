@@ -11,17 +11,27 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from tourscope.settings import get_settings
+
 MIN_LENGTH = 10
 # argon2 hashes whatever it is given; a cap keeps a megabyte "password" from costing much.
 MAX_LENGTH = 200
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common_passwords.txt"
 
-# argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile (64 MiB, t=3).
-_hasher = PasswordHasher()
-
 
 class WeakPasswordError(ValueError):
     """The password does not meet the policy; the message says why, in one sentence."""
+
+
+@cache
+def _hasher_with(memory_kib: int, time_cost: int) -> PasswordHasher:
+    return PasswordHasher(memory_cost=memory_kib, time_cost=time_cost)
+
+
+def _hasher() -> PasswordHasher:
+    """argon2id at the configured cost (settings `password_hash_*`)."""
+    settings = get_settings()
+    return _hasher_with(settings.password_hash_memory_kib, settings.password_hash_time_cost)
 
 
 @cache
@@ -54,24 +64,24 @@ def check_password(password: str, email: str = "") -> None:
 
 def hash_password(password: str) -> str:
     """An argon2id hash (with its own random salt and parameters) of the password."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """Whether `password` matches the stored hash; False for a damaged hash too."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
     """Whether the hash was made with older parameters (re-hash it at the next log-in)."""
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
 @cache
 def dummy_hash() -> str:
     """Verified against when the e-mail is unknown, so a log-in takes as long either way
     and the response time does not reveal which accounts exist."""
-    return _hasher.hash("tourscope: no such account")
+    return _hasher().hash("tourscope: no such account")

@@ -23,6 +23,12 @@ from tourscope.settings import get_settings
 
 POSTGRES_URL_VARIABLE = "TOURSCOPE_TEST_POSTGRES_URL"
 
+# Real argon2id at a low cost: production's 64 MiB x 3 passes takes 0.2 s a hash here, and
+# the suite creates and logs in hundreds of accounts. Set before any settings are read;
+# CLI tests' subprocesses inherit it. tests/models/test_auth.py checks the default cost.
+os.environ.setdefault("TOURSCOPE_PASSWORD_HASH_MEMORY_KIB", "1024")
+os.environ.setdefault("TOURSCOPE_PASSWORD_HASH_TIME_COST", "1")
+
 
 def _worker_database(url: str) -> str:
     """Under pytest-xdist each worker gets a database of its own, created on first use."""

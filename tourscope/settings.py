@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     crawl_batch_size: int = Field(default=1000, ge=1)
     search_page_size: int = Field(default=20, ge=1, le=200)
 
+    # The argon2id cost of back-office password hashes: RFC 9106's low-memory profile by
+    # default (64 MiB, 3 passes). The test suite lowers it (tests/conftest.py) so its
+    # hundreds of log-ins stay quick; a hash of another cost is re-hashed at log-in.
+    password_hash_memory_kib: int = Field(default=65536, ge=1024)
+    password_hash_time_cost: int = Field(default=3, ge=1)
+
     # Leads (models/leads.py): the scoring rules, the rate limit per client address, the
     # re-check of the offer at its operator, and who is told of a new lead (default: every
     # active manager and admin).

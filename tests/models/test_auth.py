@@ -21,9 +21,17 @@ from models.auth import (
     unknown_account_failures,
 )
 from models.base import utcnow
-from models.passwords import WeakPasswordError, check_password, common_passwords
+from models.passwords import (
+    WeakPasswordError,
+    check_password,
+    common_passwords,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from models.users import User, UserSession
 from tests.factories import PASSWORD, make_user
+from tourscope.settings import get_settings
 
 
 @pytest.fixture(autouse=True)
@@ -183,3 +191,19 @@ def test_a_session_ends_when_revoked_idle_or_too_old(session):
 def test_user_rows_keep_the_role(session):
     make_user(session, "boss@example.com", role="admin")
     assert session.scalar(select(User.role)) == "admin"
+
+
+def test_production_hashes_use_rfc_9106s_low_memory_profile(monkeypatch):
+    """The suite hashes cheaply (tests/conftest.py); without that, the cost is 64 MiB, t=3,
+    and a hash of the cheaper cost is due for a re-hash at its next log-in."""
+    cheap = hash_password("a-long-test-passphrase")
+    monkeypatch.delenv("TOURSCOPE_PASSWORD_HASH_MEMORY_KIB")
+    monkeypatch.delenv("TOURSCOPE_PASSWORD_HASH_TIME_COST")
+    get_settings.cache_clear()
+    try:
+        strong = hash_password("a-long-test-passphrase")
+        assert "$m=65536,t=3," in strong
+        assert needs_rehash(cheap) and not needs_rehash(strong)
+        assert verify_password(cheap, "a-long-test-passphrase")
+    finally:
+        get_settings.cache_clear()
