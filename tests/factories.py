@@ -225,3 +225,30 @@ def make_trip(
     session.add(trip)
     session.flush()
     return trip
+
+
+def row_count(session: Session, model) -> int:
+    """Rows in the model's table: a refused change adds none."""
+    from sqlalchemy import func, select
+
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def trip_details(departure: date | None = None, nights: int = 7, **changes):
+    """What a manager types on the trip form (models/trip_workflow.py TripDetails):
+    Antalya Palace with SunCoast Tours, 2 adults, 2,400 EUR, `nights` from `departure`."""
+    from models.trip_workflow import TripDetails
+
+    departure = departure or in_days(90)
+    values = {
+        "hotel_name": "Antalya Palace",
+        "operator_name": "SunCoast Tours",
+        "destination": "Antalya, Turkey",
+        "departure_date": departure,
+        "return_date": departure + timedelta(days=nights),
+        "adults": 2,
+        "children": 0,
+        "price": Decimal("2400.00"),
+        "currency": "EUR",
+    }
+    return TripDetails(**{**values, **changes})

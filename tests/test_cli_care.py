@@ -1,17 +1,16 @@
 """`tourscope care`: the client-care round that cron or docker-compose runs."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.leads import OutboxMessage
-from models.trip_workflow import TripDetails, create_trip
+from models.trip_workflow import create_trip
 from models.trips import LetterStatus, TripLetter
 from tests.crawler.cli import run_tourscope
-from tests.factories import make_client, make_trip, make_user
+from tests.factories import make_client, make_trip, make_user, trip_details
 
 
 def _book_two_trips(session):
@@ -19,18 +18,7 @@ def _book_two_trips(session):
     days ago (its client is due a feedback invitation)."""
     manager = make_user(session, "mia@example.com", name="Mia Manager")
     leaving = make_client(session, name="Lena Leaving", email="lena@example.org", manager=manager)
-    departure = agency_today() + timedelta(days=14)
-    details = TripDetails(
-        hotel_name="Antalya Palace",
-        operator_name="SunCoast Tours",
-        destination="Antalya, Turkey",
-        departure_date=departure,
-        return_date=departure + timedelta(days=7),
-        adults=2,
-        children=0,
-        price=Decimal("2400.00"),
-        currency="EUR",
-    )
+    details = trip_details(agency_today() + timedelta(days=14))
     create_trip(session, leaving, manager, details, utcnow())
     back = make_client(session, name="Bo Back", email="bo@example.org", manager=manager)
     make_trip(session, back, departure=agency_today() - timedelta(days=9), nights=7)

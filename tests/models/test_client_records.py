@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import func, select
 
 from models.client_records import (
     ClientError,
@@ -17,7 +16,7 @@ from models.client_records import (
     update_client,
 )
 from models.clients import Client, ClientChild, ClientPreference
-from tests.factories import make_client, make_lead, make_user
+from tests.factories import make_client, make_lead, make_user, row_count
 
 TODAY = date(2027, 3, 15)
 
@@ -28,10 +27,6 @@ def _form(**fields) -> dict[str, list[str]]:
         **base,
         **{name: value if isinstance(value, list) else [value] for name, value in fields.items()},
     }
-
-
-def _rows(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_a_full_profile_is_stored_with_its_children_and_preferences(session):
@@ -103,7 +98,7 @@ def test_bad_input_is_refused_with_one_reason_per_field(session, fields, field, 
         ClientForm.from_fields(_form(**fields), today=TODAY)
     errors = form_errors(refused.value)
     assert reason in errors[field]
-    assert _rows(session, Client) == 0
+    assert row_count(session, Client) == 0
 
 
 def test_several_bad_fields_each_get_their_message():
@@ -137,8 +132,8 @@ def test_an_update_replaces_children_and_preferences_as_a_whole(session):
     assert client.adults == 3
     assert [(p.kind, p.value) for p in client.preferences] == [("country", "Spain")]
     assert [c.birth_date for c in client.children] == [date(2020, 2, 2)]
-    assert _rows(session, ClientPreference) == 1
-    assert _rows(session, ClientChild) == 1
+    assert row_count(session, ClientPreference) == 1
+    assert row_count(session, ClientChild) == 1
 
 
 def test_another_clients_email_is_refused_and_nothing_changes(session):
@@ -154,7 +149,7 @@ def test_another_clients_email_is_refused_and_nothing_changes(session):
     with pytest.raises(ClientError, match="already has the e-mail"):
         create_client(session, form)
     session.rollback()
-    assert _rows(session, Client) == 2
+    assert row_count(session, Client) == 2
 
 
 def test_an_inactive_manager_is_refused(session):
@@ -188,7 +183,7 @@ def test_client_for_lead_reuses_the_client_with_the_leads_email(session):
     client = client_for_lead(session, lead)
     assert client.id == existing.id
     assert lead.client_id == existing.id
-    assert _rows(session, Client) == 1
+    assert row_count(session, Client) == 1
     # Asking again answers the linked client.
     assert client_for_lead(session, lead).id == existing.id
 

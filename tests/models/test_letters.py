@@ -1,11 +1,10 @@
 """Letter templates, the checklist from a client's needs, and sending through the outbox."""
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models.leads import OutboxMessage
 from models.letters import (
@@ -24,9 +23,10 @@ from models.letters import (
     validate_template,
 )
 from models.queries.letters import due_letters
-from models.trip_workflow import TripDetails, cancel_trip, create_trip, create_trip_from_lead
+from models.trip_workflow import cancel_trip, create_trip, create_trip_from_lead
 from models.trips import LetterTemplate, TripLetter
-from tests.factories import make_client, make_lead, make_user
+from tests.factories import make_client, make_lead, make_user, row_count
+from tests.factories import trip_details as make_trip_details
 from tourscope.outbox import FolderTransport, deliver_due
 
 # 12:00 in Moscow on 20 Jun 2030; the trips below depart on 20 Sep 2030.
@@ -34,23 +34,8 @@ NOW = datetime(2030, 6, 20, 9, 0, tzinfo=UTC)
 DEPARTURE = date(2030, 9, 20)
 
 
-def trip_details(**changes) -> TripDetails:
-    values = {
-        "hotel_name": "Antalya Palace",
-        "operator_name": "SunCoast Tours",
-        "destination": "Antalya, Turkey",
-        "departure_date": DEPARTURE,
-        "return_date": DEPARTURE + timedelta(days=7),
-        "adults": 2,
-        "children": 0,
-        "price": Decimal("2400.00"),
-        "currency": "EUR",
-    }
-    return TripDetails(**{**values, **changes})
-
-
-def count(session, model) -> int:
-    return session.scalar(select(func.count()).select_from(model))
+def trip_details(**changes):
+    return make_trip_details(DEPARTURE, **changes)
 
 
 @pytest.fixture
@@ -178,7 +163,7 @@ def test_an_invalid_template_is_refused_and_changes_nothing(
     with pytest.raises(LetterError, match=message):
         save_template(session, "2w", subject, body, manager)
     session.rollback()
-    assert count(session, LetterTemplate) == 1
+    assert row_count(session, LetterTemplate) == 1
     kept = template_for(session, "2w")
     assert (kept.subject, kept.body, kept.edited) == (
         "Edited {{ trip.hotel }}",
@@ -245,7 +230,7 @@ def test_sending_queues_one_mail_and_records_the_letter(session, manager, family
     message = send_letter(session, letter, manager, sent_at)
     session.commit()
 
-    assert count(session, OutboxMessage) == 1
+    assert row_count(session, OutboxMessage) == 1
     assert message.to_address == "olga@example.org"
     assert (letter.status, letter.sent_by_id, letter.outbox_id) == ("sent", manager.id, message.id)
     assert letter.sent_at == sent_at
@@ -261,7 +246,7 @@ def test_sending_queues_one_mail_and_records_the_letter(session, manager, family
     with pytest.raises(LetterError, match="already sent"):
         send_letter(session, letter, manager, sent_at)
     session.rollback()
-    assert count(session, OutboxMessage) == 1
+    assert row_count(session, OutboxMessage) == 1
 
     # The outbox worker delivers it as written.
     report = deliver_due(transport=FolderTransport(tmp_path), now=sent_at + timedelta(seconds=1))
@@ -326,7 +311,7 @@ def test_an_edit_that_cannot_be_sent_changes_nothing(
         send_letter(session, letter, manager, NOW, subject=subject, body=body)
     assert refused.value.field == field
     session.rollback()
-    assert count(session, OutboxMessage) == 0
+    assert row_count(session, OutboxMessage) == 0
     assert (letter.status, letter.subject, letter.body) == ("planned", None, None)
 
 
@@ -352,7 +337,7 @@ def test_two_stale_pages_send_once(session, manager, family, db_url):
         with pytest.raises(LetterError, match="already sent"):
             send_letter(other, stale, manager, NOW)
         other.rollback()
-    assert count(session, OutboxMessage) == 1
+    assert row_count(session, OutboxMessage) == 1
 
 
 def test_a_client_without_email_cannot_be_written_to(session, manager):
@@ -363,7 +348,7 @@ def test_a_client_without_email_cannot_be_written_to(session, manager):
     with pytest.raises(LetterError, match="Ivan Nomail has no e-mail address"):
         send_letter(session, letter, manager, NOW)
     session.rollback()
-    assert count(session, OutboxMessage) == 0
+    assert row_count(session, OutboxMessage) == 0
     assert (letter.status, letter.sent_at, letter.subject) == ("planned", None, None)
 
 
@@ -375,7 +360,7 @@ def test_a_template_failing_for_this_client_sends_nothing(session, manager):
     with pytest.raises(LetterError, match="does not exist"):
         send_letter(session, letter_of(trip, "2m"), manager, NOW)
     session.rollback()
-    assert count(session, OutboxMessage) == 0
+    assert row_count(session, OutboxMessage) == 0
 
 
 def test_skipped_and_cancelled_letters_are_not_sent(session, manager, family):
@@ -391,7 +376,7 @@ def test_skipped_and_cancelled_letters_are_not_sent(session, manager, family):
     cancel_trip(session, late, manager, NOW)
     with pytest.raises(LetterError, match="cancelled with its trip"):
         send_letter(session, letter_of(late, "3d"), manager, NOW)
-    assert count(session, OutboxMessage) == 0
+    assert row_count(session, OutboxMessage) == 0
 
 
 def test_sending_due_letters_sends_only_those_due(session, manager, family):

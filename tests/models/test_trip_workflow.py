@@ -4,14 +4,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models.agency_time import agency_today
 from models.clients import Client
 from models.leads import LeadEvent
 from models.queries.letters import due_letters
 from models.trip_workflow import (
-    TripDetails,
     TripError,
     TripForm,
     cancel_trip,
@@ -22,35 +21,20 @@ from models.trip_workflow import (
     form_from_lead,
 )
 from models.trips import Trip, TripLetter
-from tests.factories import make_client, make_lead, make_user
+from tests.factories import make_client, make_lead, make_user, row_count, trip_details
 from tourscope.settings import get_settings
 
 # 12:00 in Moscow (the default agency time zone) on 20 Jun 2030.
 NOW = datetime(2030, 6, 20, 9, 0, tzinfo=UTC)
 
 
-def details(**changes) -> TripDetails:
-    values = {
-        "hotel_name": "Antalya Palace",
-        "operator_name": "SunCoast Tours",
-        "destination": "Antalya, Turkey",
-        "departure_date": date(2030, 9, 20),
-        "return_date": date(2030, 9, 27),
-        "adults": 2,
-        "children": 1,
-        "price": Decimal("2400.00"),
-        "currency": "EUR",
-        "extras": ("transfer",),
-    }
-    return TripDetails(**{**values, **changes})
+def details(**changes):
+    return trip_details(date(2030, 9, 20), **{"children": 1, "extras": ("transfer",), **changes})
 
 
 def counts(session) -> tuple[int, int, int, int]:
     """Rows of trips, letters, clients and lead events: a refused change adds none."""
-    return tuple(
-        session.scalar(select(func.count()).select_from(model))
-        for model in (Trip, TripLetter, Client, LeadEvent)
-    )
+    return tuple(row_count(session, model) for model in (Trip, TripLetter, Client, LeadEvent))
 
 
 def letters_of(trip: Trip) -> dict[str, tuple[date, str]]:

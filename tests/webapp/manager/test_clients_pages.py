@@ -4,7 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models.calls import agency_today
 from models.clients import Client, ClientContact
@@ -20,6 +20,7 @@ from tests.factories import (
     make_resort,
     make_trip,
     make_user,
+    row_count,
 )
 from tests.webapp.manager.conftest import HTML, post_form
 from tests.webapp.pages import main_text
@@ -32,7 +33,7 @@ def _listed(html: str) -> list[int]:
 
 def _count(session, model) -> int:
     session.expire_all()
-    return session.scalar(select(func.count()).select_from(model)) or 0
+    return row_count(session, model)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ admins' template editor."""
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 from html import escape, unescape
 
 import pytest
@@ -12,30 +11,22 @@ from sqlalchemy import func, select
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.leads import OutboxMessage
-from models.trip_workflow import TripDetails, create_trip
+from models.trip_workflow import create_trip
 from models.trips import LetterTemplate, TripLetter
-from tests.factories import make_client, make_user
+from tests.factories import make_client, make_user, row_count, trip_details
 from tests.webapp.manager.conftest import HTML, post_form
 from tests.webapp.pages import main_text
 from webapp import csrf
 
 
 def outbox_rows(session) -> int:
-    return session.scalar(select(func.count()).select_from(OutboxMessage))
+    return row_count(session, OutboxMessage)
 
 
 def book(session, client, manager, days_ahead: int):
     """A trip departing `days_ahead` agency days from today, booked a week ago."""
     departure = agency_today(utcnow()) + timedelta(days=days_ahead)
-    details = TripDetails(
-        hotel_name="Antalya Palace",
-        operator_name="SunCoast Tours",
-        destination="Antalya, Turkey",
-        departure_date=departure,
-        return_date=departure + timedelta(days=7),
-        price=Decimal("2400"),
-        extras=("transfer",),
-    )
+    details = trip_details(departure, extras=("transfer",))
     return create_trip(session, client, manager, details, utcnow() - timedelta(days=7))
 
 
