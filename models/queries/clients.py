@@ -7,7 +7,6 @@ with two matching rows is still listed once.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -28,6 +27,7 @@ from models.clients import (
 )
 from models.leads import Lead
 from models.letters import day_text
+from models.queries.paging import page_window
 from models.queries.reference import list_resorts
 from models.queries.search import list_countries
 from models.reminders import letter_label
@@ -166,8 +166,7 @@ def client_list(
     """The clients matching every filter, by name."""
     conditions = _conditions(filters, me)
     total = session.scalar(select(func.count()).select_from(Client).where(*conditions)) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(filters.page, pages)
+    page, pages, offset = page_window(total, filters.page, page_size)
     clients = session.scalars(
         select(Client)
         .where(*conditions)
@@ -178,7 +177,7 @@ def client_list(
         )
         .order_by(func.lower(Client.name), Client.id)
         .limit(page_size)
-        .offset((page - 1) * page_size)
+        .offset(offset)
     )
     rows = [_row(client) for client in clients]
     return ClientPage(rows=rows, total=total, page=page, pages=pages)

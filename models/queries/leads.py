@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.lead_scoring import scoring_rules
 from models.leads import Lead, LeadEvent, LeadStatus
+from models.queries.paging import page_window
 from models.users import User
 
 LEADS_PAGE_SIZE = 25
@@ -132,15 +132,14 @@ def lead_list(
     """The leads matching the filters, high score first, then newest first."""
     conditions = _conditions(filters, me)
     total = session.scalar(select(func.count()).select_from(Lead).where(*conditions)) or 0
-    pages = max(1, math.ceil(total / page_size))
-    page = min(filters.page, pages)
+    page, pages, offset = page_window(total, filters.page, page_size)
     leads = session.scalars(
         select(Lead)
         .where(*conditions)
         .options(selectinload(Lead.assigned_to))
         .order_by(Lead.score.desc(), Lead.created_at.desc(), Lead.id.desc())
         .limit(page_size)
-        .offset((page - 1) * page_size)
+        .offset(offset)
     )
     return LeadPage(rows=[_row(lead) for lead in leads], total=total, page=page, pages=pages)
 

@@ -5,7 +5,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models.agency_time import agency_today
 from models.auth import active_users
-from models.base import utcnow
 from models.lead_scoring import scoring_rules
 from models.lead_workflow import (
     OPEN_STATUSES,
@@ -79,7 +78,7 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> HTMLR
     context = {
         "counts": status_counts(session),
         # The pre-trip letters of my trips due today or overdue, each with its draft.
-        "letters_due": due_letters(session, agency_today(utcnow()), user),
+        "letters_due": due_letters(session, agency_today(), user),
         "mine": mine,
         "waiting": waiting,
         **_labels(),

@@ -55,7 +55,7 @@ def letters_page(request: Request, session: SessionDep, user: CurrentUser) -> HT
         filters = DueLetterFilters()
     rows = due_letters(
         session,
-        agency_today(utcnow()),
+        agency_today(),
         user if filters.manager == "mine" else None,
     )
     context = {"filters": filters, "rows": rows, "error": error}
@@ -93,7 +93,7 @@ def _letter_page(
         "max_subject": MAX_SUBJECT_LENGTH,
         "max_body": MAX_BODY_LENGTH,
         "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
-        "today": agency_today(utcnow()),
+        "today": agency_today(),
     }
     return render(request, "manager/letter.html", context, status_code=status_code)
 

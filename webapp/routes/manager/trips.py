@@ -190,7 +190,7 @@ def _trip_page(
         "letters": [(letter, letter_label(letter.template_key)) for letter in trip.letters],
         "letter_statuses": LETTER_STATUS_LABELS,
         "extras": [EXTRAS.get(code, code) for code in trip.extras or []],
-        "today": agency_today(utcnow()),
+        "today": agency_today(),
         "max_reason": MAX_CANCEL_REASON_LENGTH,
         "error": error,
         "typed": typed or {},
