@@ -1,7 +1,7 @@
 """The hot deals page and /api/deals, and the header link to them."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models import PriceChange
 from models.base import utcnow
 from tests.factories import (
+    in_days,
     make_country,
     make_departure_city,
     make_hotel,
@@ -18,8 +19,6 @@ from tests.factories import (
     make_resort,
 )
 from tests.webapp.pages import main_text, visible_text
-
-TODAY = date.today()
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ def deals(session: Session) -> dict[str, int]:
             operator=operator,
             hotel=hotel,
             departure_city=city,
-            departure_date=TODAY + timedelta(days=days),
+            departure_date=in_days(days),
             price=new,
             children=children,
             nights=9,
@@ -97,7 +96,7 @@ def test_deals_link_to_the_hotel_page_showing_that_offer(client, deals):
     html = client.get("/deals").text
 
     reef_link = re.search(rf'href="(/hotels/{deals["reef"]}\?[^"]+)"', html).group(1)
-    departure = TODAY + timedelta(days=6)
+    departure = in_days(6)
     assert f"date={departure.isoformat()}" in reef_link
     assert "nights_min=9&amp;nights_max=9" in reef_link
     page = client.get(reef_link.replace("&amp;", "&"))
@@ -127,7 +126,7 @@ def test_the_api_returns_both_lists(client, deals):
     assert response.status_code == 200
     body = response.json()
     assert body["currency"] == "USD"
-    assert body["drops_until"] == (TODAY + timedelta(days=30)).isoformat()
+    assert body["drops_until"] == (in_days(30)).isoformat()
     assert [d["offer"]["hotel_name"] for d in body["price_drops"]] == [
         "Side Garden",
         "Antalya Palace",
