@@ -1,6 +1,6 @@
 """Hot deals: price drops and the cheapest offer per country, on both databases."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from itertools import pairwise
 
@@ -19,8 +19,6 @@ from tests.factories import (
     make_operator,
     make_resort,
 )
-
-TODAY = date.today()
 
 
 @pytest.fixture

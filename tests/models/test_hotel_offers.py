@@ -1,7 +1,7 @@
 """The hotel page's query: every matching offer of every operator, on both databases."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,8 +20,6 @@ from tests.factories import (
     make_operator,
     make_resort,
 )
-
-TODAY = date.today()
 
 
 @dataclass

@@ -20,8 +20,6 @@ from tests.factories import (
     make_resort,
 )
 
-TODAY = date.today()
-
 
 @dataclass
 class World:
@@ -115,7 +113,7 @@ def test_inactive_offers_are_never_found(session, world):
 
 def test_past_departures_are_never_found(session, world):
     offer(session, world, world.antalya_hotel, departure_date=in_days(-1), price="100.00")
-    offer(session, world, world.antalya_hotel, departure_date=TODAY, price="700.00")
+    offer(session, world, world.antalya_hotel, departure_date=in_days(0), price="700.00")
 
     page = search(session, date_from=in_days(-30))
 
@@ -437,7 +435,7 @@ def test_one_date_with_flexible_days(session, world):
 
 
 def test_default_window_is_tomorrow_to_30_days_later(session, world):
-    offer(session, world, world.antalya_hotel, departure_date=TODAY)
+    offer(session, world, world.antalya_hotel, departure_date=in_days(0))
     offer(session, world, world.side_hotel, departure_date=in_days(31))
     offer(session, world, world.hurghada_hotel, departure_date=in_days(32))
 
@@ -689,7 +687,7 @@ class TestPartyFilters:
 
     def test_extreme_dates_do_not_overflow(self):
         filters = SearchFilters(date=date.max, flex_days=3)
-        assert filters.departure_window(TODAY) == (date.max - timedelta(days=3), date.max)
+        assert filters.departure_window(in_days(0)) == (date.max - timedelta(days=3), date.max)
         only_past_end = SearchFilters(date_to=date(2000, 1, 1))
-        start, end = only_past_end.departure_window(TODAY)
+        start, end = only_past_end.departure_window(in_days(0))
         assert start <= end == date(2000, 1, 1)
