@@ -6,3 +6,6 @@ OFFERS_STAGED = "tourscope/staged"
 DROPPED_PREFIX = "tourscope/dropped/"  # + reason slug: offers that failed validation
 SKIPPED_PREFIX = "tourscope/skipped/"  # + reason: rows a spider knew were not offers
 EXPECTED_OFFERS = "tourscope/expected_items"
+SPIDER_ERRORS = "tourscope/errors"  # errors this spider logged (crawler/errorcount.py)
+UNMAPPED_PREFIX = "tourscope/unmapped/"  # + kind: operator reference values with no code of ours
+PROTOCOL_ERROR = "tourscope/protocol_error"  # a protocol operator refused us, in plain words

@@ -1,6 +1,6 @@
 """The one item type every spider yields."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -51,3 +51,21 @@ class OfferBatch:
     """
 
     offers: list[OfferItem]
+
+
+@dataclass
+class ReferenceEntry:
+    """One value of an operator's reference list, with the Tourscope code it maps to."""
+
+    kind: str  # country, region, departure, meal, stars, hotel, ...
+    ref_id: str  # the operator's id
+    name: str  # the operator's spelling
+    code: str | None  # ours (ISO country, IATA city, meal plan, stars, resort name); None: unmapped
+    data: dict = field(default_factory=dict)  # what else the protocol says (stars, region, photos)
+
+
+@dataclass
+class ReferenceBatch:
+    """One reference list of a protocol operator, on its way to the store pipeline."""
+
+    entries: list[ReferenceEntry]

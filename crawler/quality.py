@@ -16,10 +16,14 @@ class CrawlOutcome:
     error_count: int
     expected_items: int | None
     last_good_items: int | None
+    # A protocol operator's refusal in plain words ("Authorisation Error"), when there was one.
+    protocol_error: str | None = None
 
 
 def failure_reason(outcome: CrawlOutcome) -> str | None:
     """Why the crawl must not replace the live offers, or None when it may."""
+    if outcome.protocol_error:
+        return outcome.protocol_error
     if outcome.finish_reason != "finished":
         return f"crawl did not finish ({outcome.finish_reason})"
     if outcome.error_count:

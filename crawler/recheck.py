@@ -7,6 +7,11 @@ start requests by one request for that page, and the spider's `read_offer_page` 
 spider says where its operator writes the price; a declarative operator in its YAML
 `offer_page` section) reads it. Nothing is stored by the crawler: no pipelines run, and
 the reading is handed back to the caller (`tourscope recheck`).
+
+An operator reached through a published protocol is asked through the protocol's own
+actualization instead (Tourvisor's actualize.php, Master-Tour's ActualizeTour...): with
+the spider argument `offer_key`, a protocol spider's `actualization_request` replaces the
+page, and its `read_actualization` reads the answer.
 """
 
 from __future__ import annotations
@@ -54,6 +59,14 @@ class OfferPageMiddleware:
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         spider = self.crawler.spider
         url = getattr(spider, "offer_url", None)
+        offer_key = getattr(spider, "offer_key", None)
+        actualize = getattr(spider, "actualization_request", None)
+        request = actualize(offer_key) if offer_key and actualize else None
+        if request is not None:
+            yield request.replace(
+                callback=self.parse_actualization, errback=self.page_failed, dont_filter=True
+            )
+            return
         if not url:
             async for request in start:
                 yield request
@@ -90,6 +103,16 @@ class OfferPageMiddleware:
         currency = parse_currency(price_text, spider.default_currency)
         self._record(OfferPageReading("found", price, currency, detail=price_text or ""))
 
+    def parse_actualization(self, response: Response) -> None:
+        try:
+            answer = self.crawler.spider.read_actualization(response)
+        except Exception as error:  # an answer the protocol's reader could not make sense of
+            self._record(OfferPageReading("no_answer", detail=f"unreadable answer: {error}"))
+            return
+        self._record(
+            OfferPageReading(answer.outcome, answer.price, answer.currency, detail=answer.detail)
+        )
+
     def page_failed(self, failure: Failure) -> None:
         problem = failure.getErrorMessage()
         if failure.check(HttpError):
@@ -100,8 +123,11 @@ class OfferPageMiddleware:
         self.crawler.stats.set_value(_READING, reading)
 
 
-def read_offer_page(operator: str, url: str, timeout: float = 15) -> OfferPageReading:
-    """Fetch and read one offer's page with `operator`'s spider; blocks up to ~`timeout` s.
+def read_offer_page(
+    operator: str, url: str, timeout: float = 15, offer_key: str | None = None
+) -> OfferPageReading:
+    """Fetch and read one offer's page with `operator`'s spider (a protocol operator:
+    actualize `offer_key` through its protocol); blocks up to ~`timeout` s.
 
     Runs a Scrapy reactor in this process, so call it once per process (the
     `tourscope recheck` command does).
@@ -121,7 +147,7 @@ def read_offer_page(operator: str, url: str, timeout: float = 15) -> OfferPageRe
     if operator not in process.spider_loader.list():
         raise UnknownOperatorError(f"unknown operator {operator!r}")
     crawler = process.create_crawler(operator)
-    process.crawl(crawler, offer_url=url)
+    process.crawl(crawler, offer_url=url, offer_key=offer_key)
     process.start()
     reading = crawler.stats.get_value(_READING)
     if reading is None:

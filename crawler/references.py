@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crawler.parsing.geo import COUNTRIES, DEPARTURE_CITIES
+from crawler.parsing.geo import country_name, departure_city_name
 from models import Country, DepartureCity, Operator, Resort
 
 
@@ -29,7 +29,7 @@ class ReferenceCache:
 
     def country_id(self, code: str) -> int:
         if code not in self.countries:
-            name = COUNTRIES[code][0] if code in COUNTRIES else code
+            name = country_name(code)
             lookup = select(Country.id).where(Country.code == code)
             self.countries[code] = self._get_or_add(lookup, lambda: Country(code=code, name=name))
         return self.countries[code]
@@ -48,11 +48,11 @@ class ReferenceCache:
 
     def departure_city_id(self, code: str, name: str | None) -> int:
         if code not in self.cities:
-            known = DEPARTURE_CITIES.get(code)
+            known = departure_city_name(code)
             lookup = select(DepartureCity.id).where(DepartureCity.code == code)
             self.cities[code] = self._get_or_add(
                 lookup,
-                lambda: DepartureCity(code=code, name=known[0] if known else (name or code)),
+                lambda: DepartureCity(code=code, name=known or name or code),
             )
         return self.cities[code]
 

@@ -22,6 +22,8 @@ RETRY_BACKOFF_BASE = 0.5  # seconds before the first retry; doubled for each nex
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    # After retries: a retried request counts against the operator's quota too.
+    "crawler.ratelimit.RequestRateCap": 590,
 }
 TELNETCONSOLE_ENABLED = False
 COOKIES_ENABLED = False
@@ -29,6 +31,9 @@ COOKIES_ENABLED = False
 # Where the demo operators live; spiders build their URLs from this.
 TOURSCOPE_SANDBOX_URL = get_settings().effective_sandbox_url
 TOURSCOPE_BATCH_SIZE = get_settings().crawl_batch_size
+TOURSCOPE_RATE_WINDOW_SECONDS = get_settings().rate_window_seconds
+
+EXTENSIONS = {"crawler.errorcount.SpiderErrorCounter": 0}
 
 SPIDER_MIDDLEWARES = {"crawler.batching.OfferBatchMiddleware": 1000}
 

@@ -14,6 +14,7 @@ from models.clients import Client, ClientChild, ClientContact, ClientPreference
 from models.crawl import CrawlRun, CrawlStatus
 from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage
 from models.offers import Availability, MealPlan, Offer, PriceChange, StagedOffer
+from models.operator_references import OperatorReference
 from models.trips import Feedback, LetterTemplate, Trip, TripLetter
 from models.users import User, UserRole, UserSession
 
@@ -39,6 +40,7 @@ __all__ = [
     "MealPlan",
     "Offer",
     "Operator",
+    "OperatorReference",
     "OutboxMessage",
     "PriceChange",
     "Resort",

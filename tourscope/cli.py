@@ -464,7 +464,7 @@ def recheck(
     require_current_schema()
     with session_scope() as session:
         row = session.execute(
-            select(Offer.url, Offer.price, Offer.currency, Operator.code)
+            select(Offer.url, Offer.price, Offer.currency, Operator.code, Offer.offer_key)
             .join(Operator, Offer.operator_id == Operator.id)
             .where(Offer.id == offer_id)
         ).one_or_none()
@@ -473,13 +473,13 @@ def recheck(
             raise CommandError(f"there is no lead {lead}", code=2)
     if row is None:
         raise CommandError(f"there is no offer {offer_id}", code=2)
-    url, price, currency, operator = row
+    url, price, currency, operator, offer_key = row
     if lead_row is not None and lead_row.snapshot.get("operator_price") is not None:
         # Judge against what the visitor was shown, not the catalogue's latest price.
         price = Decimal(lead_row.snapshot["operator_price"])
         currency = lead_row.snapshot.get("operator_currency")
     try:
-        reading = read_offer_page(operator, url, timeout=timeout)
+        reading = read_offer_page(operator, url, timeout=timeout, offer_key=offer_key)
     except UnknownOperatorError as error:
         raise CommandError(str(error), code=2) from None
     status = judge_recheck(reading.outcome, reading.price, reading.currency, price, currency)

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     sandbox_url: str = ""
     # A directory of extra declarative operators (*.yaml), read besides crawler/operators/.
     operators_dir: Path | None = None
+    # Accounts at operators that speak a published protocol (crawler/accounts.py), besides
+    # the demo's config/operator_accounts.yaml, and the YAML file their `secret:` credentials
+    # are read from.
+    accounts_file: Path | None = None
+    secrets_file: Path | None = None
 
     web_host: str = "127.0.0.1"
     web_port: int = 8000
@@ -51,6 +56,9 @@ class Settings(BaseSettings):
     crawl_max_parallel: int = Field(default=2, ge=1)
     # Seconds before a request to an operator is given up (then retried).
     download_timeout: float = Field(default=20, gt=0)
+    # The window of a protocol's per-minute request cap (crawler/ratelimit.py). Always 60
+    # against real operators; the tests shrink it, with the replica's, to stay quick.
+    rate_window_seconds: float = Field(default=60, gt=0)
     crawl_batch_size: int = Field(default=1000, ge=1)
     search_page_size: int = Field(default=20, ge=1, le=200)
 

@@ -16,7 +16,9 @@ class NormalizePipeline:
     def from_crawler(cls, crawler):
         return cls(get_settings().base_currency)
 
-    def process_item(self, batch: OfferBatch) -> OfferBatch:
+    def process_item(self, batch):
+        if not isinstance(batch, OfferBatch):  # reference lists pass through
+            return batch
         for offer in batch.offers:
             self.normalize(offer)
         return batch
@@ -24,7 +26,8 @@ class NormalizePipeline:
     def normalize(self, item: OfferItem) -> None:
         # A spider that knows the operator's meal words has set the code already.
         item.meal = item.meal or normalize_meal(item.meal_raw)
-        item.country_code = country_code(item.country)
+        # A protocol spider maps countries through the operator's references itself.
+        item.country_code = item.country_code or country_code(item.country)
         item.departure_city_code = (
             item.departure_city_code.upper()
             if item.departure_city_code

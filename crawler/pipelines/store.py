@@ -15,8 +15,15 @@ from scrapy import signals
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.crawlstats import EXPECTED_OFFERS, OFFERS_DROPPED, OFFERS_READ, OFFERS_STAGED
-from crawler.items import OfferBatch, OfferItem
+from crawler.crawlstats import (
+    EXPECTED_OFFERS,
+    OFFERS_DROPPED,
+    OFFERS_READ,
+    OFFERS_STAGED,
+    PROTOCOL_ERROR,
+    SPIDER_ERRORS,
+)
+from crawler.items import OfferBatch, OfferItem, ReferenceBatch
 from crawler.matching import HotelMatcher
 from crawler.quality import CrawlOutcome, failure_reason
 from crawler.references import ReferenceCache, ensure_operator
@@ -30,6 +37,7 @@ from models.ingest import (
     merge_staged_offers,
     stage_offers,
 )
+from models.operator_references import save_operator_references
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +70,10 @@ class StorePipeline:
         self.session.commit()  # end the read transaction: other spiders write meanwhile
         self.stats.set_value("tourscope/crawl_run_id", self.run.id)
 
-    def process_item(self, batch: OfferBatch) -> OfferBatch:
+    def process_item(self, batch: OfferBatch | ReferenceBatch) -> OfferBatch | ReferenceBatch:
+        if isinstance(batch, ReferenceBatch):
+            self.store_references(batch)
+            return batch
         for offer in batch.offers:
             self.buffer.append(self.staged_row(offer))
         if len(self.buffer) >= self.batch_size:
@@ -72,6 +83,15 @@ class StorePipeline:
         # another spider of this process wants to write.
         self.session.commit()
         return batch
+
+    def store_references(self, batch: ReferenceBatch) -> None:
+        """Keep a protocol operator's reference list with its mapping (for the health page)."""
+        rows = [
+            {"kind": e.kind, "ref_id": e.ref_id, "name": e.name, "code": e.code, "data": e.data}
+            for e in batch.entries
+        ]
+        save_operator_references(self.session, self.operator_id, rows, utcnow())
+        self.session.commit()
 
     def staged_row(self, item: OfferItem) -> dict:
         resort_id = self.references.resort_id(item.country_code, item.resort)
@@ -121,9 +141,10 @@ class StorePipeline:
             items_scraped=stats.get_value(OFFERS_READ, 0),
             items_staged=stats.get_value(OFFERS_STAGED, 0),
             items_dropped=stats.get_value(OFFERS_DROPPED, 0),
-            error_count=stats.get_value("log_count/ERROR", 0),
+            error_count=stats.get_value(SPIDER_ERRORS, 0),
             expected_items=stats.get_value(EXPECTED_OFFERS),
             last_good_items=self._last_good_items(),
+            protocol_error=stats.get_value(PROTOCOL_ERROR),
         )
         try:
             problem = failure_reason(outcome)

@@ -83,7 +83,9 @@ class ValidatePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler.stats)
 
-    def process_item(self, batch: OfferBatch) -> OfferBatch:
+    def process_item(self, batch):
+        if not isinstance(batch, OfferBatch):  # reference lists pass through
+            return batch
         today = date.today()
         kept = []
         for offer in batch.offers:

@@ -4,8 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
-from models import CrawlRun, StagedOffer
+from models import CrawlRun, Offer, StagedOffer
 from models.base import utcnow
 from models.ingest import stage_offers
 from tests.crawler.conftest import offers_by_key
@@ -99,3 +100,20 @@ def _staged_row(operator_id: int, run_id: int) -> dict:
         "availability": "available",
         "url": "http://x",
     }
+
+
+def test_one_broken_operator_fails_only_its_own_crawl(crawl, sandbox, session):
+    sandbox.configure("suncoast", fault="garbage")
+    result = crawl("suncoast", "pricelist")
+    assert result.returncode == 1  # the run as a whole reports the failure
+    runs = {
+        run.operator.code: run
+        for run in session.scalars(select(CrawlRun).options(selectinload(CrawlRun.operator)))
+    }
+    assert runs["suncoast"].status == "failed"
+    assert runs["pricelist"].status == "succeeded", runs["pricelist"].error_message
+    assert runs["pricelist"].error_count == 0 and runs["pricelist"].items_stored > 0
+    stored = session.scalar(
+        select(func.count()).select_from(Offer).where(Offer.is_active.is_(True))
+    )
+    assert stored == runs["pricelist"].items_stored

@@ -1,0 +1,59 @@
+"""Map a protocol operator's reference values to Tourscope's codes.
+
+Countries to ISO codes and departures to IATA city codes (crawler/parsing/geo.py), meal
+plans to RO/BB/HB/FB/AI/UAI, star classes to 1-5, and regions to the Latin resort name
+the catalogue files hotels under: a Cyrillic region ("Хургада") is looked up in the
+resort gazetteer, else romanized. A value that maps to nothing keeps code None: it is
+stored, counted in the crawl's stats and shown on the crawl-health page.
+"""
+
+import csv
+from functools import cache
+
+from crawler.parsing.geo import DATA_DIR, country_code, departure_city_code, place_key
+from crawler.parsing.meals import normalize_meal
+from crawler.parsing.numbers import parse_stars
+from crawler.parsing.translit import has_cyrillic, to_latin
+
+
+@cache
+def _resort_gazetteer() -> dict[tuple[str, str], str]:
+    """(country code, key of a spelling) -> the resort's English name."""
+    index: dict[tuple[str, str], str] = {}
+    path = DATA_DIR / "resorts.csv"
+    if not path.exists():
+        return index
+    with open(path, encoding="utf-8") as file:
+        for row in csv.DictReader(line for line in file if not line.startswith("#")):
+            for spelling in (
+                row["en"],
+                row["ru"],
+                *filter(None, row.get("aliases", "").split("|")),
+            ):
+                index[(row["country"], place_key(spelling))] = row["en"]
+    return index
+
+
+def resort_name(country: str | None, name: str) -> str:
+    """The resort's name as the catalogue writes it (English where the gazetteer knows it)."""
+    name = " ".join(name.split())
+    known = _resort_gazetteer().get((country or "", place_key(name)))
+    if known:
+        return known
+    return to_latin(name) if has_cyrillic(name) else name
+
+
+def map_reference(kind: str, name: str, country: str | None = None) -> str | None:
+    """Tourscope's code for an operator's reference value, or None when it has none."""
+    if kind == "country":
+        return country_code(name)
+    if kind == "departure":
+        return departure_city_code(name)
+    if kind == "meal":
+        return normalize_meal(name)
+    if kind == "stars":
+        stars = parse_stars(name)
+        return str(stars) if stars and 1 <= stars <= 5 else None
+    if kind == "region":
+        return resort_name(country, name) if country else None
+    return None

@@ -1,0 +1,205 @@
+"""What every operator reached through a published search protocol shares.
+
+A protocol spider (Tourvisor, Master-Tour, TEZ TOUR) is made for one operator account
+(crawler/accounts.py): its endpoint, credentials and sweep. A crawl:
+1. plans its queries inside the protocol's limits and the account's request budget
+   (crawler/sweep.py; `tourscope crawl NAME --plan` prints the plan and sends nothing);
+2. fetches the protocol's reference lists and maps them to Tourscope's codes
+   (crawler/reference_mapping.py), yielding them for the store pipeline to keep; an
+   unmapped value is counted (`tourscope/unmapped/<kind>`), never dropped silently;
+3. sends the planned searches; each protocol reads its answers into OfferItems with the
+   country, departure city, meal and resort already mapped through the references.
+
+A refusal by the service (bad credentials, a limit broken) is a *protocol error*: logged
+once in plain words and kept as the crawl's failure reason, so the run fails and changes
+no offer. The per-minute limit is a hard cap (crawler/ratelimit.py).
+"""
+
+from collections.abc import AsyncIterator, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.accounts import AccountConfigError, OperatorAccount, resolve_credential
+from crawler.crawlstats import PROTOCOL_ERROR, UNMAPPED_PREFIX
+from crawler.items import ReferenceBatch, ReferenceEntry
+from crawler.reference_mapping import map_reference
+from crawler.spiders.base.operator import OperatorSpider
+from crawler.sweep import ProtocolLimits, SearchQuery, SweepPlan, plan_queries
+from models.operator_references import MAPPED_KINDS
+
+# Real operators get at most this much of our attention, whatever the sweep asks.
+POLITE_SETTINGS = {
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
+    "DOWNLOAD_DELAY": 1.0,
+    "AUTOTHROTTLE_START_DELAY": 1.0,
+    # A search API used under the agency's own account, not a crawl of web pages.
+    "ROBOTSTXT_OBEY": False,
+}
+SANDBOX_SETTINGS = {"ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
+
+
+class ActualizationReading:
+    """What a protocol's actualization said of one offer: found (price, currency), gone."""
+
+    def __init__(
+        self,
+        outcome: str,
+        price: Decimal | None = None,
+        currency: str | None = None,
+        detail: str = "",
+    ):
+        self.outcome, self.price, self.currency, self.detail = outcome, price, currency, detail
+
+
+class References:
+    """The operator's reference values by kind and id: name and Tourscope code."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, ReferenceEntry]] = {}
+
+    def add(self, entry: ReferenceEntry) -> None:
+        self.entries.setdefault(entry.kind, {})[entry.ref_id] = entry
+
+    def get(self, kind: str, ref_id: Any) -> ReferenceEntry | None:
+        return self.entries.get(kind, {}).get(str(ref_id))
+
+    def code(self, kind: str, ref_id: Any) -> str | None:
+        entry = self.get(kind, ref_id)
+        return entry.code if entry else None
+
+    def name(self, kind: str, ref_id: Any) -> str | None:
+        entry = self.get(kind, ref_id)
+        return entry.name if entry else None
+
+    def id_for(self, kind: str, code: str) -> str | None:
+        """The operator's id of one of our codes (a sweep asks in our codes)."""
+        return next(
+            (ref_id for ref_id, entry in self.entries.get(kind, {}).items() if entry.code == code),
+            None,
+        )
+
+
+class SearchApiSpider(OperatorSpider):
+    """Base of the protocol spiders; a generated subclass per account sets `account`."""
+
+    protocol: ClassVar[str]
+    limits: ClassVar[ProtocolLimits] = ProtocolLimits()
+    account: ClassVar[OperatorAccount]
+    # For the plan: the reference requests a crawl makes before searching, and the
+    # requests one query costs (an estimate where the protocol polls or pages).
+    reference_request_count: ClassVar[int] = 0
+    requests_per_query: ClassVar[int] = 1
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.references = References()
+
+    @property
+    def operator_url(self) -> str:
+        return self.account.url(self.settings.get("TOURSCOPE_SANDBOX_URL"))
+
+    @classmethod
+    def plan(cls, today: date | None = None) -> SweepPlan:
+        """The crawl's queries and request count, without sending anything."""
+        queries = plan_queries(cls.account.sweep, cls.limits, today or date.today())
+        return SweepPlan(
+            queries=queries,
+            reference_requests=cls.reference_request_count,
+            requests_per_query=cls.requests_per_query,
+            budget=cls.account.sweep.max_requests,
+        )
+
+    def credential(self, key: str) -> str:
+        return resolve_credential(self.account, key)
+
+    async def start(self) -> AsyncIterator[Any]:
+        plan = self.plan()
+        if plan.over_budget:
+            self.protocol_error(
+                f"the sweep needs about {plan.request_count} requests, over its budget of "
+                f"{plan.budget}: narrow the sweep or raise sweep.max_requests"
+            )
+            return
+        try:
+            async for batch in self.sync_references():
+                yield batch
+        except AccountConfigError as error:
+            self.protocol_error(str(error))
+            return
+        if self.crawler.stats.get_value(PROTOCOL_ERROR):
+            return
+        for query in plan.queries:
+            if not self.sweep_covers(query):
+                continue
+            for request in self.search_requests(query):
+                yield request
+
+    def sweep_covers(self, query: SearchQuery) -> bool:
+        """False (and the reason counted) when the operator does not know the query's place."""
+        if self.references.id_for("departure", query.departure) is None:
+            self.crawler.stats.inc_value(f"tourscope/sweep_skipped/departure_{query.departure}")
+            return False
+        if self.references.id_for("country", query.country) is None:
+            self.crawler.stats.inc_value(f"tourscope/sweep_skipped/country_{query.country}")
+            return False
+        return True
+
+    # -- what each protocol implements ------------------------------------------------
+
+    async def sync_references(self) -> AsyncIterator[ReferenceBatch]:
+        """Fetch the reference lists (with `fetch`), `remember` each, yield the batches."""
+        raise NotImplementedError
+        yield  # pragma: no cover
+
+    def search_requests(self, query: SearchQuery) -> Iterable[scrapy.Request]:
+        raise NotImplementedError
+
+    def actualization_request(self, offer_key: str) -> scrapy.Request | None:
+        """The protocol's own re-check of one offer, or None when it has none."""
+        return None
+
+    def read_actualization(self, response: Response) -> ActualizationReading:
+        raise NotImplementedError
+
+    # -- shared helpers ---------------------------------------------------------------
+
+    async def fetch(self, request: scrapy.Request) -> Response:
+        """Download outside the callback chain (reference lists, before any search)."""
+        return await self.crawler.engine.download_async(request)
+
+    def remember(
+        self,
+        kind: str,
+        values: Iterable[tuple[Any, str, dict[str, Any]]],
+        country: str | None = None,
+    ) -> ReferenceBatch:
+        """Map one reference list (operator id, name, extra data), keep it, count the unmapped.
+
+        For regions and hotels, the country is read from each value's data["country"] (an
+        operator country id) unless `country` (our code) is given.
+        """
+        entries = []
+        for ref_id, name, data in values:
+            name = " ".join(str(name).split())
+            where = country or self.references.code("country", data.get("country"))
+            code = map_reference(kind, name, where)
+            if kind == "country" and code is None and data.get("iso"):
+                code = str(data["iso"]).upper()  # a protocol that gives ISO codes itself
+            entry = ReferenceEntry(kind, str(ref_id), name, code, data)
+            self.references.add(entry)
+            entries.append(entry)
+            if code is None and kind in MAPPED_KINDS:
+                self.crawler.stats.inc_value(UNMAPPED_PREFIX + kind)
+                self.logger.info("Unmapped %s %s %r: kept, not used", kind, ref_id, name)
+        return ReferenceBatch(entries)
+
+    def protocol_error(self, message: str) -> None:
+        """The service refused us: one plain line in the log, and the crawl's failure reason."""
+        stats = self.crawler.stats
+        if not stats.get_value(PROTOCOL_ERROR):
+            stats.set_value(PROTOCOL_ERROR, f"{self.account.name}: {message}")
+        self.logger.error("%s refused the request: %s", self.account.name, message)
