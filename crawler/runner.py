@@ -48,6 +48,15 @@ def available_operators() -> list[str]:
     return sorted(get_spider_loader(project_settings()).list())
 
 
+def load_spider_class(code: str):
+    """The spider class of an operator; UnknownOperatorError when there is none."""
+    loader = get_spider_loader(project_settings())
+    if code not in loader.list():
+        known = ", ".join(sorted(loader.list()))
+        raise UnknownOperatorError(f"unknown operator {code!r}; known: {known}")
+    return loader.load(code)
+
+
 def crawl_intervals() -> dict[str, float]:
     """Minutes between crawls of each operator: settings override spider, spider default."""
     settings = get_settings()

@@ -32,6 +32,11 @@ eval_app = typer.Typer(help="Measure the catalogue against the sandbox's ground 
 app.add_typer(eval_app, name="eval")
 user_app = typer.Typer(help="Back-office accounts (managers and admins).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+operators_app = typer.Typer(
+    help="Configured operators: list them (the default), check a protocol endpoint.",
+    invoke_without_command=True,
+)
+app.add_typer(operators_app, name="operators")
 # Wide enough for the crawl summary when the output goes to a log or a pipe.
 console = Console(width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True)
@@ -109,6 +114,9 @@ def sandbox(
 def crawl(
     operators: Annotated[list[str] | None, typer.Argument(help="Operator codes.")] = None,
     all_operators: Annotated[bool, typer.Option("--all", help="Crawl every operator.")] = False,
+    plan: Annotated[
+        bool, typer.Option("--plan", help="Print a protocol operator's queries; send nothing.")
+    ] = False,
 ) -> None:
     """Crawl operators into the catalogue, with live progress and a summary."""
     from crawler.runner import UnknownOperatorError, available_operators, run_crawls
@@ -131,6 +139,9 @@ def crawl(
         raise CommandError(
             f"unknown operator {', '.join(map(repr, unknown))}; known: {', '.join(known)}", code=2
         )
+    if plan:
+        _print_plans(operators)
+        return
     require_current_schema()
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     log_file = get_settings().var_dir / "log" / f"crawl-{stamp}.log"
@@ -161,6 +172,51 @@ def crawl(
         raise CommandError(f"crawl failed for {', '.join(failed)}; details in {log_file}")
 
 
+def _print_plans(operators: list[str]) -> None:
+    from crawler.runner import load_spider_class
+    from crawler.spiders.base.search_api import SearchApiSpider
+
+    for code in operators:
+        spider = load_spider_class(code)
+        if not issubclass(spider, SearchApiSpider):
+            console.print(f"{code}: reads the operator's whole catalogue; there is no query plan")
+            continue
+        sweep_plan = spider.plan()
+        limits = spider.limits
+        table = Table(title=f"{code} ({spider.protocol}): planned queries")
+        for column in ("#", "from", "to", "departing", "nights", "party"):
+            table.add_column(column)
+        for number, query in enumerate(sweep_plan.queries, 1):
+            party = f"{query.adults} adults" + (
+                f" + children aged {', '.join(map(str, query.children_ages))}"
+                if query.children_ages
+                else ""
+            )
+            table.add_row(
+                str(number),
+                query.departure,
+                query.country,
+                f"{query.date_from:%d.%m.%Y} – {query.date_to:%d.%m.%Y}",
+                f"{query.nights_min}–{query.nights_max}",
+                party,
+            )
+        console.print(table)
+        cap = (
+            f", at most {limits.requests_per_minute} a minute" if limits.requests_per_minute else ""
+        )
+        minutes = sweep_plan.minutes_at_least(limits)
+        console.print(
+            f"{code}: {len(sweep_plan.queries)} queries, about {sweep_plan.request_count} requests "
+            f"({sweep_plan.reference_requests} for reference lists, ~{sweep_plan.requests_per_query} "
+            f"a query) against a budget of {sweep_plan.budget}{cap}"
+            + (f"; at least {minutes:.1f} min" if minutes else "")
+        )
+        if sweep_plan.over_budget:
+            raise CommandError(
+                f"{code}: the plan is over its budget; narrow the sweep or raise sweep.max_requests"
+            )
+
+
 def _print_summaries(summaries) -> None:
     table = Table(title="Crawl summary")
     for column in ("operator", "status", "read", "stored", "dropped", "deactivated", "note"):
@@ -180,6 +236,111 @@ def _print_summaries(summaries) -> None:
             note,
         )
     console.print(table)
+
+
+@operators_app.callback()
+def operators_list(context: typer.Context) -> None:
+    """Every configured operator: its protocol or format, endpoint and state."""
+    if context.invoked_subcommand is not None:
+        return
+    from crawler.accounts import load_accounts
+    from crawler.runner import available_operators, load_spider_class
+    from crawler.spiders.base.search_api import SearchApiSpider
+
+    states = _operator_states()
+    table = Table(title="Operators")
+    for column in ("operator", "name", "protocol / format", "endpoint", "state"):
+        table.add_column(column)
+    for code in available_operators():
+        spider = load_spider_class(code)
+        if issubclass(spider, SearchApiSpider):
+            kind, endpoint = spider.protocol, spider.account.endpoint
+        else:
+            kind = _FORMATS.get(spider.__mro__[1].__name__, spider.__mro__[1].__name__)
+            endpoint = f"sandbox:{spider.sandbox_path}" if not spider.base_url else spider.base_url
+        table.add_row(code, spider.operator_name, kind, endpoint, states.get(code, "never crawled"))
+    for code, problem in load_accounts().problems.items():
+        table.add_row(code, "", "", "", f"[red]not loaded: {problem}[/red]")
+    console.print(table)
+
+
+_FORMATS = {
+    "PagedHtmlSpider": "paged HTML",
+    "AsyncJsonGateSpider": "JSON search gate",
+    "PriceRowsApiSpider": "price-rows API",
+    "BulkXmlFeedSpider": "bulk XML feed",
+    "CsvPriceListSpider": "CSV price list",
+    "DeclarativeSpider": "declarative HTML (YAML)",
+}
+
+
+def _operator_states() -> dict[str, str]:
+    """Operator code -> its last crawl and active offers; empty when there is no database."""
+    from sqlalchemy import func, select
+
+    from models import CrawlRun, Offer, Operator
+    from models.db import session_scope
+
+    try:
+        with session_scope() as session:
+            last_runs = {
+                code: (status, finished)
+                for code, status, finished in session.execute(
+                    select(Operator.code, CrawlRun.status, CrawlRun.finished_at)
+                    .join(CrawlRun, CrawlRun.operator_id == Operator.id)
+                    .order_by(CrawlRun.id)
+                )
+            }
+            offers = dict(
+                session.execute(
+                    select(Operator.code, func.count(Offer.id))
+                    .join(Offer, Offer.operator_id == Operator.id)
+                    .where(Offer.is_active)
+                    .group_by(Operator.code)
+                ).all()
+            )
+    except SQLAlchemyError:
+        return {}
+    states = {}
+    for code, (status, finished) in last_runs.items():
+        when = f" {finished:%Y-%m-%d %H:%M} UTC" if finished else ""
+        states[code] = f"last crawl {status}{when}; {offers.get(code, 0)} active offers"
+    return states
+
+
+@operators_app.command("check")
+def operators_check(
+    code: Annotated[str, typer.Argument(help="The operator to call once.")],
+    timeout: Annotated[float, typer.Option(help="Seconds to wait.", min=1)] = 10,
+) -> None:
+    """Call the operator's configured endpoint once and say in one line whether it answers."""
+    from crawler.runner import UnknownOperatorError, load_spider_class
+    from crawler.spiders.base.search_api import SearchApiSpider
+
+    try:
+        spider = load_spider_class(code)
+    except UnknownOperatorError as error:
+        raise CommandError(str(error), code=2) from None
+    sandbox_url = get_settings().effective_sandbox_url
+    if issubclass(spider, SearchApiSpider):
+        url, params = spider.check_target(sandbox_url)
+    else:
+        url, params = spider.base_url or sandbox_url + spider.sandbox_path + "/", {}
+    started = time.monotonic()
+    try:
+        response = httpx.get(url, params=params, timeout=timeout, follow_redirects=True)
+    except httpx.HTTPError as error:
+        reason = str(error) or type(error).__name__
+        raise CommandError(f"{code}: cannot connect to {url}: {reason}") from None
+    elapsed = (time.monotonic() - started) * 1000
+    problem = (
+        spider.check_problem(response.status_code, response.text)
+        if issubclass(spider, SearchApiSpider)
+        else (None if response.status_code < 400 else f"HTTP {response.status_code}")
+    )
+    if problem:
+        raise CommandError(f"{code}: {url} answered, but {problem}")
+    console.print(f"{code}: {url} answered in {elapsed:.0f} ms")
 
 
 @app.command()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from models import CrawlRun, Hotel, HotelAlias, HotelMatchReview, Offer, Operator, Resort
+from models.operator_references import unmapped_values
 
 RUNS_PER_OPERATOR = 5
 DROPPED_STAT_PREFIX = "tourscope/dropped/"
@@ -44,6 +45,9 @@ class OperatorHealth:
     enabled: bool
     freshness: OfferFreshness
     runs: list[RunSummary] = field(default_factory=list)
+    # A protocol operator's reference values with no Tourscope code: (kind, id, spelling).
+    # Offers that need one are dropped with a counted reason until it is mapped.
+    unmapped: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def last_run(self) -> RunSummary | None:
@@ -136,6 +140,7 @@ def operator_health(
             enabled=operator.enabled,
             freshness=freshness.get(operator.id, OfferFreshness(0, None, None)),
             runs=runs_by_operator.get(operator.id, []),
+            unmapped=unmapped_values(session, operator.id),
         )
         for operator in session.scalars(select(Operator).order_by(Operator.code))
     ]

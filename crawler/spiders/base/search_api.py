@@ -93,6 +93,8 @@ class SearchApiSpider(OperatorSpider):
     # requests one query costs (an estimate where the protocol polls or pages).
     reference_request_count: ClassVar[int] = 0
     requests_per_query: ClassVar[int] = 1
+    # One cheap request `tourscope operators check` sends (a reference list, say).
+    check_path: ClassVar[str] = ""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +114,16 @@ class SearchApiSpider(OperatorSpider):
             requests_per_query=cls.requests_per_query,
             budget=cls.account.sweep.max_requests,
         )
+
+    @classmethod
+    def check_target(cls, sandbox_url: str) -> tuple[str, dict[str, str]]:
+        """The URL and parameters of the one request `tourscope operators check` sends."""
+        return cls.account.url(sandbox_url) + cls.check_path, {}
+
+    @classmethod
+    def check_problem(cls, status: int, body: str) -> str | None:
+        """What is wrong with the check's answer, in plain words; None when it is fine."""
+        return f"with HTTP {status}" if status >= 400 else None
 
     def credential(self, key: str) -> str:
         return resolve_credential(self.account, key)
