@@ -201,15 +201,14 @@ def _print_plans(operators: list[str]) -> None:
                 party,
             )
         console.print(table)
-        cap = (
-            f", at most {limits.requests_per_minute} a minute" if limits.requests_per_minute else ""
-        )
+        per_minute = limits.requests_per_minute
+        cap = f", at most {per_minute} a minute" if per_minute else ""
         minutes = sweep_plan.minutes_at_least(limits)
         console.print(
-            f"{code}: {len(sweep_plan.queries)} queries, about {sweep_plan.request_count} requests "
-            f"({sweep_plan.reference_requests} for reference lists, ~{sweep_plan.requests_per_query} "
-            f"a query) against a budget of {sweep_plan.budget}{cap}"
-            + (f"; at least {minutes:.1f} min" if minutes else "")
+            f"{code}: {len(sweep_plan.queries)} queries, about {sweep_plan.request_count} "
+            f"requests ({sweep_plan.reference_requests} for reference lists, "
+            f"~{sweep_plan.requests_per_query} a query) against a budget of "
+            f"{sweep_plan.budget}{cap}" + (f"; at least {minutes:.1f} min" if minutes else "")
         )
         if sweep_plan.over_budget:
             raise CommandError(
