@@ -8,12 +8,17 @@ stored, counted in the crawl's stats and shown on the crawl-health page.
 """
 
 import csv
+import re
 from functools import cache
 
 from crawler.parsing.geo import DATA_DIR, country_code, departure_city_code, place_key
 from crawler.parsing.meals import normalize_meal
-from crawler.parsing.numbers import parse_stars
 from crawler.parsing.translit import has_cyrillic, to_latin
+
+# "о. Родос", "о-в Крит", "остров Бали": Russian operators name islands with the word.
+_ISLAND_PREFIX = re.compile(r"^(о\.|о-в|остров|isl\.|island of)\s*", re.IGNORECASE)
+# A star class: "5", "5*", "4 *", "3+*", "5 stars", "5 звезд"; not "HV-1" or "Apts".
+_STAR_CLASS = re.compile(r"^\s*([1-5])\s*\+?\s*(\*+|★|stars?|звезд\w*)?\s*$", re.IGNORECASE)
 
 
 @cache
@@ -37,9 +42,11 @@ def _resort_gazetteer() -> dict[tuple[str, str], str]:
 def resort_name(country: str | None, name: str) -> str:
     """The resort's name as the catalogue writes it (English where the gazetteer knows it)."""
     name = " ".join(name.split())
-    known = _resort_gazetteer().get((country or "", place_key(name)))
-    if known:
-        return known
+    gazetteer = _resort_gazetteer()
+    for spelling in (name, _ISLAND_PREFIX.sub("", name)):
+        known = gazetteer.get((country or "", place_key(spelling)))
+        if known:
+            return known
     return to_latin(name) if has_cyrillic(name) else name
 
 
@@ -52,8 +59,15 @@ def map_reference(kind: str, name: str, country: str | None = None) -> str | Non
     if kind == "meal":
         return normalize_meal(name)
     if kind == "stars":
-        stars = parse_stars(name)
-        return str(stars) if stars and 1 <= stars <= 5 else None
+        match = _STAR_CLASS.match(name)
+        if match:
+            return match.group(1)
+        stripped = name.strip()
+        return (
+            str(len(stripped))
+            if stripped and set(stripped) <= {"*", "★"} and len(stripped) <= 5
+            else None
+        )
     if kind == "region":
         return resort_name(country, name) if country else None
     return None
