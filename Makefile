@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format bench-ingest bench-search bench-care clean
+.PHONY: demo test lint format bench-ingest bench-search bench-care bench-protocols clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench-search: $(STAMP)
 bench-care: $(STAMP)
 	bash scripts/ensure-postgres.sh tourscope_care_bench
 	$(BIN)/python -m benchmarks.care
+
+# A full sweep of each published-protocol replica (Tourvisor, Master-Tour, TEZ TOUR):
+# requests sent, offers stored, references mapped, crawl time.
+bench-protocols: $(STAMP)
+	$(BIN)/python -m benchmarks.protocols
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -3,8 +3,9 @@
 Scrapy's `log_count/ERROR` counts every error logged in the process: with several
 crawls in one process (`tourscope crawl A B`, `--all`), one broken operator would fail
 every healthy one. This extension counts, into `tourscope/errors`, only the errors that
-name this spider (Scrapy's own messages and a spider's `self.logger` carry it), and
-errors naming no spider while this spider is the only one running.
+name this spider: Scrapy's own messages (failed downloads, callback and pipeline
+exceptions) and a spider's `self.logger` carry it. Our own modules log a spider's
+errors with `extra={"spider": spider}`.
 """
 
 import logging
@@ -13,18 +14,13 @@ from scrapy import signals
 
 from crawler.crawlstats import SPIDER_ERRORS
 
-_open_spiders: set[str] = set()
-
-
 class _SpiderErrorHandler(logging.Handler):
     def __init__(self, crawler):
         super().__init__(level=logging.ERROR)
         self.crawler = crawler
 
     def emit(self, record: logging.LogRecord) -> None:
-        spider = getattr(record, "spider", None)
-        own = self.crawler.spider
-        if spider is own or (spider is None and _open_spiders == {own.name}):
+        if getattr(record, "spider", None) is self.crawler.spider:
             self.crawler.stats.inc_value(SPIDER_ERRORS)
 
 
@@ -42,10 +38,8 @@ class SpiderErrorCounter:
         return cls(crawler)
 
     def opened(self, spider) -> None:
-        _open_spiders.add(spider.name)
         self.crawler.stats.set_value(SPIDER_ERRORS, 0)
         logging.getLogger().addHandler(self.handler)
 
     def closed(self, spider) -> None:
         logging.getLogger().removeHandler(self.handler)
-        _open_spiders.discard(spider.name)

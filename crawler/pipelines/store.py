@@ -163,7 +163,10 @@ class StorePipeline:
                 )
             else:
                 logger.error(
-                    "Crawl of %s failed, live offers left as they were: %s", spider.name, problem
+                    "Crawl of %s failed, live offers left as they were: %s",
+                    spider.name,
+                    problem,
+                    extra={"spider": spider},
                 )
                 run.status = CrawlStatus.FAILED
                 run.error_message = problem
@@ -176,7 +179,7 @@ class StorePipeline:
             session.commit()
         except Exception:
             session.rollback()
-            logger.exception("Could not record crawl run %s", run.id)
+            logger.exception("Could not record crawl run %s", run.id, extra={"spider": spider})
             raise
         finally:
             stats.set_value("tourscope/status", run.status)

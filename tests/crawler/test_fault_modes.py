@@ -16,6 +16,10 @@ from models import CrawlRun, Hotel, PriceChange, StagedOffer
 from sandbox.app import OPERATORS
 from tests.crawler.conftest import catalog, offers_by_key, published
 
+# The operators that publish their whole catalogue; the replicas of published search
+# protocols (REPLICA_OF) answer queries, and their own tests break and recover them.
+FORMAT_OPERATORS = [code for code, module in OPERATORS.items() if not hasattr(module, "REPLICA_OF")]
+
 
 @dataclass(frozen=True)
 class Case:
@@ -64,8 +68,8 @@ MISSING_FIELDS_LOG = {
 
 
 def test_every_operator_is_tested_failing_and_recovering():
-    assert {case.operator for case in FAULTS} == set(OPERATORS)
-    assert {case.operator for case in FAULTS if case.recover} == set(OPERATORS)
+    assert {case.operator for case in FAULTS} == set(FORMAT_OPERATORS)
+    assert {case.operator for case in FAULTS if case.recover} == set(FORMAT_OPERATORS)
 
 
 def crawl_log(tmp_path) -> str:
@@ -131,7 +135,7 @@ def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
     assert all(o.is_active for o in offers_by_key(session).values())
 
 
-@pytest.mark.parametrize("operator", OPERATORS)
+@pytest.mark.parametrize("operator", FORMAT_OPERATORS)
 def test_missing_fields_are_dropped_with_counted_reasons(
     crawl, sandbox, session, tmp_path, operator
 ):

@@ -1,0 +1,80 @@
+"""A full sweep of each published-protocol replica: requests sent and crawl time.
+
+    make bench-protocols         (or: .venv/bin/python -m benchmarks.protocols --help)
+
+Starts the sandbox, then crawls each demo account of config/operator_accounts.yaml (one
+per protocol: Tourvisor, Master-Tour, TEZ TOUR) with `tourscope crawl` into a fresh
+SQLite file, and prints what its crawl run recorded: the plan's size, the requests the
+downloader sent, the offers stored, the reference values mapped and unmapped, and the
+wall time. The replicas answer at once, so the time is ours (and TEZ TOUR's documented
+cap of 50 requests a minute, kept as a hard cap even here), not an operator's.
+"""
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from benchmarks.common import fresh_database, machine, run_measured, tourscope
+from crawler.accounts import DEFAULT_ACCOUNTS_FILE, load_accounts
+from models import CrawlRun, Operator, OperatorReference
+from models.db import session_scope
+from sandbox.server import start_sandbox
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1500, help="offer slots per replica")
+    args = parser.parse_args()
+    accounts = load_accounts([DEFAULT_ACCOUNTS_FILE]).accounts
+    print(f"Machine: {machine()}")
+    server = start_sandbox()
+    try:
+        import httpx
+
+        for account in accounts.values():
+            code = account.endpoint.removeprefix("sandbox:/")
+            control = {"epoch": 0, "size": args.size, "fault": None}
+            httpx.put(f"{server.url}/_sandbox/operators/{code}", json=control).raise_for_status()
+        with tempfile.TemporaryDirectory() as folder:
+            for account in accounts.values():
+                url = fresh_database(f"sqlite:///{Path(folder) / account.code}.db")
+                env = {
+                    "TOURSCOPE_DATABASE_URL": url,
+                    "TOURSCOPE_SANDBOX_URL": server.url,
+                    "TOURSCOPE_VAR_DIR": folder,
+                }
+                seconds, memory, status = run_measured(tourscope("crawl", account.code), env)
+                _report(account.code, account.protocol, url, seconds, memory, status)
+    finally:
+        server.stop()
+
+
+def _report(code: str, protocol: str, url: str, seconds: float, memory: float, status: int):
+    import os
+
+    os.environ["TOURSCOPE_DATABASE_URL"] = url
+    from tourscope.settings import get_settings
+
+    get_settings.cache_clear()
+    with session_scope() as session:
+        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+        references = dict(
+            session.execute(
+                select(OperatorReference.code.is_(None), func.count())
+                .join(Operator, Operator.id == OperatorReference.operator_id)
+                .group_by(OperatorReference.code.is_(None))
+            ).all()
+        )
+        stats = run.stats if run else {}
+        print(
+            f"{code:16} {protocol:10} exit {status}  {stats.get('downloader/request_count', 0):5} "
+            f"requests  {run.items_stored if run else 0:6} offers stored  "
+            f"{references.get(False, 0):5} references mapped, {references.get(True, 0)} "
+            f"unmapped  {seconds:6.1f} s  {memory:5.0f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()
