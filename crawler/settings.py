@@ -33,7 +33,10 @@ TOURSCOPE_SANDBOX_URL = get_settings().effective_sandbox_url
 TOURSCOPE_BATCH_SIZE = get_settings().crawl_batch_size
 TOURSCOPE_RATE_WINDOW_SECONDS = get_settings().rate_window_seconds
 
-EXTENSIONS = {"crawler.errorcount.SpiderErrorCounter": 0}
+EXTENSIONS = {
+    "crawler.errorcount.SpiderErrorCounter": 0,
+    "crawler.redaction.CredentialRedaction": 0,
+}
 
 SPIDER_MIDDLEWARES = {"crawler.batching.OfferBatchMiddleware": 1000}
 

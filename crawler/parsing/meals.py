@@ -4,10 +4,10 @@ import re
 
 # Longest, most specific spellings first: "ultra all inclusive" must not read as "all inclusive".
 _MEAL_PATTERNS: list[tuple[str, str]] = [
-    (r"\bu(ltra)?[\s-]*a(ll)?[\s-]*i(ncl(usive)?)?\b|\bultra\b|\buall\b|\buai\b", "UAI"),
+    (r"\bu(ltra)?[\s-]*a(ll)?[\s-]*i(ncl(usive)?)?\b|\bultra\b|\buall\b|\buai\b|ультра", "UAI"),
     (r"\ba(ll)?[\s-]*i(ncl(usive)?)?\b|\ball[\s-]*incl|\bai\b|все включено", "AI"),
     (r"\bf(ull)?[\s-]*b(oard)?\b|\bfb\b|полный пансион", "FB"),
-    (r"\bh(alf)?[\s-]*b(oard)?\b|\bhb\b|полупансион", "HB"),
+    (r"\bh(alf)?[\s-]*b(oard)?\b|\bhb\b|полупансион|завтрак и ужин", "HB"),
     (r"\bb(ed)?\s*(&|and)?\s*b(reakfast)?\b|\bbb\b|breakfast|завтрак", "BB"),
     (r"\br(oom)?[\s-]*o(nly)?\b|\bro\b|\bno meals?\b|без питания|\bob\b|\bao\b", "RO"),
 ]

@@ -54,7 +54,7 @@ def test_unknown_places_stay_unknown():
         ("Mineralnye Vody", "MRV"),
         ("Москва", "MOW"),
         ("SVO", "MOW"),
-        ("С.-Петербург", None),  # an abbreviation we do not guess
+        ("С.Петербург", "LED"),  # as Tourvisor's departure list writes it
         ("Санкт-Петербург", "LED"),
         ("Екатеринбург", "SVX"),
         ("Ekaterinburg", "SVX"),
