@@ -14,6 +14,7 @@ from scrapy import signals
 
 from crawler.crawlstats import SPIDER_ERRORS
 
+
 class _SpiderErrorHandler(logging.Handler):
     def __init__(self, crawler):
         super().__init__(level=logging.ERROR)

@@ -28,6 +28,10 @@ POSTGRES_URL_VARIABLE = "TOURSCOPE_TEST_POSTGRES_URL"
 # CLI tests' subprocesses inherit it. tests/models/test_auth.py checks the default cost.
 os.environ.setdefault("TOURSCOPE_PASSWORD_HASH_MEMORY_KIB", "1024")
 os.environ.setdefault("TOURSCOPE_PASSWORD_HASH_TIME_COST", "1")
+# TEZ TOUR's documented cap (50 requests a minute) is kept by the crawler and the replica,
+# over a 2-second "minute" in the tests: the same cap and spacing, at 30 times the pace.
+os.environ.setdefault("TOURSCOPE_RATE_WINDOW_SECONDS", "2")
+os.environ.setdefault("TOURSCOPE_SANDBOX_TEZTOUR_RATE_WINDOW", "2")
 
 
 def _worker_database(url: str) -> str:

@@ -22,6 +22,9 @@ from sandbox.world import COUNTRIES as WORLD_COUNTRIES
 from sandbox.world import WorldHotel
 
 # Master-Tour keeps hotel names in Latin with the category apart (hotelCategoryId).
+# A replica of a published protocol: it answers queries, not a whole catalogue.
+REPLICA_OF = "mastertour"
+
 PROFILE = OperatorProfile(
     code="mastertour",
     name="Master-Tour operator",

@@ -26,6 +26,9 @@ from sandbox.russian_names import MEALS as MEAL_NAMES
 from sandbox.russian_names import RESORTS as RESORT_NAMES
 from sandbox.world import COUNTRIES as WORLD_COUNTRIES
 
+# A replica of a published protocol: it answers queries, not a whole catalogue.
+REPLICA_OF = "tourvisor"
+
 PROFILE = OperatorProfile(
     code="tourvisor",
     name="Tourvisor",

@@ -100,6 +100,23 @@ class SearchApiSpider(OperatorSpider):
         super().__init__(*args, **kwargs)
         self.references = References()
 
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        """Under a per-minute cap, requests also leave evenly spaced (window / cap apart).
+
+        The cap (crawler/ratelimit.py) counts a request when it enters the downloader; with
+        a download delay, requests could wait there and reach the operator bunched into
+        the next minute. Spacing them by the slot's delay keeps any minute under the cap.
+        """
+        super().update_settings(settings)
+        cap = cls.limits.requests_per_minute
+        if cap:
+            window = settings.getfloat("TOURSCOPE_RATE_WINDOW_SECONDS", 60.0)
+            spacing = window * 1.02 / cap
+            delay = max(settings.getfloat("DOWNLOAD_DELAY", 0.0), spacing)
+            settings.set("DOWNLOAD_DELAY", delay, priority="spider")
+            settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="spider")
+
     @property
     def operator_url(self) -> str:
         return self.account.url(self.settings.get("TOURSCOPE_SANDBOX_URL"))
