@@ -313,6 +313,7 @@ def operators_check(
     timeout: Annotated[float, typer.Option(help="Seconds to wait.", min=1)] = 10,
 ) -> None:
     """Call the operator's configured endpoint once and say in one line whether it answers."""
+    from crawler.accounts import AccountConfigError
     from crawler.runner import UnknownOperatorError, load_spider_class
     from crawler.spiders.base.search_api import SearchApiSpider
 
@@ -322,7 +323,10 @@ def operators_check(
         raise CommandError(str(error), code=2) from None
     sandbox_url = get_settings().effective_sandbox_url
     if issubclass(spider, SearchApiSpider):
-        url, params = spider.check_target(sandbox_url)
+        try:
+            url, params = spider.check_target(sandbox_url)
+        except AccountConfigError as error:  # a credential missing from the environment
+            raise CommandError(str(error)) from None
     else:
         url, params = spider.base_url or sandbox_url + spider.sandbox_path + "/", {}
     started = time.monotonic()

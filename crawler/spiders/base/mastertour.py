@@ -20,6 +20,7 @@ asked in, which ActualizeTour needs to re-check it in the same currency.
 """
 
 import base64
+import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -29,7 +30,6 @@ from urllib.parse import urlencode
 
 import scrapy
 from scrapy.http import Response
-from twisted.python.failure import Failure
 
 from crawler.items import OfferItem, ReferenceBatch, ReferenceEntry
 from crawler.spiders.base.search_api import ActualizationReading, SearchApiSpider
@@ -77,8 +77,29 @@ class MasterTourSpider(SearchApiSpider):
 
     @property
     def api_url(self) -> str:
-        application = self.account.options.get("application", "TourSearchOwin")
-        return f"{self.operator_url}/{application}/searchApi"
+        return self.api_url_of(self.operator_url)
+
+    @classmethod
+    def api_url_of(cls, base_url: str) -> str:
+        application = cls.account.options.get("application", "TourSearchOwin")
+        return f"{base_url}/{application}/searchApi"
+
+    @classmethod
+    def check_target(cls, sandbox_url: str) -> tuple[str, dict[str, str]]:
+        return cls.api_url_of(cls.account.url(sandbox_url)), {"action": "GetCountries"}
+
+    @classmethod
+    def check_problem(cls, status: int, body: str) -> str | None:
+        problem = super().check_problem(status, body)
+        if problem:
+            return problem
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return "not with JSON"
+        if isinstance(answer, dict) and "error" in answer:
+            return f"it says {answer['error']!r}"
+        return None
 
     def api_request(self, action: str, params: dict[str, Any] | None = None, **kwargs):
         query = {"action": action, **(params or {})}
@@ -113,30 +134,13 @@ class MasterTourSpider(SearchApiSpider):
         if not 200 <= response.status < 300:
             self.answer_error("http_status", f"{action} answered HTTP {response.status}", response)
             return None
-        try:
-            answer = response.json()
-        except (AttributeError, ValueError):
-            self.answer_error("malformed_json", f"{action} answered no JSON", response)
-            return None
-        if not isinstance(answer, dict):
-            self.answer_error("unexpected_json", f"{action} answered no JSON object", response)
+        answer = self.read_json_object(response)
+        if answer is None:
             return None
         if "error" in answer:
             self.protocol_error(f"{action}: {answer['error']}")
             return None
         return answer
-
-    def answer_error(self, reason: str, message: str, response: Response) -> None:
-        body = response.text[:200] if hasattr(response, "text") else ""
-        self.logger.error("%s (%s): %r", message, response.url, body)
-        self.crawler.stats.inc_value(f"tourscope/gate_errors/{reason}")
-
-    def request_failed(self, failure: Failure) -> None:
-        """A request that failed for good (after retries): the crawl cannot be complete."""
-        self.logger.error(
-            "Request to %s failed: %s", failure.request.url, failure.getErrorMessage()
-        )
-        self.crawler.stats.inc_value("tourscope/gate_errors/request_failed")
 
     @staticmethod
     def listed(answer: dict[str, Any], key: str) -> list[dict[str, Any]] | None:

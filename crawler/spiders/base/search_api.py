@@ -22,10 +22,12 @@ from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler.accounts import AccountConfigError, OperatorAccount, resolve_credential
 from crawler.crawlstats import PROTOCOL_ERROR, UNMAPPED_PREFIX
 from crawler.items import ReferenceBatch, ReferenceEntry
+from crawler.redaction import redact
 from crawler.reference_mapping import map_reference
 from crawler.spiders.base.operator import OperatorSpider
 from crawler.sweep import ProtocolLimits, SearchQuery, SweepPlan, plan_queries
@@ -39,6 +41,7 @@ POLITE_SETTINGS = {
     # A search API used under the agency's own account, not a crawl of web pages.
     "ROBOTSTXT_OBEY": False,
 }
+GATE_ERRORS = "tourscope/gate_errors/"
 SANDBOX_SETTINGS = {"ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
 
 
@@ -225,6 +228,33 @@ class SearchApiSpider(OperatorSpider):
                 self.crawler.stats.inc_value(UNMAPPED_PREFIX + kind)
                 self.logger.info("Unmapped %s %s %r: kept, not used", kind, ref_id, name)
         return ReferenceBatch(entries)
+
+    def read_json_object(self, response: Response) -> dict[str, Any] | None:
+        """The answer as a JSON object; None (logged and counted) when it is not one."""
+        try:
+            answer = response.json()
+        except (AttributeError, ValueError):
+            self.answer_error("malformed_json", "Malformed JSON", response)
+            return None
+        if not isinstance(answer, dict):
+            self.answer_error("unexpected_json", "Expected a JSON object", response)
+            return None
+        return answer
+
+    def answer_error(self, reason: str, message: str, response: Response | None = None) -> None:
+        """An answer the crawl cannot use: logged (with the URL, credentials masked, and the
+        start of the body) and counted as `tourscope/gate_errors/<reason>`; the quality
+        gate then fails the run."""
+        if response is not None:
+            body = response.text[:200] if hasattr(response, "text") else ""
+            message = f"{message} ({redact(response.url)}): {body!r}"
+        self.logger.error("%s", message)
+        self.crawler.stats.inc_value(GATE_ERRORS + reason)
+
+    def request_failed(self, failure: Failure) -> None:
+        """A request that failed for good (after retries): the crawl cannot be complete."""
+        url = redact(failure.request.url)
+        self.answer_error("request_failed", f"Request to {url} failed: {failure.getErrorMessage()}")
 
     def protocol_error(self, message: str) -> None:
         """The service refused us: one plain line in the log, and the crawl's failure reason."""

@@ -35,7 +35,6 @@ from crawler.sweep import ProtocolLimits, SearchQuery, SweepPlan
 CURRENCY_IDS = {"USD": 5561, "EUR": 18864, "RUB": 8390}
 CURRENCY_CODES = {currency_id: code for code, currency_id in CURRENCY_IDS.items()}
 PRICE_MAX = 9_999_999
-ERROR_PREFIX = "tourscope/gate_errors/"
 # Row positions (docs, section 4).
 DATE, NIGHTS, REGION, HOTEL, MEAL, ROOM, AGES, PRICE, LINKS, ROOM_WORD, SEATS = (
     0, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13,
@@ -78,6 +77,16 @@ class TezTourSpider(SearchApiSpider):
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
         "CONCURRENT_REQUESTS": 2,
     }
+
+    @classmethod
+    def reference_url_of(cls, search_url: str) -> str:
+        """Where the reference lists are: TEZ serves them from another host than the search
+        (xml.tez-tour.com, opened by IP address), the account's `reference_endpoint`."""
+        return str(cls.account.options.get("reference_endpoint") or search_url).rstrip("/")
+
+    @classmethod
+    def check_target(cls, sandbox_url: str) -> tuple[str, dict[str, str]]:
+        return cls.reference_url_of(cls.account.url(sandbox_url)) + cls.check_path, {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,14 +205,14 @@ class TezTourSpider(SearchApiSpider):
         try:
             root = ElementTree.fromstring(response.body)
         except ElementTree.ParseError as error:
-            self.gate_error("malformed_xml", f"Malformed XML from {response.url}: {error}")
+            self.answer_error("malformed_xml", f"Malformed XML from {response.url}: {error}")
             return None
         if (root.findtext("success") or "").strip() == "false":
             self.protocol_error(plain_message(root.findtext("message")))
             return None
         if root.tag != root_tag:
             # A maintenance page is XML too, but no list: an empty list would unsell everything.
-            self.gate_error("unexpected_xml", f"Expected <{root_tag}> from {response.url}")
+            self.answer_error("unexpected_xml", f"Expected <{root_tag}> from {response.url}")
             return None
         return root
 
@@ -211,7 +220,7 @@ class TezTourSpider(SearchApiSpider):
         response = await self.fetch_reference(path, params)
         if response is None:
             return None
-        answer = self.read_json(response)
+        answer = self.read_json_object(response)
         if answer is None:
             return None
         if answer.get("success") is False:
@@ -220,18 +229,19 @@ class TezTourSpider(SearchApiSpider):
         return answer
 
     async def fetch_reference(self, path: str, params: dict[str, Any]) -> Response | None:
-        url = self.operator_url + path + (f"?{urlencode(params)}" if params else "")
+        url = self.reference_url_of(self.operator_url) + path
+        url += f"?{urlencode(params)}" if params else ""
         request = scrapy.Request(url, dont_filter=True)
         try:
             response = await self.fetch(request)
         except Exception as error:  # connection refused, timeout: after the retries
-            self.gate_error("request_failed", f"Request to {url} failed: {error}")
+            self.answer_error("request_failed", f"Request to {url} failed: {error}")
             return None
         if response.status == 429:
             self.protocol_error(refusal(response))
             return None
         if response.status >= 400:
-            self.gate_error("request_failed", f"{url} answered HTTP {response.status}")
+            self.answer_error("request_failed", f"{url} answered HTTP {response.status}")
             return None
         return response
 
@@ -295,7 +305,7 @@ class TezTourSpider(SearchApiSpider):
             try:
                 item = self.read_row(row, params)
             except (IndexError, KeyError, TypeError, ValueError) as error:
-                self.gate_error("unexpected_row", f"Unreadable row ({error}): {str(row)[:200]}")
+                self.answer_error("unexpected_row", f"Unreadable row ({error}): {str(row)[:200]}")
                 continue
             last_total = row[PRICE].get("total") or last_total
             if item.offer_key in seen:
@@ -307,7 +317,7 @@ class TezTourSpider(SearchApiSpider):
             return
         if not new or last_total is None:
             # 100 rows of one price: raising priceMin cannot get past them.
-            self.gate_error("paging_stuck", f"Paging stuck at priceMin {params['priceMin']}")
+            self.answer_error("paging_stuck", f"Paging stuck at priceMin {params['priceMin']}")
             return
         yield self.search_request({**params, "priceMin": last_total}, seen)
 
@@ -315,14 +325,14 @@ class TezTourSpider(SearchApiSpider):
         """The answer's rows and whether more exist; TezTourError for a refusal."""
         if response.status == 429:
             raise TezTourError(refusal(response))
-        answer = self.read_json(response)
+        answer = self.read_json_object(response)
         if answer is None:
             return None, False
         if answer.get("success") is not True:
             raise TezTourError(plain_message(answer.get("message")))
         rows = answer.get("data")
         if not isinstance(rows, list):
-            self.gate_error("unexpected_json", f"No data rows in {response.url}")
+            self.answer_error("unexpected_json", f"No data rows in {response.url}")
             return None, False
         return rows, info_value(answer.get("info"), 3) == "true"
 
@@ -440,30 +450,6 @@ class TezTourSpider(SearchApiSpider):
                 "found", parse_amount(total), currency, detail=f"{total} {currency}"
             )
         return ActualizationReading("gone", detail="TEZ no longer finds this tour")
-
-    # -- shared -----------------------------------------------------------------------
-
-    def read_json(self, response: Response) -> dict[str, Any] | None:
-        try:
-            answer = response.json()
-        except (AttributeError, ValueError):
-            self.gate_error("malformed_json", f"Malformed JSON from {response.url}")
-            return None
-        if not isinstance(answer, dict):
-            self.gate_error("unexpected_json", f"Expected a JSON object from {response.url}")
-            return None
-        return answer
-
-    def gate_error(self, reason: str, message: str) -> None:
-        self.logger.error(message)
-        self.crawler.stats.inc_value(ERROR_PREFIX + reason)
-
-    def request_failed(self, failure) -> None:
-        """A search that failed for good (after retries): the crawl cannot be complete."""
-        self.gate_error(
-            "request_failed",
-            f"Request to {failure.request.url} failed: {failure.getErrorMessage()}",
-        )
 
 
 def read_reference_list(root: ElementTree.Element) -> list[tuple[str, str, dict[str, str]]]:

@@ -19,7 +19,7 @@ from dataclasses import replace
 from decimal import Decimal
 from math import ceil
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import scrapy
 from scrapy.http import Response
@@ -38,7 +38,6 @@ CURRENCY_PARAMS = {"RUB": 0, "EUR": 1, "USD": 1, "BYN": 2, "KZT": 3}
 FINISHED_STATES = frozenset({"finished"})
 # States some clients treat as final failures (docs: "Uncertain").
 FAILED_STATES = frozenset({"error", "no search results"})
-ERROR_PREFIX = "tourscope/gate_errors/"
 
 
 def as_list(node: Any) -> list[Any]:
@@ -191,7 +190,7 @@ class TourvisorSpider(SearchApiSpider):
             return None
         lists = answer.get("lists")
         if not isinstance(lists, dict):
-            self.gate_error("unexpected_json", "No lists in %s: %.200s", response)
+            self.answer_error("unexpected_json", "No lists", response)
             return None
         return lists
 
@@ -230,7 +229,7 @@ class TourvisorSpider(SearchApiSpider):
         result = answer.get("result")
         request_id = result.get("requestid") if isinstance(result, dict) else None
         if not request_id:
-            self.gate_error("unexpected_json", "No request id in %s: %.200s", response)
+            self.answer_error("unexpected_json", "No request id", response)
             return
         yield await self.poll(str(request_id), query, 1)
 
@@ -251,17 +250,17 @@ class TourvisorSpider(SearchApiSpider):
             return
         status = (answer.get("data") or {}).get("status")
         if not isinstance(status, dict):
-            self.gate_error("unexpected_json", "No search status in %s: %.200s", response)
+            self.answer_error("unexpected_json", "No search status", response)
             return
         state = str(status.get("state", ""))
         if state in FINISHED_STATES:
             for request in self.result_requests(request_id, query, status):
                 yield request
         elif state in FAILED_STATES:
-            self.gate_error("search_failed", "Search failed at %s: %.200s", response)
+            self.answer_error("search_failed", "Search failed", response)
         elif polls >= self.max_polls:
-            self.logger.error("Search %s did not finish after %d polls", request_id, polls)
-            self.crawler.stats.inc_value(ERROR_PREFIX + "search_unfinished")
+            message = f"Search {request_id} did not finish after {polls} polls"
+            self.answer_error("search_unfinished", message)
         else:
             yield await self.poll(request_id, query, polls + 1)
 
@@ -271,8 +270,8 @@ class TourvisorSpider(SearchApiSpider):
         """Every page of a finished search: the hotels it found, `hotels_per_page` a page."""
         hotels, tours = parse_int(status.get("hotelsfound")), parse_int(status.get("toursfound"))
         if hotels is None or tours is None:
-            self.logger.error("Search %s finished without its counts: %r", request_id, status)
-            self.crawler.stats.inc_value(ERROR_PREFIX + "unexpected_json")
+            message = f"Search {request_id} finished without its counts: {status!r:.200}"
+            self.answer_error("unexpected_json", message)
             return
         # Every tour found is read below, so the count is what the crawl must store.
         self.crawler.stats.inc_value(EXPECTED_OFFERS, tours)
@@ -291,7 +290,7 @@ class TourvisorSpider(SearchApiSpider):
             return
         result = (answer.get("data") or {}).get("result")
         if not isinstance(result, dict):
-            self.gate_error("unexpected_json", "No result in %s: %.200s", response)
+            self.answer_error("unexpected_json", "No result", response)
             return
         for hotel in as_list(result.get("hotel")):
             tours = hotel.get("tours") if isinstance(hotel, dict) else None
@@ -361,32 +360,14 @@ class TourvisorSpider(SearchApiSpider):
 
     def read_answer(self, response: Response) -> dict[str, Any] | None:
         """The answer as a JSON object; None when it is a refusal or unreadable (both said)."""
-        try:
-            answer = response.json()
-        except (AttributeError, ValueError):
-            self.gate_error("malformed_json", "Malformed JSON from %s: %.200r", response)
-            return None
-        if not isinstance(answer, dict):
-            self.gate_error("unexpected_json", "Expected a JSON object from %s: %.200s", response)
+        answer = self.read_json_object(response)
+        if answer is None:
             return None
         message = error_message(answer)
         if message:
             self.protocol_error(message)
             return None
         return answer
-
-    def gate_error(self, reason: str, message: str, response: Response) -> None:
-        self.logger.error(message, without_credentials(response.url), getattr(response, "text", ""))
-        self.crawler.stats.inc_value(ERROR_PREFIX + reason)
-
-    def request_failed(self, failure: Failure) -> None:
-        """A request that failed for good (after retries): the crawl cannot be complete."""
-        self.logger.error(
-            "Request to %s failed: %s",
-            without_credentials(failure.request.url),
-            failure.getErrorMessage(),
-        )
-        self.crawler.stats.inc_value(ERROR_PREFIX + "request_failed")
 
 
 def error_message(answer: Any) -> str | None:
@@ -397,10 +378,3 @@ def error_message(answer: Any) -> str | None:
     if isinstance(error, dict):
         return str(error.get("errormessage") or error)
     return str(error) or "an error without a message"
-
-
-def without_credentials(url: str) -> str:
-    """The URL as it may be logged: the account's login and password left out."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("authlogin", "authpass")]
-    return parts._replace(query=urlencode(query)).geturl()
