@@ -15,17 +15,21 @@ import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from benchmarks.common import fresh_database, machine, run_measured, tourscope
 from crawler.accounts import DEFAULT_ACCOUNTS_FILE, load_accounts
-from models import CrawlRun, Operator, OperatorReference
-from models.db import session_scope
+from models import CrawlRun, OperatorReference
+from models.db import get_engine
+from models.operator_references import MAPPED_KINDS
 from sandbox.server import start_sandbox
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=1500, help="offer slots per replica")
+    parser.add_argument(
+        "--size", type=int, default=None, help="offer slots per replica (default: its own)"
+    )
     args = parser.parse_args()
     accounts = load_accounts([DEFAULT_ACCOUNTS_FILE]).accounts
     print(f"Machine: {machine()}")
@@ -33,7 +37,7 @@ def main() -> None:
     try:
         import httpx
 
-        for account in accounts.values():
+        for account in accounts.values() if args.size else ():
             code = account.endpoint.removeprefix("sandbox:/")
             control = {"epoch": 0, "size": args.size, "fault": None}
             httpx.put(f"{server.url}/_sandbox/operators/{code}", json=control).raise_for_status()
@@ -52,27 +56,23 @@ def main() -> None:
 
 
 def _report(code: str, protocol: str, url: str, seconds: float, memory: float, status: int):
-    import os
-
-    os.environ["TOURSCOPE_DATABASE_URL"] = url
-    from tourscope.settings import get_settings
-
-    get_settings.cache_clear()
-    with session_scope() as session:
+    with Session(get_engine(url)) as session:
         run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
-        references = dict(
+        mapped = dict(
             session.execute(
-                select(OperatorReference.code.is_(None), func.count())
-                .join(Operator, Operator.id == OperatorReference.operator_id)
-                .group_by(OperatorReference.code.is_(None))
+                select(OperatorReference.code.is_not(None), func.count())
+                .where(OperatorReference.kind.in_(MAPPED_KINDS))
+                .group_by(OperatorReference.code.is_not(None))
             ).all()
         )
+        hotels = session.scalar(select(func.count()).where(OperatorReference.kind == "hotel"))
         stats = run.stats if run else {}
         print(
-            f"{code:16} {protocol:10} exit {status}  {stats.get('downloader/request_count', 0):5} "
-            f"requests  {run.items_stored if run else 0:6} offers stored  "
-            f"{references.get(False, 0):5} references mapped, {references.get(True, 0)} "
-            f"unmapped  {seconds:6.1f} s  {memory:5.0f} MiB"
+            f"{code:16} {protocol:10} exit {status}  "
+            f"{stats.get('downloader/request_count', 0):5} requests  "
+            f"{run.items_stored if run else 0:6} offers stored  "
+            f"references: {mapped.get(True, 0)} mapped, {mapped.get(False, 0)} unmapped, "
+            f"{hotels} hotels  {seconds:6.1f} s  {memory:5.0f} MiB"
         )
 
 

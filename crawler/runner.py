@@ -57,6 +57,21 @@ def load_spider_class(code: str):
     return loader.load(code)
 
 
+def sandbox_places() -> dict[str, str]:
+    """Operator code -> its operator's code in the sandbox, for operators served there (a
+    protocol account on a replica: `tourvisor_demo` -> `tourvisor`)."""
+    places = {}
+    loader = get_spider_loader(project_settings())
+    for code in loader.list():
+        spider = loader.load(code)
+        account = getattr(spider, "account", None)
+        if account is None:
+            places[code] = spider.sandbox_path.strip("/") if not spider.base_url else None
+        elif account.on_sandbox:
+            places[code] = account.endpoint.removeprefix("sandbox:").strip("/")
+    return {code: place for code, place in sorted(places.items()) if place}
+
+
 def crawl_intervals() -> dict[str, float]:
     """Minutes between crawls of each operator: settings override spider, spider default."""
     settings = get_settings()

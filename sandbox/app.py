@@ -78,7 +78,11 @@ def create_app(seed: int = 42, anchor: date | None = None, size: int = DEFAULT_S
     world = World(seed=seed, anchor=anchor or date.today())
     app = FastAPI(title="Tourscope sandbox: demo tour operators")
     app.state.sandbox = SandboxState(
-        world=world, controls={code: OperatorControl(size=size) for code in OPERATORS}
+        world=world,
+        controls={
+            code: OperatorControl(size=getattr(module, "DEFAULT_SIZE", size))
+            for code, module in OPERATORS.items()
+        },
     )
 
     @app.middleware("http")

@@ -463,7 +463,7 @@ def eval_matching(
     """Pairwise precision and recall of hotel matching (targets: 0.98 and 0.95)."""
     import tempfile
 
-    from crawler.runner import available_operators
+    from crawler.runner import available_operators, sandbox_places
     from models.db import session_scope
     from models.migrate import upgrade_database
     from models.queries.matching import alias_assignments
@@ -491,7 +491,7 @@ def eval_matching(
         if subprocess.run(command, env=environment).returncode != 0:
             raise CommandError(f"the evaluation crawl failed; see the logs in {workdir}")
     try:
-        truth = fetch_truth(sandbox_url, operators)
+        truth = fetch_truth(sandbox_url, sandbox_places())
     except httpx.HTTPError as error:
         raise CommandError(f"cannot read the ground truth at {sandbox_url}: {error}") from None
     finally:

@@ -59,9 +59,11 @@ def score_matching(
     )
 
 
-def fetch_truth(sandbox_url: str, operators: list[str]) -> dict[str, dict[str, int]]:
+def fetch_truth(sandbox_url: str, operators: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Operator code -> its hotel codes' world hotels; `operators` maps each operator code
+    to its place in the sandbox (a protocol account on the replica names the replica)."""
     with httpx.Client(base_url=sandbox_url, timeout=30) as client:
         return {
-            code: client.get(f"/_sandbox/truth/{code}").raise_for_status().json()
-            for code in operators
+            code: client.get(f"/_sandbox/truth/{place}").raise_for_status().json()
+            for code, place in operators.items()
         }

@@ -18,7 +18,7 @@ def normalize_meal(text: str | None) -> str | None:
     """Our meal code (RO/BB/HB/FB/AI/UAI) for an operator's spelling; None when unknown."""
     if not text:
         return None
-    text = text.strip()
+    text = text.strip().replace("ё", "е").replace("Ё", "Е")  # "Всё включено"
     for pattern, code in _COMPILED:
         if pattern.search(text):
             return code

@@ -24,6 +24,9 @@ from sandbox.world import WorldHotel
 # Master-Tour keeps hotel names in Latin with the category apart (hotelCategoryId).
 # A replica of a published protocol: it answers queries, not a whole catalogue.
 REPLICA_OF = "mastertour"
+# Each search answers for one departure, country, date window and party: the demo's few
+# queries find a few hundred tours in a catalogue this size (the tests set their own).
+DEFAULT_SIZE = 12_000
 
 PROFILE = OperatorProfile(
     code="mastertour",

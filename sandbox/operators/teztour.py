@@ -62,6 +62,9 @@ PROFILE = OperatorProfile(
 # A replica of a published search protocol: it answers queries, it does not publish a
 # catalogue (tests/crawler/test_fault_modes.py leaves such operators to their own tests).
 REPLICA_OF = "teztour"
+# Each search answers for one departure, country, date window and party: the demo's few
+# queries find a few hundred tours in a catalogue this size (the tests set their own).
+DEFAULT_SIZE = 12_000
 
 router = APIRouter(prefix=f"/{PROFILE.code}")
 

@@ -28,6 +28,9 @@ from sandbox.world import COUNTRIES as WORLD_COUNTRIES
 
 # A replica of a published protocol: it answers queries, not a whole catalogue.
 REPLICA_OF = "tourvisor"
+# Each search answers for one departure, country, date window and party: the demo's few
+# queries find a few hundred tours in a catalogue this size (the tests set their own).
+DEFAULT_SIZE = 12_000
 
 PROFILE = OperatorProfile(
     code="tourvisor",
