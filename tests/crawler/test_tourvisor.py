@@ -263,3 +263,17 @@ def test_actualization_answers(spider):
 def test_a_refusal_is_the_crawls_failure_reason(spider, name, message):
     assert list(spider.parse_results(example(name), QUERY)) == []
     assert message in spider.crawler.stats.get_value(PROTOCOL_ERROR)
+
+
+def test_the_accounts_password_never_reaches_the_crawl_log(crawl, sandbox, tmp_path):
+    accounts = tmp_path / "accounts.yaml"
+    demo = load_accounts().accounts[ACCOUNT].model_dump(exclude={"code"}, exclude_none=True)
+    demo["credentials"] = {"login": "agency-login-7x", "password": "pw-Secret-42"}
+    accounts.write_text(json.dumps({"accounts": {ACCOUNT: demo}}), encoding="utf-8")
+    sandbox.configure("tourvisor", size=SIZE, fault="down")  # Scrapy logs each retried URL
+    result = crawl(ACCOUNT, env={"TOURSCOPE_ACCOUNTS_FILE": str(accounts)})
+    assert result.returncode == 1
+    log = "".join(path.read_text() for path in (tmp_path / "log").glob("crawl-*.log"))
+    assert "list.php" in log and "authpass=***" in log
+    assert "pw-Secret-42" not in log + result.stdout + result.stderr
+    assert "agency-login-7x" not in log

@@ -68,3 +68,13 @@ def test_a_manager_cannot_see_or_resolve(as_manager, world, session):  # noqa: F
 def test_verdicts_need_a_csrf_token(as_admin, world):  # noqa: F811
     url = f"/manager/crawls/reviews/{world['review']}/split"
     assert as_admin.post(url, headers=HTML).status_code == 403
+
+
+def test_a_protocol_operators_unmapped_reference_values_are_listed(as_admin, crawl):
+    result = crawl("tourvisor_demo")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = main_text(as_admin.get("/manager/crawls", headers=HTML).text)
+    assert "Tourvisor (demo replica) (tourvisor_demo)" in text
+    # Tourvisor's "no flight" departure and a city we have no code for are kept and shown.
+    assert "reference values of this operator map to nothing of ours" in text
+    assert "departure 99: Без перелёта" in text
