@@ -16,6 +16,7 @@ no offer. The per-minute limit is a hard cap (crawler/ratelimit.py).
 """
 
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -45,17 +46,15 @@ GATE_ERRORS = "tourscope/gate_errors/"
 SANDBOX_SETTINGS = {"ROBOTSTXT_OBEY": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
 
 
+@dataclass(frozen=True)
 class ActualizationReading:
-    """What a protocol's actualization said of one offer: found (price, currency), gone."""
+    """What a protocol's actualization said of one offer: `found` (with its price and
+    currency), `gone`, or `no_answer`; `detail` in the operator's own words."""
 
-    def __init__(
-        self,
-        outcome: str,
-        price: Decimal | None = None,
-        currency: str | None = None,
-        detail: str = "",
-    ):
-        self.outcome, self.price, self.currency, self.detail = outcome, price, currency, detail
+    outcome: str
+    price: Decimal | None = None
+    currency: str | None = None
+    detail: str = ""
 
 
 class References:
@@ -172,12 +171,18 @@ class SearchApiSpider(OperatorSpider):
 
     def sweep_covers(self, query: SearchQuery) -> bool:
         """False (and the reason counted) when the operator does not know the query's place."""
-        if self.references.id_for("departure", query.departure) is None:
-            self.crawler.stats.inc_value(f"tourscope/sweep_skipped/departure_{query.departure}")
-            return False
-        if self.references.id_for("country", query.country) is None:
-            self.crawler.stats.inc_value(f"tourscope/sweep_skipped/country_{query.country}")
-            return False
+        for kind, code in (("departure", query.departure), ("country", query.country)):
+            if self.references.id_for(kind, code) is None:
+                key = f"tourscope/sweep_skipped/{kind}_{code}"
+                if not self.crawler.stats.get_value(key):
+                    self.logger.warning(
+                        "The sweep asks for %s %s, which %s does not list: skipped",
+                        kind,
+                        code,
+                        self.account.name,
+                    )
+                self.crawler.stats.inc_value(key)
+                return False
         return True
 
     # -- what each protocol implements ------------------------------------------------
