@@ -1,9 +1,11 @@
 """Link each operator's hotel to one canonical hotel.
 
 An operator's hotel is known by its alias (operator + the operator's hotel code). A new
-alias is compared with the canonical hotels of the same resort (and so country): names
-reduced to their identifying core (crawler/parsing/hotel_names.py) are scored with
-rapidfuzz, and the stars must agree. A confident, unambiguous match links the alias; a
+alias is compared with the canonical hotels of the same resort (and so country), each
+under every spelling operators have given it: names are read into identifying words
+(crawler/parsing/hotel_names.py: kind words, sub-brand labels and the country's resort
+names set aside, Cyrillic romanized, transliterations compared by sound), compared word
+by word, and the stars must agree. A confident, unambiguous match links the alias; a
 doubtful one creates a new canonical hotel and records the candidate for an admin to
 confirm or split; no candidate at all creates a new canonical hotel.
 """
@@ -14,13 +16,20 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.parsing.hotel_names import core_name, full_name
-from models import Hotel, HotelAlias, HotelMatchReview
+from crawler.parsing.geo import place_key
+from crawler.parsing.hotel_names import HotelName, read_hotel_name, sound_key
+from crawler.parsing.resorts import place_phrases
+from models import Country, Hotel, HotelAlias, HotelMatchReview, Resort
 from models.base import utcnow
+from models.match_reviews import split_pairs
 
-ACCEPT_SCORE = 90.0  # core names this close are the same hotel...
+ACCEPT_SCORE = 90.0  # names this close are the same hotel...
 ACCEPT_MARGIN = 6.0  # ...when no other hotel of the resort comes as close
 REVIEW_SCORE = 75.0  # below this, a different hotel without doubt
+TOKEN_MATCH = 85.0  # two words this close (typo, transliteration) are the same word
+# The other name has identifying words this one lacks ("Titanic" and "Titanic Deluxe"):
+# perhaps an operator's short form, perhaps a sister hotel; never merged on its own.
+EXTRA_WORDS_SCORE = 84.0
 
 
 @dataclass(frozen=True)
@@ -30,34 +39,97 @@ class MatchDecision:
     review_candidate: int | None = None  # a doubtful candidate an admin should look at
 
 
+def _word_similarity(first: str, second: str) -> float:
+    if first == second:
+        return 100.0
+    if min(len(first), len(second)) <= 3:
+        return 0.0  # short words ("jaz", "spa", "sea") must be written alike
+    if sound_key(first) == sound_key(second):
+        return 99.0
+    return fuzz.ratio(first, second)
+
+
+def name_similarity(first: HotelName, second: HotelName) -> float:
+    """0-100: how sure we are that two names are one hotel.
+
+    The identifying words are compared word by word (in any order, allowing typos and
+    transliterations): the same words score high; words on both sides that find no
+    partner mean another hotel; words only one name has ("Titanic" / "Titanic Deluxe")
+    leave the pair doubtful. A name of places only ("Djerba Beach (Sentido)") is compared
+    with its places kept.
+    """
+    one, other = first.distinctive, second.distinctive
+    if not one or not other:
+        one, other = first.named, second.named
+        if not one or not other:
+            return 0.0  # nothing identifying to compare: never a match
+    if len(one) != len(other) and "".join(one) == "".join(other):
+        return 99.0  # written together or apart: "Aqua Joy" / "AquaJoy", "De Luxe" / "Deluxe"
+    small, large = (one, other) if len(one) <= len(other) else (other, one)
+    unused = list(large)
+    scores = []
+    unmatched_small = 0
+    for word in small:
+        best, best_at = 0.0, -1
+        for at, candidate in enumerate(unused):
+            score = _word_similarity(word, candidate)
+            if score > best:
+                best, best_at = score, at
+        if best >= TOKEN_MATCH:
+            scores.append(best)
+            unused.pop(best_at)
+        else:
+            unmatched_small += 1
+    if unmatched_small:
+        matched = len(scores)
+        union = len(small) + len(large) - matched
+        return 70.0 * matched / union
+    mean = sum(scores) / len(scores)
+    if not unused:
+        if first.kinds and second.kinds and not first.kinds & second.kinds:
+            # "Granada Luxury Beach" and "Granada Luxury Resort & Spa": sisters, perhaps.
+            return min(mean, EXTRA_WORDS_SCORE)
+        # Every word has its partner: a typo in one word weighs less in the whole name.
+        whole = fuzz.ratio(" ".join(first.tokens), " ".join(second.tokens))
+        return max(mean, whole)
+    return min(mean, EXTRA_WORDS_SCORE) - 4.0 * (len(unused) - 1)
+
+
 @dataclass
 class _Candidate:
     hotel_id: int
-    core: str
-    full: str
     stars: int | None
+    names: list[HotelName]
 
 
 @dataclass
 class HotelIndex:
-    """Canonical hotels by resort, with their names reduced for comparison."""
+    """Canonical hotels by resort, each with every spelling it is known by."""
 
-    by_resort: dict[int, list[_Candidate]] = field(default_factory=dict)
+    by_resort: dict[int, dict[int, _Candidate]] = field(default_factory=dict)
+    # Resort id -> the place phrases of its country (resort names in every spelling).
+    places: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def read(self, name: str, resort_id: int) -> HotelName:
+        return read_hotel_name(name, self.places.get(resort_id, frozenset()))
 
     def add(self, hotel_id: int, resort_id: int, name: str, stars: int | None) -> None:
-        candidate = _Candidate(hotel_id, core_name(name), full_name(name), stars)
-        self.by_resort.setdefault(resort_id, []).append(candidate)
+        """Index one spelling of a canonical hotel (its name, or one of its aliases')."""
+        hotels = self.by_resort.setdefault(resort_id, {})
+        candidate = hotels.setdefault(hotel_id, _Candidate(hotel_id, stars, []))
+        read = self.read(name, resort_id)
+        if read not in candidate.names:
+            candidate.names.append(read)
 
     def match(self, name: str, stars: int | None, resort_id: int) -> MatchDecision:
-        core, full = core_name(name), full_name(name)
+        read = self.read(name, resort_id)
+        if not read.readable:
+            return MatchDecision(None, 0.0)  # a name we cannot read gets a hotel of its own
         scored = []
-        for candidate in self.by_resort.get(resort_id, []):
+        for candidate in self.by_resort.get(resort_id, {}).values():
             if stars and candidate.stars and abs(stars - candidate.stars) > 1:
                 continue
-            score = max(
-                fuzz.ratio(core, candidate.core),
-                fuzz.token_sort_ratio(full, candidate.full) - 5,
-            )
+            score = max(name_similarity(read, known) for known in candidate.names)
             if stars and candidate.stars and stars != candidate.stars:
                 score -= 10  # a star apart: possible (re-rated hotel), but doubtful
             scored.append((score, candidate.hotel_id))
@@ -73,6 +145,15 @@ class HotelIndex:
         return MatchDecision(None, best_score)
 
 
+def resort_places(session: Session) -> dict[int, frozenset[str]]:
+    """Resort id -> the place phrases of its country, and the resort's own name."""
+    places = {}
+    query = select(Resort.id, Resort.name, Country.code).join(Country)
+    for resort_id, name, country in session.execute(query):
+        places[resort_id] = place_phrases(country) | {place_key(name)}
+    return places
+
+
 class HotelMatcher:
     """Resolves (operator, hotel code) to a canonical hotel id, caching what it has seen."""
 
@@ -86,23 +167,38 @@ class HotelMatcher:
                 )
             ).all()
         )
-        self.index = HotelIndex()
+        self.index = HotelIndex(places=resort_places(session))
+        # Pairs an admin kept apart: never proposed for review again.
+        self.split_pairs = split_pairs(session)
         self.stars: dict[int, int | None] = {}  # canonical stars of every indexed hotel
-        self._load(select(Hotel.id, Hotel.resort_id, Hotel.name, Hotel.stars))
+        self._load()
 
-    def _load(self, query) -> None:
-        for hotel_id, resort_id, name, stars in self.session.execute(query):
-            if hotel_id not in self.stars:
-                self.stars[hotel_id] = stars
-                self.index.add(hotel_id, resort_id, name, stars)
+    def _load(self, resort_id: int | None = None) -> None:
+        """Index canonical hotels and every operator's spelling of them (of one resort)."""
+        # A hotel an admin merged into another is no candidate: its survivor is.
+        hotels = select(Hotel.id, Hotel.resort_id, Hotel.name, Hotel.stars).where(
+            Hotel.merged_into_id.is_(None)
+        )
+        spellings = (
+            select(
+                HotelAlias.hotel_id, Hotel.resort_id, HotelAlias.operator_hotel_name, Hotel.stars
+            )
+            .join(Hotel, Hotel.id == HotelAlias.hotel_id)
+            .where(Hotel.merged_into_id.is_(None))
+        )
+        if resort_id is not None:
+            hotels = hotels.where(Hotel.resort_id == resort_id)
+            spellings = spellings.where(Hotel.resort_id == resort_id)
+        for query in (hotels, spellings):
+            for hotel_id, hotel_resort, name, stars in self.session.execute(query):
+                self.stars.setdefault(hotel_id, stars)
+                self.index.add(hotel_id, hotel_resort, name, stars)
 
     def _refresh_resort(self, resort_id: int) -> None:
         """Index hotels other crawls created in this resort since this one started."""
-        self._load(
-            select(Hotel.id, Hotel.resort_id, Hotel.name, Hotel.stars).where(
-                Hotel.resort_id == resort_id
-            )
-        )
+        if resort_id not in self.index.places:
+            self.index.places.update(resort_places(self.session))
+        self._load(resort_id)
 
     def hotel_id(
         self, code: str, raw_name: str, clean_name: str, stars: int | None, resort_id: int
@@ -122,6 +218,8 @@ class HotelMatcher:
             hotel_id = hotel.id
             self.stars[hotel_id] = stars
             self.index.add(hotel_id, resort_id, clean_name, stars)
+        else:  # the operator's spelling helps the next operator's meet this hotel
+            self.index.add(hotel_id, resort_id, raw_name, self.stars.get(hotel_id))
         alias = HotelAlias(
             operator_id=self.operator_id,
             hotel_id=hotel_id,
@@ -130,7 +228,8 @@ class HotelMatcher:
             match_score=round(decision.score, 1),
         )
         self.session.add(alias)
-        if decision.review_candidate is not None:
+        kept_apart = (self.operator_id, code, decision.review_candidate) in self.split_pairs
+        if decision.review_candidate is not None and not kept_apart:
             self.session.flush()  # the alias needs its id
             self.session.add(
                 HotelMatchReview(

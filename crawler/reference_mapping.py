@@ -7,12 +7,11 @@ resort gazetteer, else romanized. A value that maps to nothing keeps code None: 
 stored, counted in the crawl's stats and shown on the crawl-health page.
 """
 
-import csv
 import re
-from functools import cache
 
-from crawler.parsing.geo import DATA_DIR, country_code, departure_city_code, place_key
+from crawler.parsing.geo import country_code, departure_city_code, place_key
 from crawler.parsing.meals import normalize_meal
+from crawler.parsing.resorts import resort_index
 from crawler.parsing.translit import has_cyrillic, to_latin
 
 # "о. Родос", "о-в Крит", "остров Бали": Russian operators name islands with the word.
@@ -21,28 +20,10 @@ _ISLAND_PREFIX = re.compile(r"^(о\.|о-в|остров|isl\.|island of)\s*", re
 _STAR_CLASS = re.compile(r"^\s*([1-5])\s*\+?\s*(\*+|★|stars?|звезд\w*)?\s*$", re.IGNORECASE)
 
 
-@cache
-def _resort_gazetteer() -> dict[tuple[str, str], str]:
-    """(country code, key of a spelling) -> the resort's English name."""
-    index: dict[tuple[str, str], str] = {}
-    path = DATA_DIR / "resorts.csv"
-    if not path.exists():
-        return index
-    with open(path, encoding="utf-8") as file:
-        for row in csv.DictReader(line for line in file if not line.startswith("#")):
-            for spelling in (
-                row["en"],
-                row["ru"],
-                *filter(None, row.get("aliases", "").split("|")),
-            ):
-                index[(row["country"], place_key(spelling))] = row["en"]
-    return index
-
-
 def resort_name(country: str | None, name: str) -> str:
     """The resort's name as the catalogue writes it (English where the gazetteer knows it)."""
     name = " ".join(name.split())
-    gazetteer = _resort_gazetteer()
+    gazetteer = resort_index()
     for spelling in (name, _ISLAND_PREFIX.sub("", name)):
         known = gazetteer.get((country or "", place_key(spelling)))
         if known:

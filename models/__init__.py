@@ -7,6 +7,7 @@ from models.catalog import (
     Hotel,
     HotelAlias,
     HotelMatchReview,
+    HotelMerge,
     Operator,
     Resort,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "Hotel",
     "HotelAlias",
     "HotelMatchReview",
+    "HotelMerge",
     "Lead",
     "LeadEvent",
     "LeadStatus",

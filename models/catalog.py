@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, SmallInteger, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -59,8 +59,14 @@ class Hotel(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resort_id: Mapped[int] = mapped_column(ForeignKey("resorts.id"), index=True)
+    # The cleanest of its aliases' spellings (models/hotel_display_names.py), recomputed
+    # as aliases come, unless an admin named the hotel by hand.
     name: Mapped[str] = mapped_column(String(200))
+    name_set_by_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     stars: Mapped[int | None] = mapped_column(SmallInteger)
+    # Set when an admin merged this hotel into another: it keeps no alias or offer, and
+    # its old address redirects to the surviving hotel (undoing the merge clears it).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("hotels.id"))
 
     resort: Mapped[Resort] = relationship(back_populates="hotels")
     aliases: Mapped[list[HotelAlias]] = relationship(back_populates="hotel")
@@ -104,3 +110,29 @@ class HotelMatchReview(Base):
 
     alias: Mapped[HotelAlias] = relationship()
     candidate_hotel: Mapped[Hotel] = relationship()
+
+
+class HotelMerge(Base):
+    """An admin's merge of one canonical hotel into another, kept so it can be undone.
+
+    `alias_ids` are the aliases that moved to the surviving hotel, `offer_ids` their
+    offers and `trip_ids` the trips that pointed at the merged hotel; undoing moves them
+    back (models/hotel_merges.py).
+    """
+
+    __tablename__ = "hotel_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    surviving_hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"), index=True)
+    merged_hotel_id: Mapped[int] = mapped_column(ForeignKey("hotels.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("hotel_match_reviews.id"))
+    alias_ids: Mapped[list[int]] = mapped_column(JSON)
+    offer_ids: Mapped[list[int]] = mapped_column(JSON)
+    trip_ids: Mapped[list[int]] = mapped_column(JSON)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    surviving_hotel: Mapped[Hotel] = relationship(foreign_keys=[surviving_hotel_id])
+    merged_hotel: Mapped[Hotel] = relationship(foreign_keys=[merged_hotel_id])

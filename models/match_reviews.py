@@ -12,13 +12,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.catalog import Hotel, HotelMatchReview
-from models.offers import Offer
-
-PENDING, CONFIRMED, SPLIT = "pending", "confirmed", "split"
+from models.catalog import Hotel, HotelAlias, HotelMatchReview
+from models.hotel_merges import CONFIRMED, PENDING, SPLIT, HotelIdentityError, merge_hotels
 
 
-class ReviewError(ValueError):
+class ReviewError(HotelIdentityError):
     """The review cannot be resolved as asked; the message says why."""
 
 
@@ -42,46 +40,47 @@ def _pending_review(session: Session, review_id: int) -> HotelMatchReview:
     return review
 
 
-def confirm_match(session: Session, review_id: int, now: datetime | None = None) -> Resolution:
-    """The alias is the candidate hotel: move the alias and its offers there.
+def confirm_match(
+    session: Session,
+    review_id: int,
+    now: datetime | None = None,
+    by_user_id: int | None = None,
+) -> Resolution:
+    """The alias is the candidate hotel: merge the alias's hotel whole into the candidate.
 
-    The alias's offers are its operator's offers at the hotel the alias was given for
-    now; they take the candidate's id and its place and stars (the copies kept on each
-    offer for the search). Other pending reviews of the same alias become moot: split.
+    Not only this alias moves: every alias the matcher had put on the same hotel (other
+    operators' spellings of it), with all offers, trips and pending reviews, goes to the
+    candidate (models/hotel_merges.py), and the merge is recorded so it can be undone.
+    Other pending reviews of the same alias become moot: split.
     """
     now = now or utcnow()
     review = _pending_review(session, review_id)
-    alias = review.alias
-    candidate = session.get(Hotel, review.candidate_hotel_id)
-    if candidate is None:  # pragma: no cover - a foreign key guards it
-        raise ReviewError("the candidate hotel no longer exists")
-    old_hotel_id = alias.hotel_id
-    moved = session.execute(
-        update(Offer)
-        .where(Offer.operator_id == alias.operator_id, Offer.hotel_id == old_hotel_id)
-        .values(
-            hotel_id=candidate.id,
-            resort_id=candidate.resort_id,
-            country_id=candidate.resort.country_id,
-            stars=candidate.stars,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    alias.hotel_id = candidate.id
-    review.status = CONFIRMED
-    review.resolved_at = now
+    alias_id, candidate_id = review.alias_id, review.candidate_hotel_id
+    merge = merge_hotels(
+        session,
+        candidate_id,
+        review.alias.hotel_id,
+        by_user_id=by_user_id,
+        review_id=review.id,
+        now=now,
+    )
     session.execute(
         update(HotelMatchReview)
         .where(
-            HotelMatchReview.alias_id == alias.id,
+            HotelMatchReview.alias_id == alias_id,
             HotelMatchReview.status == PENDING,
-            HotelMatchReview.id != review.id,
+            HotelMatchReview.id != review_id,
         )
         .values(status=SPLIT, resolved_at=now)
         .execution_options(synchronize_session=False)
     )
+    review = session.get(HotelMatchReview, review_id)
+    review.status, review.resolved_at = CONFIRMED, now
     session.flush()
-    return Resolution(review.id, CONFIRMED, alias.operator_hotel_name, candidate.name, moved)
+    candidate = session.get(Hotel, candidate_id)
+    return Resolution(
+        review.id, CONFIRMED, review.alias.operator_hotel_name, candidate.name, len(merge.offer_ids)
+    )
 
 
 def split_match(session: Session, review_id: int, now: datetime | None = None) -> Resolution:
@@ -92,3 +91,23 @@ def split_match(session: Session, review_id: int, now: datetime | None = None) -
     session.flush()
     alias = review.alias
     return Resolution(review.id, SPLIT, alias.operator_hotel_name, alias.hotel.name, 0)
+
+
+def split_pairs(session: Session) -> set[tuple[int, str, int]]:
+    """(operator id, operator's hotel code, hotel id) of every pair an admin kept apart.
+
+    The matcher must not propose these again: an admin's split stands over any later
+    crawl's doubt.
+    """
+    return {
+        (operator_id, code, hotel_id)
+        for operator_id, code, hotel_id in session.execute(
+            select(
+                HotelAlias.operator_id,
+                HotelAlias.operator_hotel_code,
+                HotelMatchReview.candidate_hotel_id,
+            )
+            .join(HotelAlias, HotelAlias.id == HotelMatchReview.alias_id)
+            .where(HotelMatchReview.status == SPLIT)
+        )
+    }

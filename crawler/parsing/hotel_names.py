@@ -1,23 +1,42 @@
 """Hotel names reduced to what identifies the hotel, so operators' spellings compare.
 
-"GOLDEN SANDS RESORT AND SPA", "Golden Sands Res.&Spa 4*", "Hotel Golden Sands" and
-"Golden Sands Resort & Spa (Side)" all come down to the core "golden sands".
+Operators write one hotel many ways: "GOLDEN SANDS RESORT AND SPA", "Golden Sands
+Res.&Spa 4*", "Hotel Golden Sands (Side)", "Голден Сэндс Резорт", "Golden Sands Resort -
+Grand Select". A name is read into tokens (stars dropped, abbreviations expanded, Cyrillic
+romanized), and each token is classed:
+- *kind* words say what sort of place it is ("hotel", "resort", "spa", "beach");
+- *soft* words are sub-brands and labels one operator adds and another leaves out
+  ("Selection", "Grand Select", "Adults Only 16+", "by Rixos");
+- *place* words name a resort of the country ("Lara", "Sharm El Sheikh") from the resort
+  gazetteer;
+- the rest are *distinctive*: what tells this hotel from its sisters ("Rixos Premium"
+  against "Rixos Park").
+Each token also gets a sound key, so spellings that differ only by transliteration
+("Kristal"/"Crystal", "Serenity"/"Sereniti", "Delphin"/"Delfin") compare equal.
 """
 
 import re
+from dataclasses import dataclass
 
 from crawler.parsing.names import clean_hotel_name, match_key
+from crawler.parsing.translit import has_cyrillic, to_latin
 
 # Operators' abbreviations, expanded before comparison.
 ABBREVIATIONS = {
     "res": "resort",
+    "rst": "resort",
     "bch": "beach",
     "htl": "hotel",
     "ste": "suites",
+    "sts": "suites",
     "clb": "club",
     "pal": "palace",
     "gdn": "garden",
     "vlg": "village",
+    "apts": "apartments",
+    "apt": "apartments",
+    "int": "international",
+    "intl": "international",
 }
 # Spellings that come back from a round trip through Cyrillic, mapped to the Latin ones.
 TRANSLITERATIONS = {
@@ -25,31 +44,233 @@ TRANSLITERATIONS = {
     "riksos": "rixos",
     "vila": "villa",
     "roial": "royal",
-    "kristal": "crystal",
     "madzhestik": "majestic",
     "harbor": "harbour",
     "heits": "heights",
     "klub": "club",
+    "klab": "club",
     "otel": "hotel",
+    "rezort": "resort",
+    "bich": "beach",
+    "end": "and",
+    "syuts": "suites",
+    "syuit": "suites",
+    "vilidzh": "village",
+    "villidzh": "village",
+    "deluks": "deluxe",
+    "delyuks": "deluxe",
+    "akvapark": "aquapark",
 }
 # Words that say what kind of place it is, not which one.
-KIND_WORDS = {"hotel", "resort", "spa", "beach", "club", "suites", "and", "the", "apartments"}
-_BRACKETS = re.compile(r"\([^)]*\)")
+KIND_WORDS = frozenset(
+    {
+        "hotel",
+        "hotels",
+        "resort",
+        "resorts",
+        "spa",
+        "beach",
+        "club",
+        "suites",
+        "suite",
+        "and",
+        "the",
+        "of",
+        "apartments",
+        "apart",
+        "hotel&spa",
+        "boutique",
+        "all",
+        "inclusive",
+        "ultra",
+        "otel",
+        "wellness",
+        "thalasso",
+    }
+)
+# Kind words too common to tell two hotels apart.
+GENERIC_KIND_WORDS = frozenset({"hotel", "hotels", "otel", "and", "the", "of", "all", "inclusive"})
+# Sub-brands and labels one operator adds and another leaves out.
+SOFT_WORDS = frozenset(
+    {
+        "selection",
+        "select",
+        "collection",
+        "curio",
+        "autograph",
+        "tribute",
+        "portfolio",
+        "adults",
+        "adult",
+        "only",
+        "family",
+        "kids",
+        "plus",
+        "ex",
+        "formerly",
+        "new",
+    }
+)
+# Two words that together are a label ("Grand Select"), though "grand" alone may identify.
+SOFT_PHRASES = (("grand", "select"), ("luxury", "collection"), ("premier", "collection"))
+# Russian operators write the English words of a name in Cyrillic: read them as the words.
+CYRILLIC_WORDS = {
+    "энд": "and",
+    "и": "and",
+    "отель": "hotel",
+    "отел": "hotel",
+    "резорт": "resort",
+    "ризорт": "resort",
+    "спа": "spa",
+    "бич": "beach",
+    "клаб": "club",
+    "клуб": "club",
+    "сьютс": "suites",
+    "сьюитс": "suites",
+    "палас": "palace",
+    "бей": "bay",
+    "бэй": "bay",
+    "гранд": "grand",
+    "делюкс": "deluxe",
+    "де": "de",
+    "люкс": "luxe",
+    "аквапарк": "aquapark",
+    "вилладж": "village",
+    "виллидж": "village",
+    "парк": "park",
+    "сити": "city",
+    "тауэр": "tower",
+    "хаус": "house",
+}
+_BRACKETED = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
+_NUMBERS = re.compile(r"^\d+$")
+
+
+def _words(name: str) -> list[str]:
+    """The name's words in Latin letters, lower case, stars and brackets removed."""
+    name, _ = clean_hotel_name(name.replace("(", " ").replace(")", " "))
+    if has_cyrillic(name):
+        words = re.split(r"([\s\-–&.,/]+)", name)
+        name = "".join(
+            CYRILLIC_WORDS.get(word.lower(), to_latin(word)) if has_cyrillic(word) else word
+            for word in words
+        )
+    name = name.replace("&", " and ").replace("+", " plus ")
+    return match_key(name).split()
 
 
 def name_tokens(name: str) -> list[str]:
-    """Comparable tokens: stars and brackets removed, abbreviations and spellings unified."""
-    name, _ = clean_hotel_name(_BRACKETS.sub(" ", name))
-    tokens = match_key(name).split()
-    tokens = [ABBREVIATIONS.get(token, token) for token in tokens]
+    """Comparable tokens: abbreviations and transliterated spellings unified."""
+    tokens = [ABBREVIATIONS.get(token, token) for token in _words(name)]
     return [TRANSLITERATIONS.get(token, token) for token in tokens]
 
 
+def sound_key(token: str) -> str:
+    """A token's sound, so that transliterations meet: "kristal" and "crystal" -> "krstl",
+    "sereniti" and "serenity" -> "srnt", "ayscha" and "aysha" -> "ash"."""
+    if _NUMBERS.match(token) or len(token) <= 2:
+        return token
+    # A plural is the same word to an operator ("Palm Garden", "Palm Gardens").
+    key = token[:-1] if len(token) > 3 and token.endswith("s") else token
+    for written, sound in (
+        ("shch", "sh"),
+        ("sch", "sh"),
+        ("dzh", "j"),
+        ("dj", "j"),
+        ("zh", "j"),
+        ("kh", "h"),
+        ("ph", "f"),
+        ("ck", "k"),
+        ("qu", "kv"),
+        ("x", "ks"),
+        ("w", "v"),
+        ("th", "t"),
+        ("gh", "g"),
+        ("ts", "s"),
+    ):
+        key = key.replace(written, sound)
+    key = re.sub(r"c(?=[eiy])", "s", key).replace("c", "k").replace("z", "s").replace("y", "i")
+    head, tail = key[0], re.sub(r"[aeiou]", "", key[1:])
+    key = head + tail
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+@dataclass(frozen=True)
+class HotelName:
+    """A hotel name read for matching."""
+
+    tokens: tuple[str, ...]  # every comparable token
+    distinctive: tuple[str, ...]  # what tells this hotel from others in its resort
+    named: tuple[str, ...]  # tokens without kind and soft words (places kept)
+    # The kind words it has ("beach", "resort", "spa"), "hotel" aside: two names alike but
+    # for these ("Granada Luxury Beach", "Granada Luxury Resort & Spa") may be sisters.
+    kinds: frozenset[str] = frozenset()
+
+    @property
+    def readable(self) -> bool:
+        """False when nothing identifying could be read (the name must go to review)."""
+        return bool(self.named)
+
+
+def _strip_phrases(tokens: list[str], phrases: frozenset[str]) -> list[bool]:
+    """Which tokens belong to one of `phrases` (longest phrase first, whole tokens)."""
+    marked = [False] * len(tokens)
+    longest = max((len(phrase.split()) for phrase in phrases), default=0)
+    for size in range(longest, 0, -1):
+        for start in range(len(tokens) - size + 1):
+            if any(marked[start : start + size]):
+                continue
+            if " ".join(tokens[start : start + size]) in phrases:
+                marked[start : start + size] = [True] * size
+    return marked
+
+
+def read_hotel_name(name: str, places: frozenset[str] = frozenset()) -> HotelName:
+    """`name` read into tokens; `places` are the place phrases of its country (resort
+    names, as crawler/parsing/resorts.place_phrases gives them)."""
+    # What operators put in brackets is secondary (a resort, a brand, a former name): it
+    # helps only when the rest of the name says nothing.
+    bracketed = " ".join(" ".join(groups) for groups in _BRACKETED.findall(name))
+    outside = name_tokens(_BRACKETED.sub(" ", name))
+    tokens = outside + (name_tokens(bracketed) if bracketed.strip() else [])
+    in_brackets = [False] * len(outside) + [True] * (len(tokens) - len(outside))
+    is_place = _strip_phrases(tokens, places)
+    soft = [token in SOFT_WORDS for token in tokens]
+    for first, second in SOFT_PHRASES:
+        for at in range(len(tokens) - 1):
+            if tokens[at] == first and tokens[at + 1] == second:
+                soft[at] = soft[at + 1] = True
+    for at, token in enumerate(tokens):  # "by Rixos", "by Hilton": a label, not the name
+        if token == "by" and at > 0:
+            soft[at:] = [True] * (len(tokens) - at)
+            break
+    named = tuple(
+        token
+        for token, is_soft in zip(tokens, soft, strict=True)
+        if not is_soft and token not in KIND_WORDS and not _NUMBERS.match(token)
+    ) or tuple(  # a name of kind words only ("Club Beach Hotel") is compared whole
+        token
+        for token, is_soft in zip(tokens, soft, strict=True)
+        if not is_soft and not _NUMBERS.match(token) and token not in {"and", "the", "of"}
+    )
+    distinctive = tuple(
+        token
+        for token, is_soft, place, bracketed in zip(
+            tokens, soft, is_place, in_brackets, strict=True
+        )
+        if not (is_soft or place or bracketed)
+        and token not in KIND_WORDS
+        and not _NUMBERS.match(token)
+    )
+    kinds = frozenset(token for token in tokens if token in KIND_WORDS) - GENERIC_KIND_WORDS
+    return HotelName(tuple(tokens), distinctive, named, kinds)
+
+
 def core_name(name: str) -> str:
-    """The identifying part of a hotel name, e.g. "golden sands"."""
-    tokens = name_tokens(name)
-    core = [token for token in tokens if token not in KIND_WORDS]
-    return " ".join(core or tokens)
+    """The identifying part of a hotel name, e.g. "golden sands"; never empty for a name
+    with any letter in it."""
+    read = read_hotel_name(name)
+    return " ".join(read.distinctive or read.named or read.tokens)
 
 
 def full_name(name: str) -> str:

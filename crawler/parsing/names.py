@@ -13,7 +13,7 @@ def clean_hotel_name(name: str) -> tuple[str, int | None]:
     match = _STARS_IN_NAME.search(name)
     if match:
         stars = int(match.group(1)) if match.group(1) else len(match.group(3))
-        name = name[: match.start()] + name[match.end() :]
+        name = name[: match.start()] + " " + name[match.end() :]
     return tidy(name), stars
 
 

@@ -30,6 +30,8 @@ from crawler.references import ReferenceCache, ensure_operator
 from models import CrawlRun, CrawlStatus
 from models.base import utcnow
 from models.db import get_sessionmaker
+from models.hotel_display_names import refresh_display_names
+from models.hotel_merges import follow_merges
 from models.ingest import (
     abandon_interrupted_runs,
     deactivate_unseen_offers,
@@ -67,6 +69,9 @@ class StorePipeline:
         self.session.commit()
         self.references = ReferenceCache(self.session)
         self.matcher = HotelMatcher(self.session, operator.id)
+        # The operator's hotel codes known before this run: those the matcher adds are the
+        # run's new aliases, whose hotels get their display names recomputed at the end.
+        self.codes_at_start = frozenset(self.matcher.aliases)
         self.session.commit()  # end the read transaction: other spiders write meanwhile
         self.stats.set_value("tourscope/crawl_run_id", self.run.id)
 
@@ -151,9 +156,11 @@ class StorePipeline:
             now = utcnow()
             if problem is None:
                 started = time.perf_counter()
+                follow_merges(session, run.id)  # an admin may have merged hotels meanwhile
                 run.items_stored = merge_staged_offers(session, run.id, now)
                 run.offers_deactivated = deactivate_unseen_offers(session, self.operator_id, run.id)
                 run.status = CrawlStatus.SUCCEEDED
+                refresh_display_names(session, self.hotels_given_new_aliases())
                 logger.info(
                     "Merged %d offers of %s in %.2f s; %d no longer offered",
                     run.items_stored,
@@ -188,6 +195,13 @@ class StorePipeline:
             if run.error_message:
                 stats.set_value("tourscope/failure", run.error_message)
             session.close()
+
+    def hotels_given_new_aliases(self) -> set[int]:
+        return {
+            hotel_id
+            for code, hotel_id in self.matcher.aliases.items()
+            if code not in self.codes_at_start
+        }
 
     def _last_good_items(self) -> int | None:
         return self.session.scalar(

@@ -55,11 +55,29 @@ class OperatorHealth:
 
 
 @dataclass(frozen=True)
+class AliasRow:
+    """One operator's hotel on a canonical hotel, with that operator's offers there."""
+
+    alias_id: int
+    operator_name: str
+    name: str  # the operator's own spelling
+    code: str
+    offers: int  # its operator's active offers on the hotel
+
+
+@dataclass(frozen=True)
 class HotelSide:
     hotel_id: int
     name: str
     stars: int | None
     resort: str
+    # Every operator's hotel on it: confirming merges the two hotels whole, so the admin
+    # sees all that would come together, not only the doubtful alias.
+    aliases: list[AliasRow] = field(default_factory=list)
+
+    @property
+    def offers(self) -> int:
+        return sum(alias.offers for alias in self.aliases)
 
 
 @dataclass(frozen=True)
@@ -169,15 +187,15 @@ def pending_matches(session: Session) -> list[PendingMatch]:
         .where(HotelMatchReview.status == "pending")
         .order_by(HotelMatchReview.created_at, HotelMatchReview.id)
     ).all()
-    hotel_ids = {alias.hotel_id for _review, alias, *_rest in rows}
-    offer_counts = {
-        (operator_id, hotel_id): count
-        for operator_id, hotel_id, count in session.execute(
-            select(Offer.operator_id, Offer.hotel_id, func.count())
-            .where(Offer.is_active, Offer.hotel_id.in_(hotel_ids))
-            .group_by(Offer.operator_id, Offer.hotel_id)
-        )
+    hotel_ids = {alias.hotel_id for _review, alias, *_rest in rows} | {
+        review.candidate_hotel_id for review, *_rest in rows
     }
+    offer_counts = offer_counts_of(session, hotel_ids)
+    aliases = aliases_of(session, hotel_ids, offer_counts)
+
+    def side(hotel: Hotel, resort: str) -> HotelSide:
+        return HotelSide(hotel.id, hotel.name, hotel.stars, resort, aliases.get(hotel.id, []))
+
     return [
         PendingMatch(
             review_id=review.id,
@@ -187,9 +205,44 @@ def pending_matches(session: Session) -> list[PendingMatch]:
             operator_name=operator.name,
             alias_code=alias.operator_hotel_code,
             alias_name=alias.operator_hotel_name,
-            current=HotelSide(current.id, current.name, current.stars, current_resort),
-            candidate=HotelSide(candidate.id, candidate.name, candidate.stars, candidate_resort),
+            current=side(current, current_resort),
+            candidate=side(candidate, candidate_resort),
             offers=offer_counts.get((alias.operator_id, alias.hotel_id), 0),
         )
         for review, alias, operator, current, current_resort, candidate, candidate_resort in rows
     ]
+
+
+def offer_counts_of(session: Session, hotel_ids: set[int]) -> dict[tuple[int, int], int]:
+    """Active offers by (operator id, hotel id)."""
+    return {
+        (operator_id, hotel_id): count
+        for operator_id, hotel_id, count in session.execute(
+            select(Offer.operator_id, Offer.hotel_id, func.count())
+            .where(Offer.is_active, Offer.hotel_id.in_(hotel_ids))
+            .group_by(Offer.operator_id, Offer.hotel_id)
+        )
+    }
+
+
+def aliases_of(
+    session: Session, hotel_ids: set[int], offer_counts: dict[tuple[int, int], int]
+) -> dict[int, list[AliasRow]]:
+    """Each hotel's aliases, by operator name then code."""
+    aliases: dict[int, list[AliasRow]] = {}
+    for alias, operator_name in session.execute(
+        select(HotelAlias, Operator.name)
+        .join(Operator, Operator.id == HotelAlias.operator_id)
+        .where(HotelAlias.hotel_id.in_(hotel_ids))
+        .order_by(Operator.name, HotelAlias.operator_hotel_code)
+    ):
+        aliases.setdefault(alias.hotel_id, []).append(
+            AliasRow(
+                alias.id,
+                operator_name,
+                alias.operator_hotel_name,
+                alias.operator_hotel_code,
+                offer_counts.get((alias.operator_id, alias.hotel_id), 0),
+            )
+        )
+    return aliases

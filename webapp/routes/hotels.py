@@ -7,9 +7,10 @@ from typing import Annotated, Any, get_origin
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
+from models.hotel_merges import live_hotel_id
 from models.queries import SearchFilters
 from models.queries.hotels import (
     MAX_HOTEL_OFFERS,
@@ -92,11 +93,16 @@ def hotel_api(
 
 
 @router.get("/hotels/{hotel_id}", response_class=HTMLResponse, include_in_schema=False)
-def hotel_page(request: Request, hotel_id: str, session: SessionDep) -> HTMLResponse:
+def hotel_page(request: Request, hotel_id: str, session: SessionDep) -> Response:
     """The hotel page; an unknown hotel is a 404 page, bad filters show messages (422)."""
     number = int(hotel_id) if hotel_id.isascii() and hotel_id.isdigit() else 0
     if not 1 <= number <= MAX_ID:
         return _not_found(request, hotel_id[:40])
+    live = live_hotel_id(session, number)
+    if live is not None and live != number:
+        # An admin merged this hotel into another: old links and bookmarks follow it.
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"/hotels/{live}{query}", status_code=301)
     errors: dict[str, str] = {}
     try:
         filters = SearchFilters.model_validate(query_filters(request))

@@ -5,7 +5,17 @@ Every router here but the log-in's requires a live session through its `dependen
 so a route added to it cannot forget the check; admin pages require the admin role.
 """
 
-from webapp.routes.manager import auth, calls, clients, crawls, kpi, leads, letters, trips
+from webapp.routes.manager import (
+    auth,
+    calls,
+    clients,
+    crawls,
+    hotel_identity,
+    kpi,
+    leads,
+    letters,
+    trips,
+)
 
 routers = (
     auth.router,
@@ -16,6 +26,7 @@ routers = (
     letters.router,
     kpi.router,
     crawls.router,
+    hotel_identity.router,
 )
 
 __all__ = ["routers"]

@@ -5,26 +5,38 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from models.hotel_merges import HotelIdentityError
 from models.match_reviews import ReviewError, confirm_match, split_match
 from models.queries.crawl_health import operator_health, pending_matches
+from models.queries.hotel_admin import hotel_card, recent_merges
 from webapp import csrf
-from webapp.deps import SessionDep, admin_user
+from webapp.deps import AdminUser, SessionDep, admin_user
 from webapp.routes.manager.common import parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(admin_user)])
 
 DONE_MESSAGES = {
-    "confirmed": "The match is confirmed: the operator's hotel and its offers moved.",
+    "confirmed": "The match is confirmed: the two hotels, with all their operators' hotels "
+    "and offers, are now one.",
     "split": "The hotels are kept apart.",
+    "undone": "The merge is undone: the operators' hotels and their offers moved back.",
+    "renamed": "The hotel is renamed; its name no longer follows the operators' spellings.",
+    "alias_split": "The operator's hotel has a hotel of its own now.",
 }
 
 
-def _page(
+def health_page(
     request: Request, session: SessionDep, error: str | None = None, status_code: int = 200
 ) -> HTMLResponse:
+    """The page, with an error from a refused form when there is one."""
+    typed_hotel = request.query_params.get("hotel", "")
+    hotel_number = parse_id(typed_hotel) if typed_hotel else None
     context = {
         "operators": operator_health(session),
         "matches": pending_matches(session),
+        "merges": recent_merges(session),
+        "typed_hotel": typed_hotel[:20],
+        "hotel": hotel_card(session, hotel_number) if hotel_number else None,
         "now": datetime.now(UTC),
         "error": error,
         "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
@@ -35,7 +47,7 @@ def _page(
 @router.get("/crawls", response_class=HTMLResponse)
 def crawls_page(request: Request, session: SessionDep) -> HTMLResponse:
     """Each operator's last runs, its offers' freshness, and the matches to review."""
-    return _page(request, session)
+    return health_page(request, session)
 
 
 async def _resolve(request: Request, session: SessionDep, review_id: str, resolve) -> Response:
@@ -46,16 +58,21 @@ async def _resolve(request: Request, session: SessionDep, review_id: str, resolv
         if number is None:
             raise ReviewError(f"there is no match review number {review_id[:20]}")
         resolution = resolve(session, number)
-    except ReviewError as error:
+    except HotelIdentityError as error:
         session.rollback()
-        return _page(request, session, error=str(error), status_code=409)
+        return health_page(request, session, error=str(error), status_code=409)
     session.commit()
     return RedirectResponse(f"/manager/crawls?done={resolution.status}", status_code=303)
 
 
 @router.post("/crawls/reviews/{review_id}/confirm")
-async def confirm_review(request: Request, review_id: str, session: SessionDep) -> Response:
-    return await _resolve(request, session, review_id, confirm_match)
+async def confirm_review(
+    request: Request, review_id: str, session: SessionDep, user: AdminUser
+) -> Response:
+    def confirm(session, number):
+        return confirm_match(session, number, by_user_id=user.id)
+
+    return await _resolve(request, session, review_id, confirm)
 
 
 @router.post("/crawls/reviews/{review_id}/split")

@@ -1,0 +1,47 @@
+"""The resort gazetteer (crawler/parsing/data/resorts.csv): real resorts with their English
+and Russian names and the other spellings operators use.
+
+It files an operator's region under the catalogue's resort ("Хургада" -> Hurghada) and
+tells hotel matching which words of a hotel's name only say where it is ("Delphin Palace
+Lara": Lara is a resort, not part of the hotel's identity).
+"""
+
+import csv
+from functools import cache
+
+from crawler.parsing.geo import DATA_DIR, place_key
+from crawler.parsing.translit import has_cyrillic, to_latin
+
+
+@cache
+def _rows() -> list[dict[str, str]]:
+    with open(DATA_DIR / "resorts.csv", encoding="utf-8") as file:
+        return list(csv.DictReader(line for line in file if not line.startswith("#")))
+
+
+def _spellings(row: dict[str, str]) -> list[str]:
+    aliases = filter(None, (row.get("aliases") or "").split("|"))
+    return [row["en"], row["ru"], *aliases]
+
+
+@cache
+def resort_index() -> dict[tuple[str, str], str]:
+    """(country code, place key of a spelling) -> the resort's English name."""
+    index: dict[tuple[str, str], str] = {}
+    for row in _rows():
+        for spelling in _spellings(row):
+            index[(row["country"], place_key(spelling))] = row["en"]
+    return index
+
+
+@cache
+def place_phrases(country: str) -> frozenset[str]:
+    """Every spelling of the country's resorts, romanized and keyed ("sharm el sheikh",
+    "sharm", "makadi bay"), for finding places inside hotel names."""
+    phrases = set()
+    for row in _rows():
+        if row["country"] == country:
+            for spelling in _spellings(row):
+                latin = to_latin(spelling) if has_cyrillic(spelling) else spelling
+                phrases.add(place_key(latin))
+    return frozenset(phrase for phrase in phrases if phrase)

@@ -1,0 +1,91 @@
+"""Admins' changes to canonical hotels, from the crawl health page: rename a hotel, undo a
+merge, split one operator's hotel off (models/hotel_merges.py does the work)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, StringConstraints, ValidationError
+
+from models.hotel_display_names import MAX_NAME
+from models.hotel_merges import HotelIdentityError, rename_hotel, split_alias, undo_merge
+from webapp import csrf
+from webapp.deps import AdminUser, SessionDep, admin_user
+from webapp.routes.manager.common import parse_id
+from webapp.routes.manager.crawls import health_page
+
+router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(admin_user)])
+
+
+class HotelNameForm(BaseModel):
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME)
+    ]
+
+
+def _name_error(error: ValidationError) -> str:
+    if any(e["type"] == "string_too_long" for e in error.errors()):
+        return f"A hotel name has at most {MAX_NAME} characters."
+    return "Type the hotel's name: it cannot be blank."
+
+
+async def _checked_form(request: Request):
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    return form
+
+
+def _refused(request: Request, session: SessionDep, reason: str, status_code: int) -> Response:
+    session.rollback()
+    return health_page(request, session, error=reason, status_code=status_code)
+
+
+def _done(what: str, hotel_id: int | None = None) -> RedirectResponse:
+    shown = f"&hotel={hotel_id}" if hotel_id else ""
+    return RedirectResponse(f"/manager/crawls?done={what}{shown}#hotels", status_code=303)
+
+
+@router.post("/hotels/{hotel_id}/name")
+async def rename(request: Request, hotel_id: str, session: SessionDep) -> Response:
+    form = await _checked_form(request)
+    number = parse_id(hotel_id)
+    try:
+        name = HotelNameForm.model_validate({"name": form.get("name") or ""}).name
+    except ValidationError as error:
+        return _refused(request, session, _name_error(error), 422)
+    try:
+        if number is None:
+            raise HotelIdentityError(f"there is no hotel number {hotel_id[:20]}")
+        rename_hotel(session, number, name)
+    except HotelIdentityError as error:
+        return _refused(request, session, str(error), 404)
+    session.commit()
+    return _done("renamed", number)
+
+
+@router.post("/crawls/merges/{merge_id}/undo")
+async def undo(request: Request, merge_id: str, session: SessionDep, user: AdminUser) -> Response:
+    await _checked_form(request)
+    number = parse_id(merge_id)
+    try:
+        if number is None:
+            raise HotelIdentityError(f"there is no hotel merge number {merge_id[:20]}")
+        undo_merge(session, number, by_user_id=user.id)
+    except HotelIdentityError as error:
+        return _refused(request, session, str(error), 409)
+    session.commit()
+    return _done("undone")
+
+
+@router.post("/crawls/aliases/{alias_id}/split")
+async def split_off(request: Request, alias_id: str, session: SessionDep) -> Response:
+    await _checked_form(request)
+    number = parse_id(alias_id)
+    try:
+        if number is None:
+            raise HotelIdentityError(f"there is no operator hotel number {alias_id[:20]}")
+        hotel = split_alias(session, number)
+    except HotelIdentityError as error:
+        return _refused(request, session, str(error), 409)
+    session.commit()
+    return _done("alias_split", hotel.id)
