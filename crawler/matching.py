@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from crawler.parsing.geo import place_key
 from crawler.parsing.hotel_names import HotelName, read_hotel_name, sound_key
-from crawler.parsing.resorts import place_phrases
+from crawler.parsing.resorts import place_phrases, resort_words
 from models import Country, Hotel, HotelAlias, HotelMatchReview, Resort
 from models.base import utcnow
 from models.match_reviews import split_pairs
@@ -42,15 +42,25 @@ class MatchDecision:
 def _word_similarity(first: str, second: str) -> float:
     if first == second:
         return 100.0
-    if min(len(first), len(second)) <= 3:
-        return 0.0  # short words ("jaz", "spa", "sea") must be written alike
     if sound_key(first) == sound_key(second):
         return 99.0
+    if min(len(first), len(second)) <= 3:
+        return 0.0  # short words ("jaz", "spa", "sea") must sound alike
     return fuzz.ratio(first, second)
 
 
-def name_similarity(first: HotelName, second: HotelName) -> float:
-    """0-100: how sure we are that two names are one hotel.
+@dataclass(frozen=True)
+class NameComparison:
+    score: float  # 0-100: how sure we are that the two names are one hotel
+    # When every identifying word of the shorter name is in the longer one: how many it
+    # shares and how many more the longer one has ("Papillon Zeugma" / "Papillon Zeugma
+    # Relaxury": 2 shared, 1 extra). None otherwise.
+    shared: int | None = None
+    extra: int = 0
+
+
+def compare_names(first: HotelName, second: HotelName) -> NameComparison:
+    """How two names compare.
 
     The identifying words are compared word by word (in any order, allowing typos and
     transliterations): the same words score high; words on both sides that find no
@@ -62,9 +72,10 @@ def name_similarity(first: HotelName, second: HotelName) -> float:
     if not one or not other:
         one, other = first.named, second.named
         if not one or not other:
-            return 0.0  # nothing identifying to compare: never a match
+            return NameComparison(0.0)  # nothing identifying to compare: never a match
     if len(one) != len(other) and "".join(one) == "".join(other):
-        return 99.0  # written together or apart: "Aqua Joy" / "AquaJoy", "De Luxe" / "Deluxe"
+        # written together or apart: "Aqua Joy" / "AquaJoy", "De Luxe" / "Deluxe"
+        return NameComparison(99.0)
     small, large = (one, other) if len(one) <= len(other) else (other, one)
     unused = list(large)
     scores = []
@@ -83,16 +94,42 @@ def name_similarity(first: HotelName, second: HotelName) -> float:
     if unmatched_small:
         matched = len(scores)
         union = len(small) + len(large) - matched
-        return 70.0 * matched / union
+        return NameComparison(70.0 * matched / union)
     mean = sum(scores) / len(scores)
     if not unused:
         if first.kinds and second.kinds and not first.kinds & second.kinds:
             # "Granada Luxury Beach" and "Granada Luxury Resort & Spa": sisters, perhaps.
-            return min(mean, EXTRA_WORDS_SCORE)
+            return NameComparison(min(mean, EXTRA_WORDS_SCORE))
         # Every word has its partner: a typo in one word weighs less in the whole name.
         whole = fuzz.ratio(" ".join(first.tokens), " ".join(second.tokens))
-        return max(mean, whole)
-    return min(mean, EXTRA_WORDS_SCORE) - 4.0 * (len(unused) - 1)
+        return NameComparison(max(mean, whole), shared=len(small))
+    score = min(mean, EXTRA_WORDS_SCORE) - 4.0 * (len(unused) - 1)
+    return NameComparison(score, shared=len(small), extra=len(unused))
+
+
+def name_similarity(first: HotelName, second: HotelName) -> float:
+    return compare_names(first, second).score
+
+
+def _short_form(
+    first: HotelName, second: HotelName, comparison: NameComparison, own: frozenset[str]
+) -> bool:
+    """Whether one name is the other with a word or two left out ("Papillon Zeugma (Belek)"
+    and "Papillon Zeugma Relaxury"; "Mardan Palace" and "Titanic Mardan Palace").
+
+    The shorter must share two identifying words at least (a chain's name alone is not a
+    hotel's), and say nothing the longer does not: no other place ("Queen's Park Tekirova"
+    is not "Queen's Park Le Jardin"), no other kind ("Jaz Mirabel Beach" is not "Jaz
+    Mirabel Park"). Its own resort's name may be extra.
+    """
+    if not comparison.shared or comparison.shared < 2 or not 1 <= comparison.extra <= 2:
+        return False
+    short, long = (
+        (first, second) if len(first.distinctive) < len(second.distinctive) else (second, first)
+    )
+    long_sounds = {sound_key(token) for token in long.tokens}
+    said = set(short.named) | set(short.kinds)
+    return all(token in own or sound_key(token) in long_sounds for token in said)
 
 
 @dataclass
@@ -109,6 +146,8 @@ class HotelIndex:
     by_resort: dict[int, dict[int, _Candidate]] = field(default_factory=dict)
     # Resort id -> the place phrases of its country (resort names in every spelling).
     places: dict[int, frozenset[str]] = field(default_factory=dict)
+    # Resort id -> the words of its own name in every spelling ("Belek", "Белек").
+    own_words: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def read(self, name: str, resort_id: int) -> HotelName:
         return read_hotel_name(name, self.places.get(resort_id, frozenset()))
@@ -126,12 +165,17 @@ class HotelIndex:
         if not read.readable:
             return MatchDecision(None, 0.0)  # a name we cannot read gets a hotel of its own
         scored = []
+        short_forms = []  # hotels this name is a short or long form of
+        own = self.own_words.get(resort_id, frozenset())
         for candidate in self.by_resort.get(resort_id, {}).values():
             if stars and candidate.stars and abs(stars - candidate.stars) > 1:
                 continue
-            score = max(name_similarity(read, known) for known in candidate.names)
+            comparisons = [(compare_names(read, known), known) for known in candidate.names]
+            score = max(comparison.score for comparison, _ in comparisons)
             if stars and candidate.stars and stars != candidate.stars:
                 score -= 10  # a star apart: possible (re-rated hotel), but doubtful
+            elif any(_short_form(read, known, c, own) for c, known in comparisons):
+                short_forms.append(candidate.hotel_id)
             scored.append((score, candidate.hotel_id))
         if not scored:
             return MatchDecision(None, 0.0)
@@ -140,18 +184,22 @@ class HotelIndex:
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         if best_score >= ACCEPT_SCORE and best_score - runner_up >= ACCEPT_MARGIN:
             return MatchDecision(best_id, best_score)
+        if short_forms == [best_id] and runner_up < REVIEW_SCORE:
+            return MatchDecision(best_id, ACCEPT_SCORE)
         if best_score >= REVIEW_SCORE:
             return MatchDecision(None, best_score, review_candidate=best_id)
         return MatchDecision(None, best_score)
 
 
-def resort_places(session: Session) -> dict[int, frozenset[str]]:
-    """Resort id -> the place phrases of its country, and the resort's own name."""
-    places = {}
+def resort_places(session: Session) -> tuple[dict[int, frozenset[str]], dict[int, frozenset[str]]]:
+    """Resort id -> the place phrases of its country (with the resort's own name), and
+    resort id -> the words of the resort's own name in every spelling."""
+    places, own = {}, {}
     query = select(Resort.id, Resort.name, Country.code).join(Country)
     for resort_id, name, country in session.execute(query):
         places[resort_id] = place_phrases(country) | {place_key(name)}
-    return places
+        own[resort_id] = resort_words(country, name)
+    return places, own
 
 
 class HotelMatcher:
@@ -167,7 +215,8 @@ class HotelMatcher:
                 )
             ).all()
         )
-        self.index = HotelIndex(places=resort_places(session))
+        places, own_words = resort_places(session)
+        self.index = HotelIndex(places=places, own_words=own_words)
         # Pairs an admin kept apart: never proposed for review again.
         self.split_pairs = split_pairs(session)
         self.stars: dict[int, int | None] = {}  # canonical stars of every indexed hotel
@@ -197,7 +246,9 @@ class HotelMatcher:
     def _refresh_resort(self, resort_id: int) -> None:
         """Index hotels other crawls created in this resort since this one started."""
         if resort_id not in self.index.places:
-            self.index.places.update(resort_places(self.session))
+            places, own_words = resort_places(self.session)
+            self.index.places.update(places)
+            self.index.own_words.update(own_words)
         self._load(resort_id)
 
     def hotel_id(

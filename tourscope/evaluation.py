@@ -116,7 +116,7 @@ def match_real_hotels(
     """
     from crawler.matching import HotelIndex
     from crawler.parsing.geo import place_key
-    from crawler.parsing.resorts import place_phrases
+    from crawler.parsing.resorts import place_phrases, resort_words
 
     resorts = {(h.country, h.resort) for h in hotels}
     resort_ids = {key: number for number, key in enumerate(sorted(resorts), 1)}
@@ -124,7 +124,11 @@ def match_real_hotels(
         places={
             resort_ids[(country, resort)]: place_phrases(country) | {place_key(resort)}
             for country, resort in resorts
-        }
+        },
+        own_words={
+            resort_ids[(country, resort)]: resort_words(country, resort)
+            for country, resort in resorts
+        },
     )
     ordered = [list(reversed(h.names)) if reverse else h.names for h in hotels]
     assigned: list[tuple[int, str, str]] = []  # (predicted hotel, true hotel, spelling)

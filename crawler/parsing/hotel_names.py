@@ -86,16 +86,22 @@ KIND_WORDS = frozenset(
         "otel",
         "wellness",
         "thalasso",
+        "thalassa",
+        "villas",
+        "bungalows",
+        "at",
+        "a",
     }
 )
 # Kind words too common to tell two hotels apart.
-GENERIC_KIND_WORDS = frozenset({"hotel", "hotels", "otel", "and", "the", "of", "all", "inclusive"})
+GENERIC_KIND_WORDS = frozenset(
+    {"hotel", "hotels", "otel", "and", "the", "of", "all", "inclusive", "at", "a", "villas"}
+)
 # Sub-brands and labels one operator adds and another leaves out.
 SOFT_WORDS = frozenset(
     {
         "selection",
         "select",
-        "collection",
         "curio",
         "autograph",
         "tribute",
@@ -112,7 +118,13 @@ SOFT_WORDS = frozenset(
     }
 )
 # Two words that together are a label ("Grand Select"), though "grand" alone may identify.
-SOFT_PHRASES = (("grand", "select"), ("luxury", "collection"), ("premier", "collection"))
+SOFT_PHRASES = (
+    ("grand", "select"),
+    ("luxury", "collection"),
+    ("premier", "collection"),
+    ("curio", "collection"),
+    ("autograph", "collection"),
+)
 # Russian operators write the English words of a name in Cyrillic: read them as the words.
 CYRILLIC_WORDS = {
     "энд": "and",
@@ -141,6 +153,38 @@ CYRILLIC_WORDS = {
     "сити": "city",
     "тауэр": "tower",
     "хаус": "house",
+    "зе": "the",
+    "бай": "by",
+    "эт": "at",
+    "лакшери": "luxury",
+    "коллекшн": "collection",
+    "айленд": "island",
+    "вью": "view",
+    "оушен": "ocean",
+    "вайт": "white",
+    "уайт": "white",
+    "блю": "blue",
+    "роял": "royal",
+    "мэджик": "magic",
+    "фор": "four",
+    "сизонс": "seasons",
+    "уан": "one",
+    "онли": "only",
+    "грейт": "great",
+    "сэндс": "sands",
+    "сан": "sun",
+    "си": "sea",
+    "стар": "star",
+    "гарден": "garden",
+    "гарденс": "gardens",
+    "палм": "palm",
+    "гольф": "golf",
+    "виллас": "villas",
+    "дрим": "dream",
+    "дримс": "dreams",
+    "парадайз": "paradise",
+    "фэмили": "family",
+    "кидс": "kids",
 }
 _BRACKETED = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
 _NUMBERS = re.compile(r"^\d+$")
@@ -172,6 +216,11 @@ def sound_key(token: str) -> str:
         return token
     # A plural is the same word to an operator ("Palm Garden", "Palm Gardens").
     key = token[:-1] if len(token) > 3 and token.endswith("s") else token
+    # Russian spellings of English and Arabic sounds: "Уолдорф" (Waldorf), "Штайгенбергер"
+    # (Steigenberger), "Джумейра" (Jumeirah).
+    key = re.sub(r"^u(?=[aeio])", "v", key)
+    key = re.sub(r"^sht", "st", key)
+    key = re.sub(r"(?<=[aeiou])h$", "", key)
     for written, sound in (
         ("shch", "sh"),
         ("sch", "sh"),
@@ -182,6 +231,7 @@ def sound_key(token: str) -> str:
         ("ph", "f"),
         ("ck", "k"),
         ("qu", "kv"),
+        ("q", "k"),
         ("x", "ks"),
         ("w", "v"),
         ("th", "t"),
@@ -231,9 +281,15 @@ def read_hotel_name(name: str, places: frozenset[str] = frozenset()) -> HotelNam
     # What operators put in brackets is secondary (a resort, a brand, a former name): it
     # helps only when the rest of the name says nothing.
     bracketed = " ".join(" ".join(groups) for groups in _BRACKETED.findall(name))
-    outside = name_tokens(_BRACKETED.sub(" ", name))
-    tokens = outside + (name_tokens(bracketed) if bracketed.strip() else [])
-    in_brackets = [False] * len(outside) + [True] * (len(tokens) - len(outside))
+    main = _BRACKETED.sub(" ", name)
+    # What follows " - " or a comma is secondary too ("Rixos Park Belek - The Land of
+    # Legends Access", "Parklane, a Luxury Collection Resort & Spa, Limassol").
+    main, *rest = re.split(r"\s[-–—]\s|,\s", main)
+    outside = name_tokens(main)
+    suffix = name_tokens(" ".join(rest)) if rest else []
+    tokens = outside + suffix + (name_tokens(bracketed) if bracketed.strip() else [])
+    # 0: the name itself, 1: after a dash or comma, 2: in brackets
+    part = [0] * len(outside) + [1] * len(suffix) + [2] * (len(tokens) - len(outside) - len(suffix))
     is_place = _strip_phrases(tokens, places)
     soft = [token in SOFT_WORDS for token in tokens]
     for first, second in SOFT_PHRASES:
@@ -253,15 +309,21 @@ def read_hotel_name(name: str, places: frozenset[str] = frozenset()) -> HotelNam
         for token, is_soft in zip(tokens, soft, strict=True)
         if not is_soft and not _NUMBERS.match(token) and token not in {"and", "the", "of"}
     )
-    distinctive = tuple(
-        token
-        for token, is_soft, place, bracketed in zip(
-            tokens, soft, is_place, in_brackets, strict=True
+
+    def identifying(parts: set[int]) -> tuple[str, ...]:
+        return tuple(
+            token
+            for token, is_soft, place, where in zip(tokens, soft, is_place, part, strict=True)
+            if where in parts
+            and not (is_soft or place)
+            and token not in KIND_WORDS
+            and not _NUMBERS.match(token)
         )
-        if not (is_soft or place or bracketed)
-        and token not in KIND_WORDS
-        and not _NUMBERS.match(token)
-    )
+
+    distinctive = identifying({0})
+    if len(distinctive) == 1 and suffix:
+        # "JA The Resort - JA Beach Hotel": a complex's name, then the hotel's.
+        distinctive = tuple(dict.fromkeys(identifying({0, 1})))
     kinds = frozenset(token for token in tokens if token in KIND_WORDS) - GENERIC_KIND_WORDS
     return HotelName(tuple(tokens), distinctive, named, kinds)
 

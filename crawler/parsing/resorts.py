@@ -45,3 +45,18 @@ def place_phrases(country: str) -> frozenset[str]:
                 latin = to_latin(spelling) if has_cyrillic(spelling) else spelling
                 phrases.add(place_key(latin))
     return frozenset(phrase for phrase in phrases if phrase)
+
+
+@cache
+def resort_words(country: str, name: str) -> frozenset[str]:
+    """The words of every spelling of one resort ("Sharm El Sheikh": sharm, el, sheikh,
+    and the romanized Russian ones), or of `name` alone when the gazetteer lacks it."""
+    key = place_key(name)
+    words = set(key.split())
+    for row in _rows():
+        spellings = _spellings(row)
+        if row["country"] == country and key in {place_key(s) for s in spellings}:
+            for spelling in spellings:
+                latin = to_latin(spelling) if has_cyrillic(spelling) else spelling
+                words.update(place_key(latin).split())
+    return frozenset(words)

@@ -46,10 +46,30 @@ def test_stars_far_apart_never_match():
 
 def test_a_doubtful_match_is_sent_for_review_not_merged():
     index = HotelIndex()
-    index.add(1, resort_id=1, name="Sunny Harbour Resort", stars=4)
+    index.add(1, resort_id=1, name="Sunny Harbour Beach Resort", stars=4)
+    # A word more, and the known name says "Beach" where this one says nothing of it.
     decision = index.match("Sunny Harbor View Resort", stars=4, resort_id=1)
     assert decision.hotel_id is None
     assert decision.review_candidate == 1
+
+
+def test_a_short_form_of_a_hotels_name_is_that_hotel():
+    index = HotelIndex()
+    index.add(1, resort_id=1, name="Papillon Zeugma Relaxury", stars=5)
+    assert index.match("Papillon Zeugma", stars=5, resort_id=1).hotel_id == 1
+
+
+def test_a_chain_name_alone_is_not_a_short_form():
+    index = HotelIndex()
+    index.add(1, resort_id=1, name="Titanic Deluxe", stars=5)
+    assert index.match("Titanic", stars=5, resort_id=1).hotel_id is None
+
+
+def test_a_short_form_is_not_guessed_between_two_hotels():
+    index = HotelIndex()
+    index.add(1, resort_id=1, name="Sunny Harbour View", stars=4)
+    index.add(2, resort_id=1, name="Sunny Harbour Gardens", stars=4)
+    assert index.match("Sunny Harbour", stars=4, resort_id=1).hotel_id is None
 
 
 def test_two_close_candidates_are_not_guessed_between():
