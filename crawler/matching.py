@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.parsing.geo import place_key
-from crawler.parsing.hotel_names import HotelName, read_hotel_name, sound_key
+from crawler.parsing.hotel_names import HotelName, read_hotel_name, sound_key, sound_keys
 from crawler.parsing.resorts import place_phrases, resort_words
 from models import Country, Hotel, HotelAlias, HotelMatchReview, Resort
 from models.base import utcnow
@@ -42,7 +42,7 @@ class MatchDecision:
 def _word_similarity(first: str, second: str) -> float:
     if first == second:
         return 100.0
-    if sound_key(first) == sound_key(second):
+    if sound_keys(first) & sound_keys(second):
         return 99.0
     if min(len(first), len(second)) <= 3:
         return 0.0  # short words ("jaz", "spa", "sea") must sound alike
@@ -73,9 +73,10 @@ def compare_names(first: HotelName, second: HotelName) -> NameComparison:
         one, other = first.named, second.named
         if not one or not other:
             return NameComparison(0.0)  # nothing identifying to compare: never a match
+    sisters = bool(first.kinds and second.kinds and not first.kinds & second.kinds)
     if len(one) != len(other) and "".join(one) == "".join(other):
         # written together or apart: "Aqua Joy" / "AquaJoy", "De Luxe" / "Deluxe"
-        return NameComparison(99.0)
+        return NameComparison(EXTRA_WORDS_SCORE if sisters else 99.0)
     small, large = (one, other) if len(one) <= len(other) else (other, one)
     unused = list(large)
     scores = []
@@ -97,7 +98,7 @@ def compare_names(first: HotelName, second: HotelName) -> NameComparison:
         return NameComparison(70.0 * matched / union)
     mean = sum(scores) / len(scores)
     if not unused:
-        if first.kinds and second.kinds and not first.kinds & second.kinds:
+        if sisters:
             # "Granada Luxury Beach" and "Granada Luxury Resort & Spa": sisters, perhaps.
             return NameComparison(min(mean, EXTRA_WORDS_SCORE))
         # Every word has its partner: a typo in one word weighs less in the whole name.

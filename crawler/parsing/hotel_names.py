@@ -17,6 +17,7 @@ Each token also gets a sound key, so spellings that differ only by transliterati
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from crawler.parsing.names import clean_hotel_name, match_key
 from crawler.parsing.translit import has_cyrillic, to_latin
@@ -188,6 +189,7 @@ CYRILLIC_WORDS = {
 }
 _BRACKETED = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
 _NUMBERS = re.compile(r"^\d+$")
+_SILENT_H = re.compile(r"(?<=[aeiou])h(?=[aeiou])")
 
 
 def _words(name: str) -> list[str]:
@@ -209,15 +211,43 @@ def name_tokens(name: str) -> list[str]:
     return [TRANSLITERATIONS.get(token, token) for token in tokens]
 
 
+@lru_cache(maxsize=65536)
+def sound_keys(token: str) -> frozenset[str]:
+    """A token's possible sounds, so that transliterations meet: "kristal" and "crystal"
+    share "krstl", "sereniti" and "serenity" "srnt", "okeaniya" and "oceania" "oknia"...
+
+    A letter that reads two ways gives two keys: "c" as in "Crystal" or "Oceania"; a final
+    "s" of a plural ("Palm Gardens") or of the word itself ("Elegans" for "Elegance").
+    """
+    if _NUMBERS.match(token) or len(token) <= 2:
+        return frozenset({token})
+    keys = set()
+    plural = len(token) > 3 and token.endswith("s")
+    for word in {token[:-1], token} if plural else {token}:
+        # Spanish "que" and a silent "h" between vowels ("Bahia del Duque", "Баия дель Дуке")
+        for spelling in {
+            word,
+            word.replace("qu", "k"),
+            re.sub(r"(?<=[aeiou])h(?=[aeiou])", "", word),
+        }:
+            for c_sound in ("s", "k", "j"):  # "Crystal", "Oceania", Turkish "Yazici"
+                keys.add(_sound(spelling, c_sound))
+    return frozenset(keys)
+
+
 def sound_key(token: str) -> str:
-    """A token's sound, so that transliterations meet: "kristal" and "crystal" -> "krstl",
-    "sereniti" and "serenity" -> "srnt", "ayscha" and "aysha" -> "ash"."""
+    """The token's usual sound (see `sound_keys`)."""
     if _NUMBERS.match(token) or len(token) <= 2:
         return token
-    # A plural is the same word to an operator ("Palm Garden", "Palm Gardens").
-    key = token[:-1] if len(token) > 3 and token.endswith("s") else token
-    # Russian spellings of English and Arabic sounds: "Уолдорф" (Waldorf), "Штайгенбергер"
-    # (Steigenberger), "Джумейра" (Jumeirah).
+    plural = len(token) > 3 and token.endswith("s")
+    return _sound(token[:-1] if plural else token, c_sound="s")
+
+
+def _sound(word: str, c_sound: str) -> str:
+    """`c_sound`: what a "c" before e, i or y sounds like ("s", "k", or Turkish "j")."""
+    key = re.sub(r"(.)\1+", r"\1", word)  # "Miraggio", "Kuredu Island": letters once
+    # Russian spellings of English, Italian and Arabic sounds: "Уолдорф" (Waldorf),
+    # "Штайгенбергер" (Steigenberger), "Джумейра" (Jumeirah), "Вояж" (Voyage).
     key = re.sub(r"^u(?=[aeio])", "v", key)
     key = re.sub(r"^sht", "st", key)
     key = re.sub(r"(?<=[aeiou])h$", "", key)
@@ -239,10 +269,11 @@ def sound_key(token: str) -> str:
         ("ts", "s"),
     ):
         key = key.replace(written, sound)
-    key = re.sub(r"c(?=[eiy])", "s", key).replace("c", "k").replace("z", "s").replace("y", "i")
+    key = re.sub(r"g(?=[ei])", "j", key)
+    key = re.sub(r"c(?=[eiy])", c_sound, key)
+    key = key.replace("c", "k").replace("z", "s").replace("y", "i")
     head, tail = key[0], re.sub(r"[aeiou]", "", key[1:])
-    key = head + tail
-    return re.sub(r"(.)\1+", r"\1", key)
+    return re.sub(r"(.)\1+", r"\1", head + tail)
 
 
 @dataclass(frozen=True)
