@@ -74,7 +74,7 @@ def compare_names(first: HotelName, second: HotelName) -> NameComparison:
         if not one or not other:
             return NameComparison(0.0)  # nothing identifying to compare: never a match
     sisters = bool(first.kinds and second.kinds and not first.kinds & second.kinds)
-    if len(one) != len(other) and "".join(one) == "".join(other):
+    if len(one) != len(other) and sound_keys("".join(one)) & sound_keys("".join(other)):
         # written together or apart: "Aqua Joy" / "AquaJoy", "De Luxe" / "Deluxe"
         return NameComparison(EXTRA_WORDS_SCORE if sisters else 99.0)
     small, large = (one, other) if len(one) <= len(other) else (other, one)

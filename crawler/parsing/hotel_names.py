@@ -141,8 +141,6 @@ CYRILLIC_WORDS = {
     "сьютс": "suites",
     "сьюитс": "suites",
     "палас": "palace",
-    "бей": "bay",
-    "бэй": "bay",
     "гранд": "grand",
     "делюкс": "deluxe",
     "де": "de",
@@ -202,6 +200,7 @@ def _words(name: str) -> list[str]:
             for word in words
         )
     name = name.replace("&", " and ").replace("+", " plus ")
+    name = re.sub(r"(?<=\w)['’`](?=\w)", "", name)  # "Queen's", "A'Salam": one word
     return match_key(name).split()
 
 

@@ -6,9 +6,7 @@ import pytest
 from crawler.matching import HotelIndex
 from crawler.parsing.hotel_names import core_name, read_hotel_name
 from crawler.parsing.resorts import place_phrases
-from tourscope.evaluation import (
-    load_real_hotels,
-)
+from tourscope.evaluation import REAL_PRECISION_TARGET, load_real_hotels, match_real_hotels
 
 HOTELS = load_real_hotels()
 
@@ -71,3 +69,13 @@ def test_sister_hotels_and_strangers_stay_apart(country, first, second):
     index = HotelIndex(places={1: place_phrases(country)})
     index.add(1, resort_id=1, name=first, stars=5)
     assert index.match(second, stars=5, resort_id=1).hotel_id is None
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["first spellings first", "last first"])
+def test_real_names_keep_their_measured_level_in_either_arrival_order(reverse):
+    """Precision meets its target (0.99); recall is held at the level reached (0.90 in
+    both orders; the target, 0.95, is not met yet: see README, Hotel matching)."""
+    score, missed = match_real_hotels(HOTELS, reverse=reverse)
+    report = "\n".join(f"{m.kind}: {m.first} / {m.second}" for m in missed[:30])
+    assert score.precision >= REAL_PRECISION_TARGET, report
+    assert score.recall >= 0.90, report
