@@ -108,10 +108,6 @@ def compare_names(first: HotelName, second: HotelName) -> NameComparison:
     return NameComparison(score, shared=len(small), extra=len(unused))
 
 
-def name_similarity(first: HotelName, second: HotelName) -> float:
-    return compare_names(first, second).score
-
-
 def _short_form(
     first: HotelName, second: HotelName, comparison: NameComparison, own: frozenset[str]
 ) -> bool:
@@ -220,11 +216,18 @@ class HotelMatcher:
         self.index = HotelIndex(places=places, own_words=own_words)
         # Pairs an admin kept apart: never proposed for review again.
         self.split_pairs = split_pairs(session)
-        self.stars: dict[int, int | None] = {}  # canonical stars of every indexed hotel
-        self._load()
+        # Canonical stars of every hotel (the store pipeline copies them onto offers).
+        self.stars: dict[int, int | None] = dict(
+            session.execute(select(Hotel.id, Hotel.stars)).all()
+        )
+        # Resorts whose hotels are in the index: read when a new alias first needs them, so
+        # a crawl of known hotels reads and parses no hotel names at all.
+        self.indexed_resorts: set[int] = set()
+        # Hotels this crawl gave an alias to (their display names may change).
+        self.hotels_given_aliases: set[int] = set()
 
-    def _load(self, resort_id: int | None = None) -> None:
-        """Index canonical hotels and every operator's spelling of them (of one resort)."""
+    def _load(self, resort_id: int) -> None:
+        """Index the resort's canonical hotels and every operator's spelling of them."""
         # A hotel an admin merged into another is no candidate: its survivor is.
         hotels = select(Hotel.id, Hotel.resort_id, Hotel.name, Hotel.stars).where(
             Hotel.merged_into_id.is_(None)
@@ -236,16 +239,16 @@ class HotelMatcher:
             .join(Hotel, Hotel.id == HotelAlias.hotel_id)
             .where(Hotel.merged_into_id.is_(None))
         )
-        if resort_id is not None:
-            hotels = hotels.where(Hotel.resort_id == resort_id)
-            spellings = spellings.where(Hotel.resort_id == resort_id)
+        hotels = hotels.where(Hotel.resort_id == resort_id)
+        spellings = spellings.where(Hotel.resort_id == resort_id)
+        self.indexed_resorts.add(resort_id)
         for query in (hotels, spellings):
             for hotel_id, hotel_resort, name, stars in self.session.execute(query):
                 self.stars.setdefault(hotel_id, stars)
                 self.index.add(hotel_id, hotel_resort, name, stars)
 
     def _refresh_resort(self, resort_id: int) -> None:
-        """Index hotels other crawls created in this resort since this one started."""
+        """Index hotels other crawls created in this resort since it was first read."""
         if resort_id not in self.index.places:
             places, own_words = resort_places(self.session)
             self.index.places.update(places)
@@ -257,6 +260,8 @@ class HotelMatcher:
     ) -> int:
         if code in self.aliases:
             return self.aliases[code]
+        if resort_id not in self.indexed_resorts:
+            self._load(resort_id)
         decision = self.index.match(clean_name, stars, resort_id)
         if decision.hotel_id is None:
             # Before creating a hotel, see whether another crawl just did.
@@ -293,4 +298,5 @@ class HotelMatcher:
             )
         self.session.flush()  # committed with the batch (crawler/pipelines/store.py)
         self.aliases[code] = hotel_id
+        self.hotels_given_aliases.add(hotel_id)
         return hotel_id

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -66,31 +66,25 @@ def save_operator_references(
     return len(rows)
 
 
-def unmapped_counts(session: Session) -> dict[int, dict[str, int]]:
-    """Operator id -> kind -> how many of its reference values have no Tourscope code."""
-    counts: dict[int, dict[str, int]] = {}
-    query = (
-        select(OperatorReference.operator_id, OperatorReference.kind, func.count())
-        .where(OperatorReference.code.is_(None), OperatorReference.kind.in_(MAPPED_KINDS))
-        .group_by(OperatorReference.operator_id, OperatorReference.kind)
-    )
-    for operator_id, kind, count in session.execute(query):
-        counts.setdefault(operator_id, {})[kind] = count
-    return counts
+Unmapped = list[tuple[str, str, str]]  # (kind, the operator's id, its spelling)
 
 
-def unmapped_values(
-    session: Session, operator_id: int, limit: int = 50
-) -> list[tuple[str, str, str]]:
-    """(kind, operator id, spelling) of the operator's unmapped values, for the health page."""
+def unmapped_values(session: Session, per_operator: int = 50) -> dict[int, Unmapped]:
+    """Operator id -> (kind, operator's id, spelling) of its values with no Tourscope code,
+    at most `per_operator` of them, for the crawl-health page."""
     query = (
-        select(OperatorReference.kind, OperatorReference.ref_id, OperatorReference.name)
-        .where(
-            OperatorReference.operator_id == operator_id,
-            OperatorReference.code.is_(None),
-            OperatorReference.kind.in_(MAPPED_KINDS),
+        select(
+            OperatorReference.operator_id,
+            OperatorReference.kind,
+            OperatorReference.ref_id,
+            OperatorReference.name,
         )
-        .order_by(OperatorReference.kind, OperatorReference.name)
-        .limit(limit)
+        .where(OperatorReference.code.is_(None), OperatorReference.kind.in_(MAPPED_KINDS))
+        .order_by(OperatorReference.operator_id, OperatorReference.kind, OperatorReference.name)
     )
-    return [tuple(row) for row in session.execute(query)]
+    values: dict[int, Unmapped] = {}
+    for operator_id, kind, ref_id, name in session.execute(query):
+        listed = values.setdefault(operator_id, [])
+        if len(listed) < per_operator:
+            listed.append((kind, ref_id, name))
+    return values

@@ -6,7 +6,7 @@ from itertools import count
 
 from sqlalchemy.orm import Session
 
-from models import Country, DepartureCity, Hotel, Offer, Operator, Resort
+from models import Country, DepartureCity, Hotel, HotelAlias, Offer, Operator, Resort
 from models.base import utcnow
 
 _sequence = count(1)
@@ -50,6 +50,27 @@ def make_hotel(session: Session, resort: Resort, name: str = "Sea Breeze", stars
     session.add(hotel)
     session.flush()
     return hotel
+
+
+def make_alias(
+    session: Session,
+    operator: Operator,
+    hotel: Hotel,
+    code: str,
+    name: str,
+    score: float | None = None,
+) -> HotelAlias:
+    """An operator's own code and spelling of a canonical hotel."""
+    alias = HotelAlias(
+        operator_id=operator.id,
+        hotel_id=hotel.id,
+        operator_hotel_code=code,
+        operator_hotel_name=name,
+        match_score=score,
+    )
+    session.add(alias)
+    session.flush()
+    return alias
 
 
 def make_offer(

@@ -275,35 +275,22 @@ _FORMATS = {
 
 def _operator_states() -> dict[str, str]:
     """Operator code -> its last crawl and active offers; empty when there is no database."""
-    from sqlalchemy import func, select
-
-    from models import CrawlRun, Offer, Operator
     from models.db import session_scope
+    from models.queries.crawl_health import operator_health
 
     try:
         with session_scope() as session:
-            last_runs = {
-                code: (status, finished)
-                for code, status, finished in session.execute(
-                    select(Operator.code, CrawlRun.status, CrawlRun.finished_at)
-                    .join(CrawlRun, CrawlRun.operator_id == Operator.id)
-                    .order_by(CrawlRun.id)
-                )
-            }
-            offers = dict(
-                session.execute(
-                    select(Operator.code, func.count(Offer.id))
-                    .join(Offer, Offer.operator_id == Operator.id)
-                    .where(Offer.is_active)
-                    .group_by(Operator.code)
-                ).all()
-            )
+            health = operator_health(session, runs_per_operator=1)
     except SQLAlchemyError:
         return {}
     states = {}
-    for code, (status, finished) in last_runs.items():
-        when = f" {finished:%Y-%m-%d %H:%M} UTC" if finished else ""
-        states[code] = f"last crawl {status}{when}; {offers.get(code, 0)} active offers"
+    for operator in health:
+        run = operator.last_run
+        if run is None:
+            continue
+        when = f" {run.finished_at:%Y-%m-%d %H:%M} UTC" if run.finished_at else ""
+        offers = operator.freshness.active_offers
+        states[operator.code] = f"last crawl {run.status}{when}; {offers} active offers"
     return states
 
 

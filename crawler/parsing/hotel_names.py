@@ -363,7 +363,3 @@ def core_name(name: str) -> str:
     with any letter in it."""
     read = read_hotel_name(name)
     return " ".join(read.distinctive or read.named or read.tokens)
-
-
-def full_name(name: str) -> str:
-    return " ".join(name_tokens(name))

@@ -69,9 +69,6 @@ class StorePipeline:
         self.session.commit()
         self.references = ReferenceCache(self.session)
         self.matcher = HotelMatcher(self.session, operator.id)
-        # The operator's hotel codes known before this run: those the matcher adds are the
-        # run's new aliases, whose hotels get their display names recomputed at the end.
-        self.codes_at_start = frozenset(self.matcher.aliases)
         self.session.commit()  # end the read transaction: other spiders write meanwhile
         self.stats.set_value("tourscope/crawl_run_id", self.run.id)
 
@@ -160,7 +157,8 @@ class StorePipeline:
                 run.items_stored = merge_staged_offers(session, run.id, now)
                 run.offers_deactivated = deactivate_unseen_offers(session, self.operator_id, run.id)
                 run.status = CrawlStatus.SUCCEEDED
-                refresh_display_names(session, self.hotels_given_new_aliases())
+                # Hotels given new aliases may have a cleaner spelling now.
+                refresh_display_names(session, self.matcher.hotels_given_aliases)
                 logger.info(
                     "Merged %d offers of %s in %.2f s; %d no longer offered",
                     run.items_stored,
@@ -195,13 +193,6 @@ class StorePipeline:
             if run.error_message:
                 stats.set_value("tourscope/failure", run.error_message)
             session.close()
-
-    def hotels_given_new_aliases(self) -> set[int]:
-        return {
-            hotel_id
-            for code, hotel_id in self.matcher.aliases.items()
-            if code not in self.codes_at_start
-        }
 
     def _last_good_items(self) -> int | None:
         return self.session.scalar(

@@ -151,6 +151,7 @@ def operator_health(
             .group_by(Offer.operator_id)
         )
     }
+    unmapped = unmapped_values(session)
     return [
         OperatorHealth(
             code=operator.code,
@@ -158,7 +159,7 @@ def operator_health(
             enabled=operator.enabled,
             freshness=freshness.get(operator.id, OfferFreshness(0, None, None)),
             runs=runs_by_operator.get(operator.id, []),
-            unmapped=unmapped_values(session, operator.id),
+            unmapped=unmapped.get(operator.id, []),
         )
         for operator in session.scalars(select(Operator).order_by(Operator.code))
     ]

@@ -20,6 +20,7 @@ from models.operator_references import OperatorReference
 from sandbox.operators.teztour import PROFILE
 from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import offers_by_key, published
+from tests.sandbox.test_teztour import params as tez_params
 
 EXAMPLES = Path(__file__).parent / "protocol_examples" / "teztour"
 DEMO = "teztour_demo"
@@ -210,24 +211,10 @@ def test_the_plan_keeps_every_query_inside_the_documented_limits(sandbox):
 
 
 def search(sandbox, first: date, last: date, low: int, high: int) -> dict:
-    params = {
-        "countryId": 1104,
-        "cityId": 345,
-        "after": f"{first:%d.%m.%Y}",
-        "before": f"{last:%d.%m.%Y}",
-        "nightsMin": low,
-        "nightsMax": high,
-        "accommodationId": 2,
-        "hotelClassId": 269506,
-        "hotelClassBetter": "true",
-        "rAndBId": 15350,
-        "rAndBBetter": "true",
-        "currency": 18864,
-        "priceMin": 0,
-        "priceMax": 999999,
-        "xml": "false",
-    }
-    return sandbox.client.get("/teztour/tariffsearch/getResult", params=params).json()
+    query = tez_params(
+        after=f"{first:%d.%m.%Y}", before=f"{last:%d.%m.%Y}", nightsMin=low, nightsMax=high
+    )
+    return sandbox.client.get("/teztour/tariffsearch/getResult", params=query).json()
 
 
 # -- the re-check: the offer's own search again ------------------------------------------

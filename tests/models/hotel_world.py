@@ -8,9 +8,10 @@ have offers.
 
 import pytest
 
-from models import HotelAlias, HotelMatchReview
+from models import HotelMatchReview
 from models.base import utcnow
 from tests.factories import (
+    make_alias,
     make_country,
     make_departure_city,
     make_hotel,
@@ -18,19 +19,6 @@ from tests.factories import (
     make_operator,
     make_resort,
 )
-
-
-def add_alias(session, operator, hotel, code, name, score=None):
-    alias = HotelAlias(
-        operator_id=operator.id,
-        hotel_id=hotel.id,
-        operator_hotel_code=code,
-        operator_hotel_name=name,
-        match_score=score,
-    )
-    session.add(alias)
-    session.flush()
-    return alias
 
 
 @pytest.fixture
@@ -43,9 +31,9 @@ def split_hotel(session):
     feedline = make_operator(session, "feedline", "FeedLine Holidays")
     duns = make_hotel(session, side, "Club Duns", 4)
     dunes = make_hotel(session, side, "Club Dunes Clb", 4)
-    kept = add_alias(session, suncoast, duns, "SC-1", "Club Duns 4*")
-    doubtful = add_alias(session, samo, dunes, "SAMO-1", "Club Dunes Clb 4* (Samo Travel)", 82.0)
-    follower = add_alias(session, feedline, dunes, "FL-9", "CLUB DUNES CLB", 97.0)
+    kept = make_alias(session, suncoast, duns, "SC-1", "Club Duns 4*")
+    doubtful = make_alias(session, samo, dunes, "SAMO-1", "Club Dunes Clb 4* (Samo Travel)", 82.0)
+    follower = make_alias(session, feedline, dunes, "FL-9", "CLUB DUNES CLB", 97.0)
     review = HotelMatchReview(
         alias_id=doubtful.id, candidate_hotel_id=duns.id, score=82.0, created_at=utcnow()
     )

@@ -10,6 +10,7 @@ from models.base import utcnow
 from models.match_reviews import ReviewError, confirm_match, split_match
 from models.queries.crawl_health import drop_reasons, operator_health, pending_matches
 from tests.factories import (
+    make_alias,
     make_country,
     make_departure_city,
     make_hotel,
@@ -44,23 +45,8 @@ def world(session):
     bluesky = make_operator(session, "bluesky", "BlueSky Travel")
     palace = make_hotel(session, antalya, "Antalya Palace", 5)
     doubtful = make_hotel(session, kemer, "Antalia Palas", 4)
-    session.add(
-        HotelAlias(
-            operator_id=suncoast.id,
-            hotel_id=palace.id,
-            operator_hotel_code="P1",
-            operator_hotel_name="Antalya Palace 5*",
-        )
-    )
-    alias = HotelAlias(
-        operator_id=bluesky.id,
-        hotel_id=doubtful.id,
-        operator_hotel_code="AP-77",
-        operator_hotel_name="ANTALIA PALAS HOTEL",
-        match_score=84.0,
-    )
-    session.add(alias)
-    session.flush()
+    make_alias(session, suncoast, palace, "P1", "Antalya Palace 5*")
+    alias = make_alias(session, bluesky, doubtful, "AP-77", "ANTALIA PALAS HOTEL", score=84.0)
     review = HotelMatchReview(
         alias_id=alias.id, candidate_hotel_id=palace.id, score=84.0, created_at=utcnow()
     )

@@ -4,7 +4,8 @@ import pytest
 
 from models import Hotel
 from models.hotel_display_names import display_name, refresh_display_names
-from tests.models.hotel_world import add_alias, split_hotel  # noqa: F401 (a fixture)
+from tests.factories import make_alias
+from tests.models.hotel_world import split_hotel  # noqa: F401 (a fixture)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_a_display_name_fits_the_column():
 
 def test_refreshing_uses_the_aliases_unless_an_admin_named_the_hotel(session, split_hotel):  # noqa: F811
     duns, dunes = session.get(Hotel, split_hotel["duns"]), session.get(Hotel, split_hotel["dunes"])
-    add_alias(session, split_hotel["operators"]["feedline"], duns, "FL-2", "Club Duns Resort")
+    make_alias(session, split_hotel["operators"]["feedline"], duns, "FL-2", "Club Duns Resort")
     dunes.name_set_by_admin = True
     dunes.name = "Club Dunes (admin)"
     assert refresh_display_names(session, [duns.id, dunes.id, 999]) == 1

@@ -17,8 +17,8 @@ from models.hotel_merges import (
 )
 from models.match_reviews import confirm_match, split_match, split_pairs
 from models.trips import Trip
-from tests.factories import make_client, make_hotel, make_offer, make_resort, make_trip
-from tests.models.hotel_world import add_alias, split_hotel  # noqa: F401 (a fixture)
+from tests.factories import make_alias, make_client, make_hotel, make_offer, make_resort, make_trip
+from tests.models.hotel_world import split_hotel  # noqa: F401 (a fixture)
 
 
 def hotels_of(session, model, ids):
@@ -73,7 +73,7 @@ def test_merged_offers_take_the_survivors_place_and_stars(session, split_hotel):
 def test_pending_reviews_of_the_merged_hotel_follow_it_or_close(session, split_hotel):  # noqa: F811
     w = split_hotel
     other = make_hotel(session, session.get(Hotel, w["duns"]).resort, "Dune Garden", 4)
-    stranger = add_alias(session, w["operators"]["suncoast"], other, "SC-7", "Dune Gardens")
+    stranger = make_alias(session, w["operators"]["suncoast"], other, "SC-7", "Dune Gardens")
     # Another alias was doubtful against the hotel that will be merged away...
     retargeted = HotelMatchReview(
         alias_id=stranger.id, candidate_hotel_id=w["dunes"], score=77.0, created_at=utcnow()
@@ -207,7 +207,7 @@ def test_a_crawl_that_began_before_a_merge_files_its_offers_under_the_survivor(
     session.add(staged)
     merge_hotels(session, w["duns"], w["dunes"])
     # The running crawl's matcher still linked a new alias to the emptied hotel.
-    late_alias = add_alias(
+    late_alias = make_alias(
         session, w["operators"]["feedline"], session.get(Hotel, w["dunes"]), "FL-10", "Club Dunes"
     )
     session.commit()

@@ -20,7 +20,6 @@ asked in, which ActualizeTour needs to re-check it in the same currency.
 """
 
 import base64
-import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -67,6 +66,7 @@ REFERENCE_LISTS = [
 
 
 class MasterTourSpider(SearchApiSpider):
+    answers_json = True
     protocol = "mastertour"
     limits = ProtocolLimits()  # none documented; the polite defaults still apply
     reference_request_count = len(REFERENCE_LISTS)
@@ -89,16 +89,10 @@ class MasterTourSpider(SearchApiSpider):
         return cls.api_url_of(cls.account.url(sandbox_url)), {"action": "GetCountries"}
 
     @classmethod
-    def check_problem(cls, status: int, body: str) -> str | None:
-        problem = super().check_problem(status, body)
-        if problem:
-            return problem
-        try:
-            answer = json.loads(body)
-        except ValueError:
-            return "not with JSON"
+    def refusal(cls, answer: Any) -> str | None:
+        # Not documented for the JSON service: a top-level "error", as the XML one had.
         if isinstance(answer, dict) and "error" in answer:
-            return f"it says {answer['error']!r}"
+            return str(answer["error"])
         return None
 
     def api_request(self, action: str, params: dict[str, Any] | None = None, **kwargs):
@@ -137,8 +131,9 @@ class MasterTourSpider(SearchApiSpider):
         answer = self.read_json_object(response)
         if answer is None:
             return None
-        if "error" in answer:
-            self.protocol_error(f"{action}: {answer['error']}")
+        message = self.refusal(answer)
+        if message:
+            self.protocol_error(f"{action}: {message}")
             return None
         return answer
 

@@ -15,6 +15,7 @@ once in plain words and kept as the crawl's failure reason, so the run fails and
 no offer. The per-minute limit is a hard cap (crawler/ratelimit.py).
 """
 
+import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -97,10 +98,13 @@ class SearchApiSpider(OperatorSpider):
     requests_per_query: ClassVar[int] = 1
     # One cheap request `tourscope operators check` sends (a reference list, say).
     check_path: ClassVar[str] = ""
+    # The check's answer is JSON, in which `refusal` finds the service's "no".
+    answers_json: ClassVar[bool] = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.references = References()
+        self._credentials: dict[str, str] = {}
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -142,10 +146,28 @@ class SearchApiSpider(OperatorSpider):
     @classmethod
     def check_problem(cls, status: int, body: str) -> str | None:
         """What is wrong with the check's answer, in plain words; None when it is fine."""
-        return f"with HTTP {status}" if status >= 400 else None
+        if status >= 400:
+            return f"with HTTP {status}"
+        if not cls.answers_json:
+            return None
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            return "not with JSON"
+        message = cls.refusal(answer)
+        return f"it says {message!r}" if message else None
+
+    @classmethod
+    def refusal(cls, answer: Any) -> str | None:
+        """The service's refusal in a JSON answer, in its own words; None when it is none."""
+        return None
 
     def credential(self, key: str) -> str:
-        return resolve_credential(self.account, key)
+        """The account's credential, read once a crawl (every request of some protocols
+        carries it; a secrets file is not re-read for each)."""
+        if key not in self._credentials:
+            self._credentials[key] = resolve_credential(self.account, key)
+        return self._credentials[key]
 
     async def start(self) -> AsyncIterator[Any]:
         plan = self.plan()

@@ -13,7 +13,6 @@ every list is read through `as_list`. A refusal comes as HTTP 200 with
 """
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
@@ -73,6 +72,7 @@ def list_entries(lists: Mapping[str, Any], plural: str, singular: str) -> list[d
 
 
 class TourvisorSpider(SearchApiSpider):
+    answers_json = True
     protocol = "tourvisor"
     # "dateto at most 14 days after datefrom"; no documented span of nights or rate cap.
     limits = ProtocolLimits(max_window_days=14)
@@ -102,16 +102,8 @@ class TourvisorSpider(SearchApiSpider):
         return url, {**credentials, "format": "json", "type": "departure"}
 
     @classmethod
-    def check_problem(cls, status: int, body: str) -> str | None:
-        problem = super().check_problem(status, body)
-        if problem:
-            return problem
-        try:
-            answer = json.loads(body)
-        except ValueError:
-            return "not with JSON"
-        message = error_message(answer)
-        return f"it says {message!r}" if message else None
+    def refusal(cls, answer: Any) -> str | None:
+        return error_message(answer)
 
     @property
     def poll_interval(self) -> float:
@@ -363,7 +355,7 @@ class TourvisorSpider(SearchApiSpider):
         answer = self.read_json_object(response)
         if answer is None:
             return None
-        message = error_message(answer)
+        message = self.refusal(answer)
         if message:
             self.protocol_error(message)
             return None

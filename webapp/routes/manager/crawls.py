@@ -44,6 +44,19 @@ def health_page(
     return render(request, "manager/crawls.html", context, status_code=status_code)
 
 
+async def checked_form(request: Request):
+    """The posted form, once its CSRF token is verified."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    return form
+
+
+def refused(request: Request, session: SessionDep, reason: str, status_code: int) -> Response:
+    """The page again, saying why the admin's change was refused (and nothing of it kept)."""
+    session.rollback()
+    return health_page(request, session, error=reason, status_code=status_code)
+
+
 @router.get("/crawls", response_class=HTMLResponse)
 def crawls_page(request: Request, session: SessionDep) -> HTMLResponse:
     """Each operator's last runs, its offers' freshness, and the matches to review."""
@@ -51,16 +64,14 @@ def crawls_page(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 async def _resolve(request: Request, session: SessionDep, review_id: str, resolve) -> Response:
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
+    await checked_form(request)
     number = parse_id(review_id)
     try:
         if number is None:
             raise ReviewError(f"there is no match review number {review_id[:20]}")
         resolution = resolve(session, number)
     except HotelIdentityError as error:
-        session.rollback()
-        return health_page(request, session, error=str(error), status_code=409)
+        return refused(request, session, str(error), 409)
     session.commit()
     return RedirectResponse(f"/manager/crawls?done={resolution.status}", status_code=303)
 

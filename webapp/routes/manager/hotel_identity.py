@@ -9,10 +9,9 @@ from pydantic import BaseModel, StringConstraints, ValidationError
 
 from models.hotel_display_names import MAX_NAME
 from models.hotel_merges import HotelIdentityError, rename_hotel, split_alias, undo_merge
-from webapp import csrf
 from webapp.deps import AdminUser, SessionDep, admin_user
 from webapp.routes.manager.common import parse_id
-from webapp.routes.manager.crawls import health_page
+from webapp.routes.manager.crawls import checked_form, refused
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(admin_user)])
 
@@ -29,17 +28,6 @@ def _name_error(error: ValidationError) -> str:
     return "Type the hotel's name: it cannot be blank."
 
 
-async def _checked_form(request: Request):
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
-    return form
-
-
-def _refused(request: Request, session: SessionDep, reason: str, status_code: int) -> Response:
-    session.rollback()
-    return health_page(request, session, error=reason, status_code=status_code)
-
-
 def _done(what: str, hotel_id: int | None = None) -> RedirectResponse:
     shown = f"&hotel={hotel_id}" if hotel_id else ""
     return RedirectResponse(f"/manager/crawls?done={what}{shown}#hotels", status_code=303)
@@ -47,45 +35,45 @@ def _done(what: str, hotel_id: int | None = None) -> RedirectResponse:
 
 @router.post("/hotels/{hotel_id}/name")
 async def rename(request: Request, hotel_id: str, session: SessionDep) -> Response:
-    form = await _checked_form(request)
+    form = await checked_form(request)
     number = parse_id(hotel_id)
     try:
         name = HotelNameForm.model_validate({"name": form.get("name") or ""}).name
     except ValidationError as error:
-        return _refused(request, session, _name_error(error), 422)
+        return refused(request, session, _name_error(error), 422)
     try:
         if number is None:
             raise HotelIdentityError(f"there is no hotel number {hotel_id[:20]}")
         rename_hotel(session, number, name)
     except HotelIdentityError as error:
-        return _refused(request, session, str(error), 404)
+        return refused(request, session, str(error), 404)
     session.commit()
     return _done("renamed", number)
 
 
 @router.post("/crawls/merges/{merge_id}/undo")
 async def undo(request: Request, merge_id: str, session: SessionDep, user: AdminUser) -> Response:
-    await _checked_form(request)
+    await checked_form(request)
     number = parse_id(merge_id)
     try:
         if number is None:
             raise HotelIdentityError(f"there is no hotel merge number {merge_id[:20]}")
         undo_merge(session, number, by_user_id=user.id)
     except HotelIdentityError as error:
-        return _refused(request, session, str(error), 409)
+        return refused(request, session, str(error), 409)
     session.commit()
     return _done("undone")
 
 
 @router.post("/crawls/aliases/{alias_id}/split")
 async def split_off(request: Request, alias_id: str, session: SessionDep) -> Response:
-    await _checked_form(request)
+    await checked_form(request)
     number = parse_id(alias_id)
     try:
         if number is None:
             raise HotelIdentityError(f"there is no operator hotel number {alias_id[:20]}")
         hotel = split_alias(session, number)
     except HotelIdentityError as error:
-        return _refused(request, session, str(error), 409)
+        return refused(request, session, str(error), 409)
     session.commit()
     return _done("alias_split", hotel.id)
