@@ -9,6 +9,7 @@ from models.catalog import (
     HotelMatchReview,
     HotelMerge,
     Operator,
+    OperatorHotelContent,
     Resort,
 )
 from models.clients import Client, ClientChild, ClientContact, ClientPreference
@@ -42,6 +43,7 @@ __all__ = [
     "MealPlan",
     "Offer",
     "Operator",
+    "OperatorHotelContent",
     "OperatorReference",
     "OutboxMessage",
     "PriceChange",

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, SmallInteger, String, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
@@ -67,6 +78,21 @@ class Hotel(Base):
     # Set when an admin merged this hotel into another: it keeps no alias or offer, and
     # its old address redirects to the surviving hotel (undoing the merge clears it).
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("hotels.id"))
+    # Content merged from what its operators say of it (OperatorHotelContent), by the
+    # rules of models/hotel_content.py; recomputed when that content or the aliases change.
+    description: Mapped[str | None] = mapped_column(Text)
+    # [{"url": ..., "operator_id": ...}]: every photo with the operator that gave it.
+    photos: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # Which operators each merged field came from: {"description": 3, "location": [1, 3]...}.
+    content_sources: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
 
     resort: Mapped[Resort] = relationship(back_populates="hotels")
     aliases: Mapped[list[HotelAlias]] = relationship(back_populates="hotel")
@@ -88,6 +114,33 @@ class HotelAlias(Base):
 
     hotel: Mapped[Hotel] = relationship(back_populates="aliases")
     operator: Mapped[Operator] = relationship()
+
+
+class OperatorHotelContent(Base):
+    """What one operator says of one of its hotels: description, photos, location, contacts.
+
+    Keyed like an alias, by the operator's own hotel code, so it follows the alias through
+    merges and split-offs, and content read before the hotel's first offer waits for it.
+    Only validated values are kept (crawler/pipelines/hotel_content.py). A field the
+    operator's latest answer left out keeps its earlier value: content is never wiped.
+    """
+
+    __tablename__ = "operator_hotel_content"
+    __table_args__ = (UniqueConstraint("operator_id", "operator_hotel_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    operator_hotel_code: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)  # plain text, paragraphs apart
+    photos: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # When the operator last answered about the hotel (a crawl asks again once it is
+    # stale), and when what it said last changed.
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class HotelMatchReview(Base):

@@ -70,7 +70,7 @@ def _untidiness(name: str) -> tuple:
     """Sort key: the tidiest spelling first; ties go to the longest, then alphabetically."""
     return (
         _has_abbreviation(name),
-        _is_mostly_cyrillic(name),
+        is_mostly_cyrillic(name),
         _lacks_natural_case(name),
         -len(name),
         name,
@@ -81,8 +81,9 @@ def _has_abbreviation(name: str) -> bool:
     return any(word.lower() in ABBREVIATIONS for word in _WORD.findall(name))
 
 
-def _is_mostly_cyrillic(name: str) -> bool:
-    letters = [char for char in name if char.isalpha()]
+def is_mostly_cyrillic(text: str) -> bool:
+    """More Cyrillic letters than others: a text the site's readers may not read."""
+    letters = [char for char in text if char.isalpha()]
     cyrillic = sum("\u0400" <= char <= "\u04ff" for char in letters)
     return cyrillic * 2 > len(letters)
 

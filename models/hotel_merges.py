@@ -6,6 +6,10 @@ their copied place and stars, trips, pending reviews) and leaves the merged hote
 pointing at the survivor, so its old address still leads somewhere. Each merge is
 recorded in `hotel_merges` with what it moved, so that a mistaken one can be undone.
 
+Content (description, photos, location) follows the aliases: each change here merges
+the hotels' content anew from their aliases' operators (models/hotel_content.py), so a
+merged hotel shows the union and an operator's hotel split off takes its content along.
+
 Callers own the transaction: these functions change and flush, the caller commits.
 """
 
@@ -18,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models.base import utcnow
 from models.catalog import Hotel, HotelAlias, HotelMatchReview, HotelMerge, Resort
+from models.hotel_content import refresh_hotel_content
 from models.hotel_display_names import display_name, refresh_display_names
 from models.offers import Offer, StagedOffer
 from models.trips import Trip
@@ -97,6 +102,7 @@ def merge_hotels(
     session.flush()
     session.expire_all()  # the bulk updates bypassed the identity map
     refresh_display_names(session, [surviving.id])
+    refresh_hotel_content(session, [surviving.id, merged.id])
     return record
 
 
@@ -180,6 +186,7 @@ def undo_merge(
     session.flush()
     session.expire_all()
     refresh_display_names(session, [surviving.id, merged.id])
+    refresh_hotel_content(session, [surviving.id, merged.id])
     return merge
 
 
@@ -226,6 +233,7 @@ def split_alias(session: Session, alias_id: int, now: datetime | None = None) ->
     )
     session.flush()
     refresh_display_names(session, [old.id])
+    refresh_hotel_content(session, [old.id, own.id])
     return own
 
 

@@ -73,6 +73,15 @@ def make_alias(
     return alias
 
 
+def give_content(session: Session, alias: HotelAlias, **content) -> None:
+    """What the alias's operator says of the hotel (description, photos, latitude...),
+    kept and merged into the hotel's content, as a crawl does."""
+    from models.hotel_content import refresh_hotel_content, save_operator_content
+
+    save_operator_content(session, alias.operator_id, alias.operator_hotel_code, content, utcnow())
+    refresh_hotel_content(session, [alias.hotel_id])
+
+
 def make_offer(
     session: Session,
     *,
