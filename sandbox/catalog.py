@@ -156,6 +156,12 @@ class OperatorCatalog:
         index = int(key[len(prefix) :])
         return self.offer(index) if index < self.size else None
 
+    def hotel_by_code(self, code: str) -> WorldHotel | None:
+        """The hotel the operator sells under its code `code`, if it sells one."""
+        if not hasattr(self, "_hotels_by_code"):
+            self._hotels_by_code = {self.profile.hotel_code(h): h for h in self.hotels}
+        return self._hotels_by_code.get(code)
+
     def ground_truth(self) -> dict[str, int]:
         """Operator hotel code -> world hotel id. For evaluation only, never for spiders."""
         return {self.profile.hotel_code(h): h.id for h in self.hotels}

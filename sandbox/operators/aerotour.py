@@ -4,6 +4,10 @@ A client starts a search (`POST /api/search`), polls its status until it is done
 reads the results page by page. Results are nested hotel -> tours, the price excludes
 the fuel surcharge (quoted apart as `fuelCharge`), numbers sometimes come as strings,
 and availability is two flags: the hotel's rooms and the flight's seats.
+
+Each hotel object carries the hotel's address and its coordinates (`geo`), as AeroTour
+geocoded them: a hundred metres or two off, 0, 0 for hotels it never placed, and now
+and then latitude and longitude swapped.
 """
 
 import uuid
@@ -15,8 +19,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from sandbox.catalog import OperatorCatalog, SandboxOffer
+from sandbox.hotel_content import facts
 from sandbox.profiles import AEROTOUR
 from sandbox.rendering import render
+from sandbox.world import WorldHotel
 
 PROFILE = AEROTOUR
 
@@ -102,6 +108,18 @@ def _tour(offer: SandboxOffer) -> dict[str, Any]:
     return tour
 
 
+def geo(hotel: WorldHotel) -> dict[str, float]:
+    """Where AeroTour puts the hotel: its own geocoding, with its slips."""
+    known = facts(hotel)
+    if hotel.id % 7 == 0:
+        return {"lat": 0, "lon": 0}  # never placed
+    latitude = round(known.latitude + (hotel.id % 5 - 2) * 0.0009, 5)
+    longitude = round(known.longitude + (hotel.id % 3 - 1) * 0.0012, 5)
+    if hotel.id % 23 == 0:
+        return {"lat": longitude, "lon": latitude}  # swapped
+    return {"lat": latitude, "lon": longitude}
+
+
 def _hotels(offers: list[SandboxOffer]) -> list[dict[str, Any]]:
     """Offers grouped by hotel, in order of first appearance on the page."""
     hotels: dict[tuple[str, str | None], dict[str, Any]] = {}
@@ -116,6 +134,8 @@ def _hotels(offers: list[SandboxOffer]) -> list[dict[str, Any]]:
                 "stars": f"{offer.hotel.stars}*",
                 "country": offer.hotel.country,
                 "region": offer.hotel.resort,
+                "address": facts(offer.hotel).address.upper(),
+                "geo": geo(offer.hotel),
                 "tours": [],
             }
         hotels[key]["tours"].append(_tour(offer))

@@ -13,6 +13,9 @@ Reference lists: `xmlgate/list/{countries,regions,cities,hotels}.xml` (English u
 names), `tariffsearch/hotelClasses` and `tariffsearch/randbs` (XML), and
 `tariffsearch/accommodations` (JSON). No credentials anywhere.
 
+Each row names the hotel's small picture (`row[6][2]`); TEZ keeps them on its image host
+(s.tez-tour.com), the replica draws and serves them itself (`/teztour/s/hotel/...`).
+
 `/_sandbox/teztour/requests` lets tests shrink the rate window (or its cap) and read the
 highest number of requests any client sent within one window.
 """
@@ -33,6 +36,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from sandbox.catalog import OperatorCatalog, OperatorProfile, SandboxOffer
+from sandbox.hotel_content import photo_response
 from sandbox.russian_names import DEPARTURE_CITIES as RUSSIAN_CITIES
 from sandbox.russian_names import RESORTS as RUSSIAN_RESORTS
 from sandbox.world import COUNTRIES as WORLD_COUNTRIES
@@ -393,6 +397,8 @@ class Search:
     """One getResult request, validated: what it asks of the catalogue."""
 
     def __init__(self, request: Request, catalog: OperatorCatalog):
+        # TEZ's pictures live on its image host; the replica draws and serves them itself.
+        self.image_host = f"{str(request.base_url).rstrip('/')}/{PROFILE.code}/s"
         country_codes = {v: k for k, v in COUNTRY_IDS.items()}
         city_codes = {v: k for k, v in CITY_IDS.items()}
         self.country_id = _int(request, "countryId")
@@ -521,7 +527,7 @@ def _row(offer: SandboxOffer, search: Search, total: Decimal | None) -> list[Any
         [
             f"https://www.tez-tour.com/hotel.html?id={hid}",
             offer.hotel_name,
-            f"https://s.tez-tour.com/hotel/{hid}/main_small.jpg",
+            f"{search.image_host}/hotel/{hid}/main_small.svg",
             hid,
             f"/hotel.html?id={hid}",
         ],
@@ -605,6 +611,12 @@ def get_result(request: Request) -> Response:
         "arrivalCountryId": search.country_id,
     }
     return JSONResponse(answer)
+
+
+@router.get("/s/hotel/{hid}/main_small.svg")
+def hotel_photo(request: Request, hid: str) -> Response:
+    """The hotel's picture that search rows name (on TEZ's image host, s.tez-tour.com)."""
+    return photo_response(request.app.state.sandbox.catalog(PROFILE.code).hotel_by_code(hid), 1)
 
 
 # -- reference lists ---------------------------------------------------------------------

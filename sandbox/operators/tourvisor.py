@@ -5,8 +5,11 @@ with `authlogin`/`authpass`; `search.php` starts a search and answers a request 
 `result.php?type=status` is polled until the search is "finished" (a few polls here);
 `result.php?type=result` pages hotels, each with its tours from several real operators;
 `list.php` gives the reference lists with Tourvisor's own ids; `actualize.php` re-checks
-one tour. Errors are HTTP 200 with `{"error": {"errormessage": ...}}`. The JSON mirrors
+one tour; `hotel.php` describes one hotel (`data.hotel`: a Russian description in HTML,
+`images.image` photo addresses, `coord1`/`coord2` latitude/longitude, `placement`,
+`phone`). Errors are HTTP 200 with `{"error": {"errormessage": ...}}`. The JSON mirrors
 the XML, so a list of one element comes back as a bare object: clients must cope.
+Photos are small pictures the replica draws itself (`/tourvisor/hotel_pics/...`).
 """
 
 import itertools
@@ -21,10 +24,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from sandbox.catalog import OperatorCatalog, OperatorProfile, SandboxOffer
+from sandbox.hotel_content import (
+    FEATURES,
+    description_ru,
+    facts,
+    photo_response,
+    placement_ru,
+)
 from sandbox.russian_names import COUNTRIES as COUNTRY_NAMES
 from sandbox.russian_names import MEALS as MEAL_NAMES
 from sandbox.russian_names import RESORTS as RESORT_NAMES
 from sandbox.world import COUNTRIES as WORLD_COUNTRIES
+from sandbox.world import WorldHotel
 
 # A replica of a published protocol: it answers queries, not a whole catalogue.
 REPLICA_OF = "tourvisor"
@@ -319,8 +330,9 @@ def _tour(offer: SandboxOffer, currency: int, departure: int) -> dict[str, Any]:
     }
 
 
-def _hotel(offer: SandboxOffer, price: int) -> dict[str, Any]:
+def _hotel(offer: SandboxOffer, price: int, base: str, described: bool = True) -> dict[str, Any]:
     hotel = offer.hotel
+    description = {"hoteldescription": description_ru(hotel)[0]} if described else {}
     return {
         "hotelcode": int(offer.hotel_code),
         "price": price,
@@ -333,8 +345,11 @@ def _hotel(offer: SandboxOffer, price: int) -> dict[str, Any]:
         "hotelstars": hotel.stars,
         "hotelrating": _rating(hotel.id),
         "seadistance": (hotel.id * 37) % 900 + 20,
+        **description,
+        "fulldesclink": f"https://tourvisor.ru/hotel/{offer.hotel_code}",
+        "picturelink": photo_url(base, "main400", offer.hotel_code, 1),
         "isphoto": 1,
-        "iscoords": 1,
+        "iscoords": int(located(hotel)),
         "isdescription": 1,
         "isreviews": int(hotel.id % 4 != 0),
     }
@@ -344,13 +359,15 @@ def _rating(hotel_id: int) -> str:
     return f"{3 + (hotel_id * 7) % 21 / 10:.1f}"
 
 
-def _hotels(offers: list[SandboxOffer], currency: int, departure: int) -> list[dict[str, Any]]:
+def _hotels(
+    offers: list[SandboxOffer], currency: int, departure: int, base: str, described: bool
+) -> list[dict[str, Any]]:
     grouped: dict[str, list[SandboxOffer]] = {}
     for offer in offers:
         grouped.setdefault(offer.hotel_code, []).append(offer)
     hotels = []
     for tours in grouped.values():
-        hotel = _hotel(tours[0], _price(tours[0].price, currency))
+        hotel = _hotel(tours[0], _price(tours[0].price, currency), base, described)
         hotel["tours"] = {"tour": _one_or_many([_tour(t, currency, departure) for t in tours])}
         hotels.append(hotel)
     return hotels
@@ -393,7 +410,8 @@ def result(request: Request) -> Response:
     if kind == "status":
         search.polls += 1
         return _answer(request, {"data": {"status": _status(search)}})
-    hotels = _hotels(_found(search), search.currency, search.departure)
+    described = request.query_params.get("nodescription") != "1"
+    hotels = _hotels(_found(search), search.currency, search.departure, _base(request), described)
     page_hotels = hotels[(page - 1) * onpage : page * onpage]
     data: dict[str, Any] = {"status": _status(search), "result": {}}
     if page_hotels:
@@ -518,6 +536,83 @@ def actualize(request: Request) -> Response:
         return _answer(request, {"data": {"iserror": 1, "errormessage": "Тур не найден"}})
     departure = next(i for i, (_, _, c) in DEPARTURES.items() if c == offer.departure_city_code)
     tour = _tour(offer, currency, departure)
-    hotel = _hotel(offer, tour["price"])
+    hotel = _hotel(offer, tour["price"], _base(request))
     detail = {"visacharge": 0, "priceold": tour["price"], "detailavailable": 1}
     return _answer(request, {"data": {"tour": {**hotel, **tour, **detail}}})
+
+
+# -- hotel information --------------------------------------------------------------------
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def located(hotel: WorldHotel) -> bool:
+    """Tourvisor has coordinates for most hotels, not all (`iscoords`)."""
+    return hotel.id % 11 != 0
+
+
+def photo_url(base: str, size: str, hotel_code: str, number: int) -> str:
+    return f"{base}/{PROFILE.code}/hotel_pics/{size}/{hotel_code}/{number}.svg"
+
+
+def _photo_addresses(base: str, size: str, hotel_code: str, hotel: WorldHotel) -> list[str]:
+    urls = [photo_url(base, size, hotel_code, n) for n in range(1, len(facts(hotel).photos) + 1)]
+    if hotel.id % 5 == 0:  # some come without a scheme, as the live service writes them
+        urls = [url.split(":", 1)[1] for url in urls]
+    return urls
+
+
+@router.get("/hotel.php")
+def hotel_info(request: Request) -> Response:
+    """One hotel's description: `data.hotel`, names (not ids) for country and region."""
+    if not _authorised(request):
+        return _error(request, "Authorisation Error")
+    code = request.query_params.get("hotelcode", "")
+    if not code.isdigit():
+        return _error(request, "hotelcode - bad format")
+    hotel = _catalog(request).hotel_by_code(code)
+    if hotel is None:
+        return _answer(request, {"data": {}})
+    known = facts(hotel)
+    size = "big" if request.query_params.get("imgbig") == "1" else "main400"
+    photos = _photo_addresses(_base(request), size, code, hotel)
+    paragraphs = description_ru(hotel)
+    features = [FEATURES[index][1] for index in known.features]
+    separator = "; " if request.query_params.get("removetags") == "1" else ""
+    services = separator.join(features) if separator else "".join(f"<li>{f}</li>" for f in features)
+    coordinates = (
+        {"coord1": f"{known.latitude:.6f}", "coord2": f"{known.longitude:.6f}"}
+        if located(hotel)
+        else {"coord1": "0", "coord2": "0"}
+    )
+    answer = {
+        "name": PROFILE.hotel_name(hotel),
+        "stars": str(hotel.stars),
+        "rating": _rating(hotel.id),
+        "country": COUNTRY_NAMES[hotel.country_code],
+        "region": RESORT_NAMES[hotel.resort],
+        "subregion": "",
+        "placement": placement_ru(hotel),
+        "build": str(1990 + hotel.id % 30),
+        "repair": str(2015 + hotel.id % 10),
+        "phone": known.phone,
+        "site": "",
+        **coordinates,
+        "description": "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
+        "services": services,
+        "imagescount": str(len(photos)),
+        "images": {"image": _one_or_many(photos)},
+        "reviewscount": "0",
+        "isphoto": 1,
+        "iscoords": int(located(hotel)),
+        "isdescription": 1,
+        "isreviews": 0,
+    }
+    return _answer(request, {"data": {"hotel": answer}})
+
+
+@router.get("/hotel_pics/{size}/{hotel_code}/{number}.svg")
+def hotel_photo(request: Request, size: str, hotel_code: str, number: int) -> Response:
+    return photo_response(_catalog(request).hotel_by_code(hotel_code), number)

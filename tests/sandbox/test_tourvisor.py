@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from sandbox.hotel_content import facts
 from sandbox.operators.tourvisor import PROFILE, tour_id
+from sandbox.russian_names import COUNTRIES
 from tests.sandbox_truth import catalog
 
 AUTH = {"authlogin": "demo@tourscope.local", "authpass": "demo", "format": "json"}
@@ -65,7 +67,9 @@ TURKEY_FROM_MOSCOW = {
 }
 
 
-@pytest.mark.parametrize("script", ["search.php", "result.php", "list.php", "actualize.php"])
+@pytest.mark.parametrize(
+    "script", ["search.php", "result.php", "list.php", "actualize.php", "hotel.php"]
+)
 def test_a_wrong_password_is_an_authorisation_error(sandbox, script):
     answer = sandbox.client.get(f"/tourvisor/{script}", params={**AUTH, "authpass": "nope"})
     assert answer.status_code == 200
@@ -201,3 +205,35 @@ def test_without_format_json_the_answer_is_xml(sandbox):
     answer = sandbox.client.get("/tourvisor/list.php", params={**params, "type": "stars"})
     assert answer.headers["content-type"].startswith("application/xml")
     assert "<lists><stars><star><id>1</id><name>1*</name></star>" in answer.text
+
+
+def test_hotel_information_has_the_documented_fields(sandbox):
+    hotels = catalog(sandbox, PROFILE, size=SIZE).hotels
+    described = next(h for h in hotels if h.id % 11 and h.id % 5)
+    code = PROFILE.hotel_code(described)
+    hotel = call(sandbox, "hotel.php", hotelcode=code, imgbig=1, removetags=1)["data"]["hotel"]
+
+    assert {"name", "stars", "country", "region", "placement", "phone", "description"} <= set(hotel)
+    assert (hotel["iscoords"], hotel["isphoto"]) == (1, 1)
+    assert hotel["country"] == COUNTRIES[described.country_code]  # names, not ids
+    # coord1 is the latitude and coord2 the longitude, as text.
+    known = facts(described)
+    assert (float(hotel["coord1"]), float(hotel["coord2"])) == (known.latitude, known.longitude)
+    assert hotel["description"].startswith("<p>") and "Отель" in hotel["description"]
+    photos = as_list(hotel["images"]["image"])
+    assert int(hotel["imagescount"]) == len(photos) >= 3
+    assert all(f"/tourvisor/hotel_pics/big/{code}/" in url for url in photos)
+    assert ";" in hotel["services"] and "<li>" not in hotel["services"]  # removetags=1
+    picture = sandbox.client.get(photos[0])
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/svg+xml"
+
+
+def test_a_hotel_without_coordinates_says_so_and_bad_codes_are_refused(sandbox):
+    hotels = catalog(sandbox, PROFILE, size=SIZE).hotels
+    unplaced = next(h for h in hotels if h.id % 11 == 0)
+    hotel = call(sandbox, "hotel.php", hotelcode=PROFILE.hotel_code(unplaced))["data"]["hotel"]
+    assert (hotel["iscoords"], hotel["coord1"], hotel["coord2"]) == (0, "0", "0")
+    assert all("/main400/" in url for url in as_list(hotel["images"]["image"]))
+    refused = call(sandbox, "hotel.php", hotelcode="abc")
+    assert refused == {"error": {"errormessage": "hotelcode - bad format"}}
+    assert call(sandbox, "hotel.php", hotelcode="1") == {"data": {}}
