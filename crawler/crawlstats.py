@@ -9,3 +9,6 @@ EXPECTED_OFFERS = "tourscope/expected_items"
 SPIDER_ERRORS = "tourscope/errors"  # errors this spider logged (crawler/errorcount.py)
 UNMAPPED_PREFIX = "tourscope/unmapped/"  # + kind: operator reference values with no code of ours
 PROTOCOL_ERROR = "tourscope/protocol_error"  # a protocol operator refused us, in plain words
+# Hotel content (description, photos, location) an operator gave: asked, kept, dropped.
+CONTENT_PREFIX = "tourscope/hotel_content/"  # + asked, requests, fresh, over_budget, stored...
+CONTENT_REJECTED_PREFIX = "tourscope/hotel_content/rejected/"  # + reason slug

@@ -69,3 +69,24 @@ class ReferenceBatch:
     """One reference list of a protocol operator, on its way to the store pipeline."""
 
     entries: list[ReferenceEntry]
+
+
+@dataclass
+class HotelContentItem:
+    """What an operator says of one of its hotels: description, photos, location, contacts.
+
+    Spiders fill it with the operator's raw values (a description may be HTML, a photo a
+    relative address, coordinates text); the hotel-content pipeline keeps what can be
+    shown and drops the rest with a logged, counted reason. A field left None is one the
+    operator did not give this time: the store keeps its earlier value.
+    """
+
+    operator: str  # operator code, the spider's name
+    hotel_code: str  # the operator's code of the hotel, as on its offers
+    page_url: str  # where the content was read: relative photo addresses resolve against it
+    description: str | None = None
+    photos: list[str] = field(default_factory=list)
+    latitude: str | float | None = None
+    longitude: str | float | None = None
+    address: str | None = None
+    phone: str | None = None

@@ -223,8 +223,10 @@ class HotelMatcher:
         # Resorts whose hotels are in the index: read when a new alias first needs them, so
         # a crawl of known hotels reads and parses no hotel names at all.
         self.indexed_resorts: set[int] = set()
-        # Hotels this crawl gave an alias to (their display names may change).
+        # Hotels this crawl gave an alias to (their display names may change), and the
+        # operator's hotel codes that became aliases (content read earlier now counts).
         self.hotels_given_aliases: set[int] = set()
+        self.codes_given_aliases: set[str] = set()
 
     def _load(self, resort_id: int) -> None:
         """Index the resort's canonical hotels and every operator's spelling of them."""
@@ -299,4 +301,5 @@ class HotelMatcher:
         self.session.flush()  # committed with the batch (crawler/pipelines/store.py)
         self.aliases[code] = hotel_id
         self.hotels_given_aliases.add(hotel_id)
+        self.codes_given_aliases.add(code)
         return hotel_id

@@ -43,6 +43,7 @@ SPIDER_MIDDLEWARES = {"crawler.batching.OfferBatchMiddleware": 1000}
 ITEM_PIPELINES = {
     "crawler.pipelines.normalize.NormalizePipeline": 100,
     "crawler.pipelines.validate.ValidatePipeline": 200,
+    "crawler.pipelines.hotel_content.HotelContentPipeline": 300,
     "crawler.pipelines.store.StorePipeline": 900,
 }
 

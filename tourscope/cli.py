@@ -210,6 +210,11 @@ def _print_plans(operators: list[str]) -> None:
             f"~{sweep_plan.requests_per_query} a query) against a budget of "
             f"{sweep_plan.budget}{cap}" + (f"; at least {minutes:.1f} min" if minutes else "")
         )
+        if spider.asks_hotel_information:
+            console.print(
+                f"{code}: and up to {spider.hotel_content_budget()} hotel-information "
+                "requests, for hotels whose content is new or stale"
+            )
         if sweep_plan.over_budget:
             raise CommandError(
                 f"{code}: the plan is over its budget; narrow the sweep or raise sweep.max_requests"

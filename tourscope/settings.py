@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     # against real operators; the tests shrink it, with the replica's, to stay quick.
     rate_window_seconds: float = Field(default=60, gt=0)
     crawl_batch_size: int = Field(default=1000, ge=1)
+    # Hotel content (description, photos, location): a crawl asks an operator again about
+    # a hotel once what it said is this many days old, and sends at most this many extra
+    # requests for it (hotel pages, a protocol's hotel-information call) a crawl.
+    hotel_content_max_age_days: float = Field(default=30, gt=0)
+    hotel_content_requests: int = Field(default=100, ge=0)
     search_page_size: int = Field(default=20, ge=1, le=200)
 
     # The argon2id cost of back-office password hashes: RFC 9106's low-memory profile by

@@ -4,6 +4,13 @@ Offers go to a staging table while the crawl runs. When the spider closes, the r
 judged (crawler/quality.py): a good run is merged into the live catalogue in one
 set-based statement and the operator's offers it did not see are deactivated; a bad
 run is discarded, so a failed crawl never changes or deletes good offers.
+
+Hotel content (already validated) waits for the run's verdict too: a good run keeps
+what the operator said of each hotel (fields it left out keep their values), a failed
+one keeps nothing (its hotels are asked again next time), so a cut-off page never
+replaces a hotel's photos. Then the hotels whose content changed, or that gained aliases
+(content read before a hotel's first offer counts now), get their merged content anew
+(models/hotel_content.py).
 """
 
 import logging
@@ -16,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.crawlstats import (
+    CONTENT_PREFIX,
     EXPECTED_OFFERS,
     OFFERS_DROPPED,
     OFFERS_READ,
@@ -23,13 +31,19 @@ from crawler.crawlstats import (
     PROTOCOL_ERROR,
     SPIDER_ERRORS,
 )
-from crawler.items import OfferBatch, OfferItem, ReferenceBatch
+from crawler.items import HotelContentItem, OfferBatch, OfferItem, ReferenceBatch
 from crawler.matching import HotelMatcher
 from crawler.quality import CrawlOutcome, failure_reason
 from crawler.references import ReferenceCache, ensure_operator
 from models import CrawlRun, CrawlStatus
 from models.base import utcnow
 from models.db import get_sessionmaker
+from models.hotel_content import (
+    CONTENT_FIELDS,
+    hotels_of_codes,
+    refresh_hotel_content,
+    save_operator_content,
+)
 from models.hotel_display_names import refresh_display_names
 from models.hotel_merges import follow_merges
 from models.ingest import (
@@ -50,6 +64,8 @@ class StorePipeline:
         self.stats = crawler.stats
         self.batch_size = crawler.settings.getint("TOURSCOPE_BATCH_SIZE", 1000)
         self.buffer: list[dict] = []
+        # The hotels' content read this crawl, by hotel code, kept if the run succeeds.
+        self.contents: dict[str, HotelContentItem] = {}
         crawler.signals.connect(self.finish_run, signal=signals.spider_closed)
 
     @classmethod
@@ -72,9 +88,12 @@ class StorePipeline:
         self.session.commit()  # end the read transaction: other spiders write meanwhile
         self.stats.set_value("tourscope/crawl_run_id", self.run.id)
 
-    def process_item(self, batch: OfferBatch | ReferenceBatch) -> OfferBatch | ReferenceBatch:
+    def process_item(self, batch: OfferBatch | ReferenceBatch | HotelContentItem):
         if isinstance(batch, ReferenceBatch):
             self.store_references(batch)
+            return batch
+        if isinstance(batch, HotelContentItem):
+            self.contents[batch.hotel_code] = batch
             return batch
         for offer in batch.offers:
             self.buffer.append(self.staged_row(offer))
@@ -94,6 +113,22 @@ class StorePipeline:
         ]
         save_operator_references(self.session, self.operator_id, rows, utcnow())
         self.session.commit()
+
+    def store_contents(self) -> None:
+        """Keep what the operator said of each hotel this crawl; merge the content anew of
+        the hotels it changed and of those that gained aliases."""
+        now, changed = utcnow(), set()
+        for code, item in self.contents.items():
+            content = {name: getattr(item, name) for name in CONTENT_FIELDS}
+            if save_operator_content(self.session, self.operator_id, code, content, now):
+                changed.add(code)
+        self.stats.inc_value(CONTENT_PREFIX + "stored", len(self.contents))
+        codes = changed | self.matcher.codes_given_aliases
+        if codes:
+            hotels = hotels_of_codes(self.session, self.operator_id, codes)
+            self.stats.set_value(
+                CONTENT_PREFIX + "hotels_changed", refresh_hotel_content(self.session, hotels)
+            )
 
     def staged_row(self, item: OfferItem) -> dict:
         resort_id = self.references.resort_id(item.country_code, item.resort)
@@ -159,6 +194,7 @@ class StorePipeline:
                 run.status = CrawlStatus.SUCCEEDED
                 # Hotels given new aliases may have a cleaner spelling now.
                 refresh_display_names(session, self.matcher.hotels_given_aliases)
+                self.store_contents()
                 logger.info(
                     "Merged %d offers of %s in %.2f s; %d no longer offered",
                     run.items_stored,
@@ -175,6 +211,12 @@ class StorePipeline:
                 )
                 run.status = CrawlStatus.FAILED
                 run.error_message = problem
+                if self.contents:
+                    logger.info(
+                        "Content of %d hotels of %s not kept: the crawl failed",
+                        len(self.contents),
+                        spider.name,
+                    )
             discard_staged_offers(session, run.id)
             run.finished_at = now
             run.items_scraped = outcome.items_scraped

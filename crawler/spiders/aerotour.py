@@ -44,6 +44,7 @@ class AerotourSpider(AsyncJsonGateSpider):
         "surcharge": "fuelCharge",
         "currency": "currency",
     }
+    hotel_content_fields = {"latitude": "geo.lat", "longitude": "geo.lon", "address": "address"}
     availability_flags = ("flightAvailable", "hotelAvailable")
     availability_map = {
         "flightAvailable=N": "sold_out",

@@ -33,3 +33,12 @@ class SuncoastSpider(PagedHtmlSpider):
         "price": ".price::text",
         "availability": ".status::text",
     }
+    hotel_page_selector = "a.hotel-page::attr(href)"
+    hotel_page_fields = {
+        "description": "[itemprop=description]",
+        "photos": "img[itemprop=image]::attr(src)",
+        "address": "[itemprop=address]::text",
+        "phone": "[itemprop=telephone]::text",
+        "latitude": "[itemprop=latitude]::attr(content)",
+        "longitude": "[itemprop=longitude]::attr(content)",
+    }

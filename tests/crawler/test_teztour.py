@@ -285,8 +285,12 @@ def example_response(name: str, status: int = 200) -> TextResponse:
 PARAMS = {"countryId": "1104", "cityId": "345", "accommodationId": "1", "priceMin": 0}
 
 
-def test_the_documented_row_becomes_one_offer(spider):
-    [item] = list(spider.parse_result(example_response("getResult.json"), PARAMS, set()))
+def test_the_documented_row_becomes_one_offer_and_its_hotels_photo(spider):
+    [item, photo] = list(spider.parse_result(example_response("getResult.json"), PARAMS, set()))
+    assert (photo.hotel_code, photo.photos) == (
+        "326222",
+        ["https://s.tez-tour.com/hotel/50003736/DSC_1088_8707_small.JPG"],
+    )
     assert item.hotel_name == "SELGE HOTEL 3 *" and item.hotel_stars == 3
     assert item.hotel_code == "326222"
     assert (item.country_code, item.departure_city_code, item.meal) == ("TR", "MOW", "BB")
@@ -306,7 +310,7 @@ def test_more_rows_are_asked_from_the_last_price_up(spider):
         "http://tez/x", body=json.dumps(answer).encode(), encoding="utf-8", status=200
     )
     seen: set[str] = set()
-    item, follow_up = list(spider.parse_result(response, PARAMS, seen))
+    item, _photo, follow_up = list(spider.parse_result(response, PARAMS, seen))
     assert "priceMin=449.3326" in follow_up.url
     assert follow_up.cb_kwargs["seen"] == {item.offer_key}
     # The same row again (the bound is inclusive) is not a second offer; nothing new, stop.

@@ -3,6 +3,7 @@ the documentation's own answers read by the spider, refusals and re-checks."""
 
 import asyncio
 import json
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from crawler.accounts import load_accounts
 from crawler.crawlstats import PROTOCOL_ERROR
+from crawler.pipelines.hotel_content import HotelContentPipeline
 from crawler.spiders.base.protocol_spiders import spider_class
 from crawler.sweep import SearchQuery
 from models import CrawlRun, Offer
@@ -186,7 +188,10 @@ def test_reference_lists_keep_tourvisor_ids_and_map_them(spider):
 
 
 def test_a_documented_result_page_becomes_offers(spider):
-    [offer] = list(spider.parse_results(example("result.json"), QUERY))
+    [offer, hotel_info] = list(spider.parse_results(example("result.json"), QUERY))
+    # A hotel whose content is not known yet is asked about once (hotel.php).
+    assert "/hotel.php?" in hotel_info.url and "hotelcode=1188" in hotel_info.url
+    assert list(spider.parse_results(example("result.json"), QUERY))[1:] == []
     assert offer.offer_key == "90264112887701"
     assert (offer.hotel_code, offer.hotel_name, offer.hotel_stars) == (
         "1188",
@@ -202,10 +207,53 @@ def test_a_documented_result_page_becomes_offers(spider):
 
 
 def test_a_single_hotel_and_tour_come_as_objects_not_arrays(spider):
-    [offer] = list(spider.parse_results(example("result_single.json"), QUERY))
+    [offer, _hotel_info] = list(spider.parse_results(example("result_single.json"), QUERY))
     assert offer.offer_key == "13267327993537" and offer.meal == "AI"
     assert (offer.price, offer.surcharge) == (Decimal(2364), Decimal(120))
     assert offer.availability == "on_request"
+
+
+def read_hotel_info(spider, name: str):
+    """A hotel.php answer through the spider and the hotel-content pipeline."""
+    [item] = list(spider.parse_hotel_info(example(name), hotel_code="1188"))
+    return HotelContentPipeline(spider.crawler.stats).process_item(item)
+
+
+def test_a_documented_hotel_answer_becomes_text_photos_and_a_location(spider, caplog):
+    with caplog.at_level(logging.INFO, logger="crawler.pipelines.hotel_content"):
+        content = read_hotel_info(spider, "hotel.json")
+    # HTML becomes text (the script's code with it), never stored as markup.
+    assert content.description == "Семейный отель на первой линии.\n\nАквапарк & детский клуб."
+    # coord1 is the latitude, coord2 the longitude, here with a decimal comma.
+    assert (content.latitude, content.longitude) == (36.5512, 31.987)
+    # A protocol-relative address gets the answer's scheme; a data: placeholder is dropped.
+    assert content.photos == [
+        "https://static.tourvisor.ru/hotel_pics/big/1188/1.jpg",
+        "http://static.tourvisor.ru/hotel_pics/big/1188/2.jpg",
+    ]
+    assert content.phone == "+90 242 555 01 23"
+    assert "Dropped the photo of hotel 1188 of tourvisor_demo" in caplog.text
+    assert "is not http(s)" in caplog.text
+    assert spider.crawler.stats.get_value("tourscope/hotel_content/rejected/photo_not_http") == 1
+
+
+def test_zero_coordinates_and_a_phone_in_words_are_dropped_with_their_reasons(spider, caplog):
+    with caplog.at_level(logging.INFO, logger="crawler.pipelines.hotel_content"):
+        content = read_hotel_info(spider, "hotel_zero_coords.json")
+    assert (content.latitude, content.longitude, content.phone) == (None, None, None)
+    assert content.description == "Отель в центре Аланьи."
+    assert content.photos == ["https://static.tourvisor.ru/hotel_pics/big/2201/1.jpg"]
+    assert "coordinates '0', '0' are zero" in caplog.text
+    assert "phone 'call the reception' is not a number" in caplog.text
+    stats = spider.crawler.stats
+    assert stats.get_value("tourscope/hotel_content/rejected/coordinates_zero") == 1
+    assert stats.get_value("tourscope/hotel_content/rejected/phone_unreadable") == 1
+
+
+def test_a_refused_hotel_call_stops_hotel_calls_but_not_the_crawl(spider):
+    assert list(spider.parse_hotel_info(example("error_authorisation.json"), "1188")) == []
+    assert not spider.crawler.stats.get_value(PROTOCOL_ERROR)
+    assert not spider.wants_hotel_content("2201")  # no more hotel.php this crawl
 
 
 def test_polling_goes_on_while_searching_then_reads_every_page(spider):

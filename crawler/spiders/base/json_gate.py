@@ -8,7 +8,7 @@ import scrapy
 from scrapy.http import JsonRequest, Response
 from twisted.python.failure import Failure
 
-from crawler.items import OfferItem
+from crawler.items import HotelContentItem, OfferItem
 from crawler.parsing.numbers import parse_int
 from crawler.spiders.base.operator import OperatorSpider
 
@@ -31,6 +31,10 @@ class AsyncJsonGateSpider(OperatorSpider):
     (`tour_fields`). When availability is a set of yes/no flags, `availability_flags`
     names them: the first flag not `flag_available` becomes the raw availability
     "<flag>=<value>", for `availability_map` to translate.
+
+    When the listing's hotel objects carry the hotel's content, `hotel_content_fields`
+    says where (content field -> key, a dotted path such as "geo.lat" for a nested one);
+    it is read once a crawl for a hotel whose content is new or stale, at no extra request.
     """
 
     search_path: ClassVar[str]
@@ -56,6 +60,7 @@ class AsyncJsonGateSpider(OperatorSpider):
     tour_fields: ClassVar[dict[str, FieldSource]]
     availability_flags: ClassVar[tuple[str, ...]] = ()
     flag_available: ClassVar[str] = "Y"
+    hotel_content_fields: ClassVar[dict[str, str]] = {}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield JsonRequest(
@@ -109,6 +114,21 @@ class AsyncJsonGateSpider(OperatorSpider):
         for hotel in hotels:
             for tour in hotel.get(self.tours_key) or []:
                 yield self.parse_tour(hotel, tour)
+            content = self.listed_hotel_content(hotel, response)
+            if content is not None:
+                yield content
+
+    def listed_hotel_content(
+        self, hotel: Mapping[str, Any], response: Response
+    ) -> HotelContentItem | None:
+        """The content a listed hotel carries, when the crawl wants it now."""
+        if not self.hotel_content_fields:
+            return None
+        code = self.read_fields(hotel, {"code": self.hotel_fields["hotel_code"]})["code"]
+        if not self.wants_hotel_content(code, costs_request=False):
+            return None
+        raw = {field: dig(hotel, path) for field, path in self.hotel_content_fields.items()}
+        return self.hotel_content_item(code, response.url, **raw)
 
     def parse_tour(self, hotel: Mapping[str, Any], tour: Mapping[str, Any]) -> OfferItem:
         """One offer from a tour and the hotel it is listed under."""
@@ -180,3 +200,12 @@ class AsyncJsonGateSpider(OperatorSpider):
             "Request to %s failed: %s", failure.request.url, failure.getErrorMessage()
         )
         self.crawler.stats.inc_value("tourscope/gate_errors/request_failed")
+
+
+def dig(node: Any, path: str) -> Any:
+    """The value at a dotted path of nested objects ("geo.lat"); None where it stops."""
+    for key in path.split("."):
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(key)
+    return node

@@ -1,15 +1,26 @@
-"""What every operator spider shares: who the operator is and how raw fields become an item."""
+"""What every operator spider shares: who the operator is, how raw fields become an item,
+and when to ask the operator about a hotel's content."""
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
+from sqlalchemy.exc import SQLAlchemyError
+from twisted.python.failure import Failure
 
-from crawler.items import OfferItem
+from crawler.content_schedule import ContentSchedule
+from crawler.crawlstats import CONTENT_PREFIX
+from crawler.items import HotelContentItem, OfferItem
 from crawler.parsing.dates import DEFAULT_FORMATS, parse_date
 from crawler.parsing.numbers import parse_int, parse_stars
 from crawler.parsing.prices import parse_amount, parse_currency
+from crawler.redaction import redact
+from models.db import get_sessionmaker
+from models.hotel_content import content_checked_at
+from tourscope.settings import get_settings
 
 
 class OperatorSpider(scrapy.Spider):
@@ -33,9 +44,73 @@ class OperatorSpider(scrapy.Spider):
     offer_page_price: ClassVar[str | None] = None
     offer_page_availability: ClassVar[str | None] = None
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.read_content_freshness, signal=signals.spider_opened)
+        return spider
+
     @property
     def operator_url(self) -> str:
         return self.base_url or self.settings.get("TOURSCOPE_SANDBOX_URL") + self.sandbox_path
+
+    # -- hotel content ------------------------------------------------------------------
+    # A base class that reads hotels' content (a hotel page, a protocol's hotel call, fields
+    # of the listing) asks `wants_hotel_content` first and yields `hotel_content_item`s;
+    # the hotel-content pipeline validates them and the store keeps them.
+
+    def read_content_freshness(self, spider=None) -> None:
+        """At the crawl's start: which hotels' content this operator gave recently."""
+        try:
+            with get_sessionmaker()() as session:
+                checked = content_checked_at(session, self.name)
+        except SQLAlchemyError as error:
+            self.logger.warning("Could not read which hotels' content is fresh: %s", error)
+            checked = {}
+        self._content_schedule = ContentSchedule(
+            checked,
+            timedelta(days=get_settings().hotel_content_max_age_days),
+            self.hotel_content_budget(),
+            self.crawler.stats,
+        )
+
+    @classmethod
+    def hotel_content_budget(cls) -> int | None:
+        """Extra requests a crawl may send for hotel content (hotel pages and the like)."""
+        return get_settings().hotel_content_requests
+
+    @property
+    def content_schedule(self) -> ContentSchedule:
+        if getattr(self, "_content_schedule", None) is None:  # not crawling: knows nothing
+            self._content_schedule = ContentSchedule(
+                {}, timedelta(0), self.hotel_content_budget(), self.crawler.stats
+            )
+        return self._content_schedule
+
+    def wants_hotel_content(self, hotel_code: Any, *, costs_request: bool = True) -> bool:
+        """Whether to read this hotel's content now: new or stale, within the budget."""
+        code = str(hotel_code).strip() if hotel_code is not None else ""
+        return bool(code) and self.content_schedule.wants(code, costs_request=costs_request)
+
+    def hotel_content_item(self, hotel_code: Any, page_url: str, **raw: Any) -> HotelContentItem:
+        photos = raw.pop("photos", None) or []
+        return HotelContentItem(
+            operator=self.name,
+            hotel_code=str(hotel_code).strip(),
+            page_url=page_url,
+            photos=list(photos) if isinstance(photos, list | tuple) else [photos],
+            **{key: value for key, value in raw.items() if value is not None},
+        )
+
+    def hotel_content_failed(self, failure: Failure) -> None:
+        """A hotel-content request that failed: the hotel is asked again next crawl. Content
+        is extra, so this is a warning, not an error that would fail the crawl."""
+        self.crawler.stats.inc_value(CONTENT_PREFIX + "failed")
+        self.logger.warning(
+            "Hotel content request %s failed: %s",
+            redact(failure.request.url),
+            failure.getErrorMessage(),
+        )
 
     def read_offer_page(self, response: Response) -> tuple[str | None, str | None]:
         """The raw price text and availability word on the operator's page for one offer."""

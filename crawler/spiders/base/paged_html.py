@@ -18,6 +18,12 @@ class PagedHtmlSpider(OperatorSpider):
     `field_selectors` (raw field -> CSS selector relative to that node, ending in
     ::text or ::attr(...)), `link_selector` (the offer's deep link) and, when the
     page states how many offers there are, `total_selector`.
+
+    When each offer links to the operator's page about its hotel, `hotel_page_selector`
+    finds that link (relative to the offer's node) and `hotel_page_fields` says where the
+    hotel's content is on that page (content field -> CSS selector; `photos` takes every
+    match, a `description` selector without ::text keeps the markup for the pipeline to
+    read). A hotel's page is read when its content is new or stale, within the budget.
     """
 
     start_path: ClassVar[str] = "/search"
@@ -26,6 +32,8 @@ class PagedHtmlSpider(OperatorSpider):
     link_selector: ClassVar[str]
     next_page_selector: ClassVar[str] = 'a[rel="next"]::attr(href)'
     total_selector: ClassVar[str | None] = None
+    hotel_page_selector: ClassVar[str | None] = None
+    hotel_page_fields: ClassVar[dict[str, str]] = {}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(self.operator_url + self.start_path, callback=self.parse)
@@ -41,7 +49,11 @@ class PagedHtmlSpider(OperatorSpider):
             self.logger.warning("No offers on %s", response.url)
             self.crawler.stats.inc_value("tourscope/empty_pages")
         for node in offers:
-            yield self.parse_offer(node, response)
+            offer = self.parse_offer(node, response)
+            yield offer
+            hotel_page = self.hotel_page_request(node, offer.hotel_code, response)
+            if hotel_page is not None:
+                yield hotel_page
         next_page = response.css(self.next_page_selector).get()
         if next_page:
             yield response.follow(next_page, callback=self.parse)
@@ -49,3 +61,28 @@ class PagedHtmlSpider(OperatorSpider):
     def parse_offer(self, node, response: Response) -> OfferItem:
         raw = {field: node.css(selector).get() for field, selector in self.field_selectors.items()}
         return self.make_offer(raw, response.urljoin(node.css(self.link_selector).get() or ""))
+
+    def hotel_page_request(
+        self, node, hotel_code: str | None, response: Response
+    ) -> scrapy.Request | None:
+        """The request for the offer's hotel page, when its content is wanted now."""
+        if not self.hotel_page_selector or not hotel_code:
+            return None
+        link = node.css(self.hotel_page_selector).get()
+        if not link or not self.wants_hotel_content(hotel_code):
+            return None
+        return response.follow(
+            link,
+            callback=self.parse_hotel_page,
+            errback=self.hotel_content_failed,
+            cb_kwargs={"hotel_code": hotel_code},
+        )
+
+    def parse_hotel_page(self, response: Response, hotel_code: str):
+        raw = {
+            field: response.css(selector).getall()
+            if field == "photos"
+            else response.css(selector).get()
+            for field, selector in self.hotel_page_fields.items()
+        }
+        yield self.hotel_content_item(hotel_code, response.url, **raw)

@@ -100,6 +100,8 @@ class SearchApiSpider(OperatorSpider):
     check_path: ClassVar[str] = ""
     # The check's answer is JSON, in which `refusal` finds the service's "no".
     answers_json: ClassVar[bool] = False
+    # The protocol has a hotel-information call, one request a hotel (hotel content).
+    asks_hotel_information: ClassVar[bool] = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,6 +139,15 @@ class SearchApiSpider(OperatorSpider):
             requests_per_query=cls.requests_per_query,
             budget=cls.account.sweep.max_requests,
         )
+
+    @classmethod
+    def hotel_content_budget(cls) -> int | None:
+        """Hotel-information requests a crawl may send: the account's `hotel_info_requests`
+        option (default TOURSCOPE_HOTEL_CONTENT_REQUESTS), never more than the sweep leaves
+        of its `max_requests`; hotels not asked this crawl are asked on the next ones."""
+        wanted = int(cls.account.options.get("hotel_info_requests", super().hotel_content_budget()))
+        plan = cls.plan()
+        return max(0, min(wanted, plan.budget - plan.request_count))
 
     @classmethod
     def check_target(cls, sandbox_url: str) -> tuple[str, dict[str, str]]:

@@ -14,6 +14,10 @@ row's total (rows seen already are skipped: the bound is inclusive).
 
 TEZ has no actualization method: an offer is re-checked by searching its own hotel, date,
 nights, party, class and meal again; the offer key carries those ids for that reason.
+
+Each row names its hotel's photo (`row[6][2]`, a small picture on TEZ's image host): it is
+kept as the hotel's content from TEZ, at no extra request. TEZ documents no hotel
+description or coordinates in this search (docs/protocols/teztour.md).
 """
 
 import re
@@ -26,7 +30,7 @@ from xml.etree import ElementTree
 import scrapy
 from scrapy.http import Response
 
-from crawler.items import OfferItem, ReferenceBatch
+from crawler.items import HotelContentItem, OfferItem, ReferenceBatch
 from crawler.parsing.prices import parse_amount
 from crawler.spiders.base.search_api import ActualizationReading, SearchApiSpider
 from crawler.sweep import ProtocolLimits, SearchQuery, SweepPlan
@@ -313,6 +317,9 @@ class TezTourSpider(SearchApiSpider):
             seen.add(item.offer_key)
             new += 1
             yield item
+            photo = self.row_photo(row, response)
+            if photo is not None:
+                yield photo
         if not more:
             return
         if not new or last_total is None:
@@ -383,6 +390,17 @@ class TezTourSpider(SearchApiSpider):
         item.resort = self.references.code("region", region[2]) or item.resort
         item.currency = currency
         return item
+
+    def row_photo(self, row: list[Any], response: Response) -> HotelContentItem | None:
+        """The row's hotel photo, when the crawl wants this hotel's content now."""
+        hotel = row[HOTEL]
+        if (
+            len(hotel) < 4
+            or not hotel[2]
+            or not self.wants_hotel_content(hotel[3], costs_request=False)
+        ):
+            return None
+        return self.hotel_content_item(hotel[3], response.url, photos=[hotel[2]])
 
     def class_of_stars(self, stars: str | None) -> str:
         """The hotel-class id of a star count, as the stars list names it ("4*": 2569)."""

@@ -10,6 +10,10 @@ and its `tourid` (unique per tour) is the offer key and what `actualize.php` re-
 The JSON mirrors Tourvisor's XML, so a list of one element comes as a bare object:
 every list is read through `as_list`. A refusal comes as HTTP 200 with
 `{"error": {"errormessage": ...}}` ("Authorisation Error", "dateto - bad format").
+
+A hotel found whose content is new or stale is also asked about once (`hotel.php`:
+description, photos in `images.image`, `coord1`/`coord2` for latitude/longitude, phone),
+within the requests the sweep leaves of the account's budget.
 """
 
 import asyncio
@@ -25,8 +29,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.accounts import resolve_credential
-from crawler.crawlstats import EXPECTED_OFFERS
-from crawler.items import OfferItem, ReferenceBatch
+from crawler.crawlstats import CONTENT_PREFIX, EXPECTED_OFFERS
+from crawler.items import HotelContentItem, OfferItem, ReferenceBatch
 from crawler.parsing.numbers import parse_int
 from crawler.parsing.prices import parse_amount
 from crawler.spiders.base.search_api import ActualizationReading, SearchApiSpider
@@ -82,6 +86,7 @@ class TourvisorSpider(SearchApiSpider):
     # search.php, status polls (about 4 until finished), one page of results.
     requests_per_query = 6
     check_path = "/list.php"
+    asks_hotel_information = True
     surcharge_included = True  # `fuelcharge` is quoted for information, inside `price`
     hotels_per_page: ClassVar[int] = 100
     max_polls: ClassVar[int] = 40
@@ -276,7 +281,7 @@ class TourvisorSpider(SearchApiSpider):
                 cb_kwargs={"query": query},
             )  # fmt: skip
 
-    def parse_results(self, response: Response, query: SearchQuery) -> Iterator[OfferItem]:
+    def parse_results(self, response: Response, query: SearchQuery) -> Iterator[Any]:
         answer = self.read_answer(response)
         if answer is None:
             return
@@ -288,6 +293,8 @@ class TourvisorSpider(SearchApiSpider):
             tours = hotel.get("tours") if isinstance(hotel, dict) else None
             for tour in as_list(tours.get("tour") if isinstance(tours, dict) else None):
                 yield self.parse_tour(hotel, tour, query)
+            if isinstance(hotel, dict) and self.wants_hotel_content(hotel.get("hotelcode")):
+                yield self.hotel_info_request(str(hotel.get("hotelcode")).strip())
 
     def parse_tour(
         self, hotel: Mapping[str, Any], tour: Mapping[str, Any], query: SearchQuery | None
@@ -327,6 +334,52 @@ class TourvisorSpider(SearchApiSpider):
         link = str(tour.get("tourlink") or "")
         return link or f"https://tourvisor.ru/search.php#tvtourid={tour.get('tourid', '')}"
 
+    # -- hotel content --------------------------------------------------------------------
+
+    def hotel_info_request(self, hotel_code: str) -> scrapy.Request:
+        """`hotel.php` for one hotel: large photos, lists without HTML tags."""
+        request = self.api_request(
+            "hotel.php",
+            {"hotelcode": hotel_code, "imgbig": 1, "removetags": 1},
+            callback=self.parse_hotel_info,
+            cb_kwargs={"hotel_code": hotel_code},
+        )
+        return request.replace(errback=self.hotel_content_failed)
+
+    def parse_hotel_info(self, response: Response, hotel_code: str) -> Iterator[HotelContentItem]:
+        """The hotel's content from `data.hotel`; a refusal stops hotel calls this crawl
+        (the account may lack that module) without failing the crawl."""
+        try:
+            answer = response.json()
+        except (AttributeError, ValueError):
+            answer = None
+        message = error_message(answer)
+        hotel = (
+            ((answer or {}).get("data") or {}).get("hotel") if isinstance(answer, dict) else None
+        )
+        if message or not isinstance(hotel, dict):
+            self.crawler.stats.inc_value(CONTENT_PREFIX + "failed")
+            self.logger.warning(
+                "No hotel information for %s: %s",
+                hotel_code,
+                f"Tourvisor says {message!r}" if message else f"{response.text[:120]!r}",
+            )
+            if message and message.lower().startswith("authori"):
+                self.content_schedule.stop_asking()  # the account lacks hotel information
+            return
+        images = hotel.get("images")
+        photos = as_list(images.get("image") if isinstance(images, dict) else images)
+        located = str(hotel.get("iscoords", "1")) != "0"  # 0: Tourvisor has no coordinates
+        yield self.hotel_content_item(
+            hotel_code,
+            response.url,
+            description=hotel.get("description"),
+            photos=[photo_address(photo) for photo in photos],
+            latitude=hotel.get("coord1") if located else None,
+            longitude=hotel.get("coord2") if located else None,
+            phone=hotel.get("phone"),
+        )
+
     # -- actualization ----------------------------------------------------------------
 
     def actualization_request(self, offer_key: str) -> scrapy.Request | None:
@@ -360,6 +413,13 @@ class TourvisorSpider(SearchApiSpider):
             self.protocol_error(message)
             return None
         return answer
+
+
+def photo_address(photo: Any) -> Any:
+    """A photo of `images.image`: its address, or (some clients see) an object holding it."""
+    if isinstance(photo, dict):
+        return next((photo[key] for key in ("url", "image", "link") if photo.get(key)), None)
+    return photo
 
 
 def error_message(answer: Any) -> str | None:
