@@ -48,6 +48,23 @@ def external_url(url: str) -> str | None:
     return url if urlsplit(url).scheme in {"http", "https"} else None
 
 
+def coordinates(location) -> str:
+    """A hotel's location as people read it: `36.88410° N, 30.70560° E`."""
+    latitude, longitude = location.latitude, location.longitude
+    north = "N" if latitude >= 0 else "S"
+    east = "E" if longitude >= 0 else "W"
+    return f"{abs(latitude):.5f}° {north}, {abs(longitude):.5f}° {east}"
+
+
+def openstreetmap_url(location) -> str:
+    """OpenStreetMap's page with a marker at the hotel: a plain link, no map on our page."""
+    latitude, longitude = f"{location.latitude:.6f}", f"{location.longitude:.6f}"
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}"
+        f"#map=16/{latitude}/{longitude}"
+    )
+
+
 def checked_ago(when: datetime, now: datetime | None = None) -> str:
     """How fresh a price is, as a visitor reads it: `checked 2 h ago`."""
     seconds = ((now or datetime.now(UTC)) - when).total_seconds()
@@ -80,6 +97,9 @@ def _environment() -> Environment:
     env.filters["meal_label"] = meal_label
     env.filters["external_url"] = external_url
     env.filters["checked_ago"] = checked_ago
+    env.filters["coordinates"] = coordinates
+    env.filters["openstreetmap_url"] = openstreetmap_url
+    env.tests["http_url"] = lambda url: external_url(url) is not None
     env.filters["agency_time"] = agency_time
     # `{{ csrf_field(request) }}` in every POST form (webapp/csrf.py).
     env.globals["csrf_field"] = csrf_field

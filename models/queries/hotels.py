@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,13 +25,34 @@ MAX_HOTEL_OFFERS = 300
 
 
 @dataclass(frozen=True, slots=True)
+class HotelPhoto:
+    url: str
+    operator_name: str  # the operator whose directory has the photo
+
+
+@dataclass(frozen=True, slots=True)
+class HotelLocation:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
 class HotelSummary:
+    """The hotel, with the content merged from its operators (models/hotel_content.py);
+    what no operator gave is None or empty."""
+
     hotel_id: int
     name: str
     stars: int | None
     resort_name: str
     country_code: str
     country_name: str
+    description: str | None = None  # plain text, paragraphs apart by a blank line
+    description_operator: str | None = None  # whose description it is
+    photos: list[HotelPhoto] = field(default_factory=list)
+    location: HotelLocation | None = None
+    address: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +102,44 @@ class HotelOffers:
 
 
 def get_hotel(session: Session, hotel_id: int) -> HotelSummary | None:
+    """The hotel, its place and its content; None when there is no such hotel."""
     row = session.execute(
-        select(Hotel.id, Hotel.name, Hotel.stars, Resort.name, Country.code, Country.name)
+        select(Hotel, Resort.name, Country.code, Country.name)
         .join(Resort, Hotel.resort_id == Resort.id)
         .join(Country, Resort.country_id == Country.id)
         .where(Hotel.id == hotel_id)
     ).one_or_none()
-    return HotelSummary(*row) if row is not None else None
+    if row is None:
+        return None
+    hotel, resort_name, country_code, country_name = row
+    description_source = (hotel.content_sources or {}).get("description")
+    photos = hotel.photos or []
+    operator_ids = {photo["operator_id"] for photo in photos} | {description_source}
+    operator_ids.discard(None)
+    names = {
+        operator_id: name
+        for operator_id, name in session.execute(
+            select(Operator.id, Operator.name).where(Operator.id.in_(operator_ids))
+        )
+    }
+    located = hotel.latitude is not None and hotel.longitude is not None
+    return HotelSummary(
+        hotel_id=hotel.id,
+        name=hotel.name,
+        stars=hotel.stars,
+        resort_name=resort_name,
+        country_code=country_code,
+        country_name=country_name,
+        description=hotel.description,
+        description_operator=names.get(description_source),
+        photos=[
+            HotelPhoto(photo["url"], names.get(photo["operator_id"], "an operator"))
+            for photo in photos
+        ],
+        location=HotelLocation(hotel.latitude, hotel.longitude) if located else None,
+        address=hotel.address,
+        phone=hotel.phone,
+    )
 
 
 def hotel_offers(

@@ -193,6 +193,13 @@ def test_the_api_lists_the_offers_with_their_prices(client, palace):
         "resort_name": "Antalya",
         "country_code": "TR",
         "country_name": "Turkey",
+        # No operator described it (tests/webapp/test_hotel_content_page.py has one that did).
+        "description": None,
+        "description_operator": None,
+        "photos": [],
+        "location": None,
+        "address": None,
+        "phone": None,
     }
     assert (body["currency"], body["sort"], body["total_offers"]) == ("EUR", "date", 3)
     assert [o["operator_code"] for o in body["offers"]] == ["aerotour", "suncoast", "bluesky"]
