@@ -265,6 +265,8 @@ class HotelMatcher:
         self.indexed_resorts: set[int] = set()
         # Hotels this crawl gave an alias to (their display names may change).
         self.hotels_given_aliases: set[int] = set()
+        # Resorts this crawl brought new aliases to (settled when it ends).
+        self.resorts_given_aliases: set[int] = set()
 
     def _load(self, resort_id: int) -> None:
         """Index the resort's canonical hotels and every operator's spelling of them."""
@@ -339,4 +341,5 @@ class HotelMatcher:
         self.session.flush()  # committed with the batch (crawler/pipelines/store.py)
         self.aliases[code] = hotel_id
         self.hotels_given_aliases.add(hotel_id)
+        self.resorts_given_aliases.add(resort_id)
         return hotel_id
