@@ -17,7 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.parsing.geo import place_key
-from crawler.parsing.hotel_names import HotelName, read_hotel_name, sound_key, sound_keys
+from crawler.parsing.hotel_names import (
+    DESCRIPTOR_WORDS,
+    HotelName,
+    read_hotel_name,
+    sound_key,
+    sound_keys,
+)
 from crawler.parsing.resorts import place_phrases, resort_words
 from models import Country, Hotel, HotelAlias, HotelMatchReview, Resort
 from models.base import utcnow
@@ -70,12 +76,15 @@ def compare_names(first: HotelName, second: HotelName) -> NameComparison:
     """
     one, other = first.distinctive, second.distinctive
     if not one or not other:
-        one, other = first.named, second.named
+        # A name of places and kinds ("Elounda Beach (Crete)") is compared by its own words,
+        # places kept; against a name that has more, by all its words.
+        both_places = not one and not other and first.main and second.main
+        one, other = (first.main, second.main) if both_places else (first.named, second.named)
         if not one or not other:
             return NameComparison(0.0)  # nothing identifying to compare: never a match
     sisters = bool(first.kinds and second.kinds and not first.kinds & second.kinds)
-    if len(one) != len(other) and sound_keys("".join(one)) & sound_keys("".join(other)):
-        # written together or apart: "Aqua Joy" / "AquaJoy", "De Luxe" / "Deluxe"
+    if _written_together(first, second) or _written_together(second, first):
+        # written together or apart: "Aqua Joy" / "AquaJoy", "Katathani" / "Kata Thani"
         return NameComparison(EXTRA_WORDS_SCORE if sisters else 99.0)
     small, large = (one, other) if len(one) <= len(other) else (other, one)
     unused = list(large)
@@ -108,6 +117,23 @@ def compare_names(first: HotelName, second: HotelName) -> NameComparison:
     return NameComparison(score, shared=len(small), extra=len(unused))
 
 
+def _written_together(first: HotelName, second: HotelName) -> bool:
+    """Whether `first`'s identifying words, written as one, are a run of `second`'s words
+    that holds all its identifying ones ("Katathani" in "Kata Thani Phuket", Kata being a
+    place; "AquaJoy" in "Aqua Joy Resort")."""
+    words, tokens = first.distinctive or first.main, second.main or second.named
+    if not words or len(tokens) < 2:
+        return False
+    sounds = sound_keys("".join(words))
+    identifying = set(second.distinctive)
+    for start in range(len(tokens)):
+        for end in range(start + 2, len(tokens) + 1):
+            run = tokens[start:end]
+            if identifying <= set(run) and sounds & sound_keys("".join(run)):
+                return True
+    return False
+
+
 def _short_form(
     first: HotelName, second: HotelName, comparison: NameComparison, own: frozenset[str]
 ) -> bool:
@@ -115,18 +141,27 @@ def _short_form(
     and "Papillon Zeugma Relaxury"; "Mardan Palace" and "Titanic Mardan Palace").
 
     The shorter must share two identifying words at least (a chain's name alone is not a
-    hotel's), and say nothing the longer does not: no other place ("Queen's Park Tekirova"
-    is not "Queen's Park Le Jardin"), no other kind ("Jaz Mirabel Beach" is not "Jaz
-    Mirabel Park"). Its own resort's name may be extra.
+    hotel's), or one when all the longer adds describes what it offers ("Voyage Belek" and
+    "Voyage Belek Golf & Spa"); and say nothing the longer does not: no other place
+    ("Queen's Park Tekirova" is not "Queen's Park Le Jardin"), no other kind ("Jaz Mirabel
+    Beach" is not "Jaz Mirabel Park"). Its own resort's name may be extra.
     """
-    if not comparison.shared or comparison.shared < 2 or not 1 <= comparison.extra <= 2:
+    if not comparison.shared or not 1 <= comparison.extra <= 2:
         return False
     short, long = (
         (first, second) if len(first.distinctive) < len(second.distinctive) else (second, first)
     )
+    if comparison.shared < 2:
+        if len(short.named) < 2 and not short.kinds:
+            return False  # "Titanic" alone is a chain, not "Titanic Deluxe"
+        short_sounds = {sound_key(token) for token in short.distinctive}
+        added = [token for token in long.distinctive if sound_key(token) not in short_sounds]
+        if not all(token in DESCRIPTOR_WORDS for token in added):
+            return False
     long_sounds = {sound_key(token) for token in long.tokens}
-    said = set(short.named) | set(short.kinds)
-    return all(token in own or sound_key(token) in long_sounds for token in said)
+    return all(token in own or sound_key(token) in long_sounds for token in short.named) and all(
+        sound_key(kind) in long_sounds for kind in short.kinds
+    )
 
 
 @dataclass
@@ -154,8 +189,9 @@ class HotelIndex:
         hotels = self.by_resort.setdefault(resort_id, {})
         candidate = hotels.setdefault(hotel_id, _Candidate(hotel_id, stars, []))
         read = self.read(name, resort_id)
-        if read not in candidate.names:
-            candidate.names.append(read)
+        for known in (read, read.former):
+            if known is not None and known not in candidate.names:
+                candidate.names.append(known)
 
     def match(self, name: str, stars: int | None, resort_id: int) -> MatchDecision:
         read = self.read(name, resort_id)
@@ -167,7 +203,11 @@ class HotelIndex:
         for candidate in self.by_resort.get(resort_id, {}).values():
             if stars and candidate.stars and abs(stars - candidate.stars) > 1:
                 continue
-            comparisons = [(compare_names(read, known), known) for known in candidate.names]
+            comparisons = [
+                (compare_names(spelling, known), known)
+                for spelling in filter(None, (read, read.former))
+                for known in candidate.names
+            ]
             score = max(comparison.score for comparison, _ in comparisons)
             if stars and candidate.stars and stars != candidate.stars:
                 score -= 10  # a star apart: possible (re-rated hotel), but doubtful
@@ -227,6 +267,8 @@ class HotelMatcher:
         # operator's hotel codes that became aliases (content read earlier now counts).
         self.hotels_given_aliases: set[int] = set()
         self.codes_given_aliases: set[str] = set()
+        # Resorts this crawl brought new aliases to (settled when it ends).
+        self.resorts_given_aliases: set[int] = set()
 
     def _load(self, resort_id: int) -> None:
         """Index the resort's canonical hotels and every operator's spelling of them."""
@@ -302,4 +344,5 @@ class HotelMatcher:
         self.aliases[code] = hotel_id
         self.hotels_given_aliases.add(hotel_id)
         self.codes_given_aliases.add(code)
+        self.resorts_given_aliases.add(resort_id)
         return hotel_id

@@ -57,6 +57,14 @@ def _move_offers(session: Session, condition, hotel: Hotel) -> None:
     )
 
 
+def move_offers(session: Session, operator_id: int | None, from_hotel_id: int, to: Hotel) -> None:
+    """Move one operator's offers (every operator's, with None) from one hotel to another."""
+    condition = Offer.hotel_id == from_hotel_id
+    if operator_id is not None:
+        condition = and_(condition, Offer.operator_id == operator_id)
+    _move_offers(session, condition, to)
+
+
 def merge_hotels(
     session: Session,
     surviving_id: int,

@@ -105,15 +105,8 @@ class MissedPair:
     second: str
 
 
-def match_real_hotels(
-    hotels: list[RealHotel], reverse: bool = False
-) -> tuple[MatchingScore, list[MissedPair]]:
-    """Match every spelling of the real hotels the way a crawl does, and score it.
-
-    Spellings arrive as operators' crawls would: the first spelling of every hotel, then
-    the second of every hotel, and so on (`reverse`: the last first), each resort its own
-    block, each spelling matched against the hotels made so far with its stars.
-    """
+def _real_index(hotels: list[RealHotel]):
+    """An empty hotel index over the real hotels' resorts, and each resort's id."""
     from crawler.matching import HotelIndex
     from crawler.parsing.geo import place_key
     from crawler.parsing.resorts import place_phrases, resort_words
@@ -130,20 +123,13 @@ def match_real_hotels(
             for country, resort in resorts
         },
     )
-    ordered = [list(reversed(h.names)) if reverse else h.names for h in hotels]
-    assigned: list[tuple[int, str, str]] = []  # (predicted hotel, true hotel, spelling)
-    next_id = 1
-    for position in range(max(len(names) for names in ordered)):
-        for hotel, names in zip(hotels, ordered, strict=True):
-            if position >= len(names):
-                continue
-            resort_id = resort_ids[(hotel.country, hotel.resort)]
-            decision = index.match(names[position], hotel.stars, resort_id)
-            predicted = decision.hotel_id
-            if predicted is None:
-                predicted, next_id = next_id, next_id + 1
-            index.add(predicted, resort_id, names[position], hotel.stars)
-            assigned.append((predicted, hotel.id, names[position]))
+    return index, resort_ids
+
+
+def _score_real(
+    assigned: list[tuple[object, str, str]],
+) -> tuple[MatchingScore, list[MissedPair]]:
+    """Score (predicted hotel, true hotel, spelling) triples pairwise, listing the misses."""
     known = [(predicted, true) for predicted, true, _ in assigned]
     score = MatchingScore(
         aliases=len(known),
@@ -160,3 +146,52 @@ def match_real_hotels(
             elif true == other_true and predicted != other_predicted:
                 missed.append(MissedPair("apart", name, other_name))
     return score, missed
+
+
+def match_real_hotels(
+    hotels: list[RealHotel], reverse: bool = False
+) -> tuple[MatchingScore, list[MissedPair]]:
+    """Match every spelling of the real hotels the way a crawl does, and score it.
+
+    Spellings arrive as operators' crawls would: the first spelling of every hotel, then
+    the second of every hotel, and so on (`reverse`: the last first), each resort its own
+    block, each spelling matched against the hotels made so far with its stars.
+    """
+    index, resort_ids = _real_index(hotels)
+    ordered = [list(reversed(h.names)) if reverse else h.names for h in hotels]
+    assigned: list[tuple[object, str, str]] = []  # (predicted hotel, true hotel, spelling)
+    next_id = 1
+    for position in range(max(len(names) for names in ordered)):
+        for hotel, names in zip(hotels, ordered, strict=True):
+            if position >= len(names):
+                continue
+            resort_id = resort_ids[(hotel.country, hotel.resort)]
+            decision = index.match(names[position], hotel.stars, resort_id)
+            predicted = decision.hotel_id
+            if predicted is None:
+                predicted, next_id = next_id, next_id + 1
+            index.add(predicted, resort_id, names[position], hotel.stars)
+            assigned.append((predicted, hotel.id, names[position]))
+    return _score_real(assigned)
+
+
+def settle_real_hotels(hotels: list[RealHotel]) -> tuple[MatchingScore, list[MissedPair]]:
+    """Group every resort's spellings all together, as the catalogue holds them once a
+    crawl has settled (crawler/hotel_settling.py), whatever order they arrived in."""
+    from crawler.hotel_settling import Spelling, group_spellings
+
+    index, resort_ids = _real_index(hotels)
+    truth: dict[tuple[str, str], str] = {}
+    by_resort: dict[int, list[Spelling]] = {}
+    for hotel in hotels:
+        resort_id = resort_ids[(hotel.country, hotel.resort)]
+        for number, name in enumerate(hotel.names):
+            key = (hotel.id, str(number))
+            truth[key] = hotel.id
+            by_resort.setdefault(resort_id, []).append(Spelling(key, name, hotel.stars))
+    assigned = []
+    for resort_id, spellings in sorted(by_resort.items()):
+        groups = group_spellings(index, resort_id, spellings)
+        names = {spelling.key: spelling.name for spelling in spellings}
+        assigned += [((resort_id, group), truth[key], names[key]) for key, group in groups.items()]
+    return _score_real(assigned)

@@ -80,6 +80,13 @@ def countries() -> dict[str, Country]:
     return table
 
 
+def country_spellings(code: str) -> tuple[str, ...]:
+    """The names a country goes by, English and Russian ("Maldives", "Мальдивы")."""
+    country = countries().get(code)
+    names = (country.name_en, country.name_ru) if country else ()
+    return names + _COUNTRY_ALIASES.get(code, ())
+
+
 @cache
 def _country_index() -> dict[str, str]:
     index: dict[str, str] = {}

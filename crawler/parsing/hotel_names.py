@@ -38,6 +38,7 @@ ABBREVIATIONS = {
     "apt": "apartments",
     "int": "international",
     "intl": "international",
+    "st": "saint",  # "St. Regis", "Сент Реджис"
 }
 # Spellings that come back from a round trip through Cyrillic, mapped to the Latin ones.
 TRANSLITERATIONS = {
@@ -61,6 +62,8 @@ TRANSLITERATIONS = {
     "deluks": "deluxe",
     "delyuks": "deluxe",
     "akvapark": "aquapark",
+    # A chain's former name: its hotels are sold under both for years after a rebrand.
+    "pickalbatros": "albatros",
 }
 # Words that say what kind of place it is, not which one.
 KIND_WORDS = frozenset(
@@ -92,6 +95,8 @@ KIND_WORDS = frozenset(
         "bungalows",
         "at",
         "a",
+        "island",
+        "aquapark",
     }
 )
 # Kind words too common to tell two hotels apart.
@@ -118,14 +123,24 @@ SOFT_WORDS = frozenset(
         "new",
     }
 )
-# Two words that together are a label ("Grand Select"), though "grand" alone may identify.
+# Two words that together are a label ("Grand Select"), though "grand" alone may identify;
+# or a chain or complex one operator names and another leaves out ("Constantinou Bros
+# Athena Beach", "Al Qasr Madinat Jumeirah").
 SOFT_PHRASES = (
     ("grand", "select"),
     ("luxury", "collection"),
     ("premier", "collection"),
     ("curio", "collection"),
     ("autograph", "collection"),
+    ("constantinou", "bros"),
+    ("madinat", "jumeirah"),
 )
+# Words that describe what a hotel offers rather than which hotel it is: one operator's
+# "Voyage Belek Golf & Spa" is another's "Voyage Belek" when no other Voyage is near.
+DESCRIPTOR_WORDS = frozenset({"golf", "deluxe", "luxury", "international", "marine"})
+# A chain renamed: both names are sold for years ("Sun Aqua Vilu Reef", "Sun Siyam Vilu
+# Reef").
+REBRANDS = {("sun", "aqua"): ("sun", "siyam")}
 # Russian operators write the English words of a name in Cyrillic: read them as the words.
 CYRILLIC_WORDS = {
     "энд": "and",
@@ -184,16 +199,31 @@ CYRILLIC_WORDS = {
     "парадайз": "paradise",
     "фэмили": "family",
     "кидс": "kids",
+    "сент": "saint",
+    # Letters spelt out: "Джей Эй Бич" is JA Beach, "Ди Резорт" D Resort.
+    "джей": "j",
+    "эй": "a",
+    "би": "b",
+    "ди": "d",
+    "кей": "k",
+    "эм": "m",
+    "эн": "n",
+    "пи": "p",
+    "ти": "t",
+    "ви": "v",
+    "экс": "x",
+    "эйч": "h",
 }
 _BRACKETED = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
+_FORMER_NAME = re.compile(r"\(\s*(?:ex|formerly|former|бывш|экс)\b\.?\s*([^)]+)\)", re.IGNORECASE)
 _NUMBERS = re.compile(r"^\d+$")
-_SILENT_H = re.compile(r"(?<=[aeiou])h(?=[aeiou])")
 
 
 def _words(name: str) -> list[str]:
     """The name's words in Latin letters, lower case, stars and brackets removed."""
     name, _ = clean_hotel_name(name.replace("(", " ").replace(")", " "))
     if has_cyrillic(name):
+        name = re.sub(r"(?i)дабл[\s-]+ю", "w", name)  # "Джей Дабл Ю Марриотт": JW
         words = re.split(r"([\s\-–&.,/]+)", name)
         name = "".join(
             CYRILLIC_WORDS.get(word.lower(), to_latin(word)) if has_cyrillic(word) else word
@@ -204,10 +234,47 @@ def _words(name: str) -> list[str]:
     return match_key(name).split()
 
 
+def _join_letters(tokens: list[str]) -> list[str]:
+    """Letters written apart are one word: "J W Marriott", "Джей Эй" -> "jw", "ja"."""
+    joined: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1 and token.isalpha():
+            run.append(token)
+            continue
+        if len(run) > 1:
+            joined.append("".join(run))
+        else:
+            joined.extend(run)
+        run = []
+        if token:
+            joined.append(token)
+    return joined
+
+
 def name_tokens(name: str) -> list[str]:
-    """Comparable tokens: abbreviations and transliterated spellings unified."""
-    tokens = [ABBREVIATIONS.get(token, token) for token in _words(name)]
-    return [TRANSLITERATIONS.get(token, token) for token in tokens]
+    """Comparable tokens: abbreviations, transliterated spellings and rebrands unified."""
+    tokens = [ABBREVIATIONS.get(token, token) for token in _join_letters(_words(name))]
+    tokens = [TRANSLITERATIONS.get(token, token) for token in tokens]
+    for old, new in REBRANDS.items():
+        for at in range(len(tokens) - len(old) + 1):
+            if tuple(tokens[at : at + len(old)]) == old:
+                tokens[at : at + len(old)] = new
+    return tokens
+
+
+# Ways a letter group may be read, each giving the word another sound key: Spanish "que"
+# ("Duque", "Дуке"), a silent "h" between vowels ("Bahia", "Баия"), a silent "gh"
+# ("Lighthouse", "Лайтхаус"), Greek "th" as Russian "ф" ("Athena", "Афина"), Spanish "j"
+# as Russian "х" ("Lujo", "Лухо"), "h" as Russian "г" ("Havana", "Гавана").
+_READINGS = (
+    ("qu", "k"),
+    ("(?<=[aeiou])h(?=[aeiou])", ""),
+    ("igh", "i"),
+    ("th", "f"),
+    ("(?<![dz])j", "h"),
+    ("^g", "h"),
+)
 
 
 @lru_cache(maxsize=65536)
@@ -215,22 +282,20 @@ def sound_keys(token: str) -> frozenset[str]:
     """A token's possible sounds, so that transliterations meet: "kristal" and "crystal"
     share "krstl", "sereniti" and "serenity" "srnt", "okeaniya" and "oceania" "oknia"...
 
-    A letter that reads two ways gives two keys: "c" as in "Crystal" or "Oceania"; a final
-    "s" of a plural ("Palm Gardens") or of the word itself ("Elegans" for "Elegance").
+    A letter that reads two ways gives two keys: "c" as in "Crystal", "Oceania" or
+    "Grecian" ("Грешн"); "g" as in "Regis" or "Seagate" ("Сигейт"); a final "s" of a
+    plural ("Palm Gardens") or of the word itself ("Elegans" for "Elegance").
     """
     if _NUMBERS.match(token) or len(token) <= 2:
         return frozenset({token})
     keys = set()
     plural = len(token) > 3 and token.endswith("s")
     for word in {token[:-1], token} if plural else {token}:
-        # Spanish "que" and a silent "h" between vowels ("Bahia del Duque", "Баия дель Дуке")
-        for spelling in {
-            word,
-            word.replace("qu", "k"),
-            re.sub(r"(?<=[aeiou])h(?=[aeiou])", "", word),
-        }:
-            for c_sound in ("s", "k", "j"):  # "Crystal", "Oceania", Turkish "Yazici"
-                keys.add(_sound(spelling, c_sound))
+        spellings = {word} | {re.sub(pattern, sound, word) for pattern, sound in _READINGS}
+        for spelling in spellings:
+            for c_sound in ("s", "k", "j", "sh"):  # "Crystal", "Oceania", "Yazici", "Grecian"
+                for soft_g in (True, False):
+                    keys.add(_sound(spelling, c_sound, soft_g))
     return frozenset(keys)
 
 
@@ -242,14 +307,14 @@ def sound_key(token: str) -> str:
     return _sound(token[:-1] if plural else token, c_sound="s")
 
 
-def _sound(word: str, c_sound: str) -> str:
-    """`c_sound`: what a "c" before e, i or y sounds like ("s", "k", or Turkish "j")."""
+def _sound(word: str, c_sound: str, soft_g: bool = True) -> str:
+    """`c_sound`: what a "c" before e, i or y sounds like ("s", "k", "j" or "sh");
+    `soft_g`: whether a "g" before e or i sounds like "j" ("Regis") or not ("Seagate")."""
     key = re.sub(r"(.)\1+", r"\1", word)  # "Miraggio", "Kuredu Island": letters once
     # Russian spellings of English, Italian and Arabic sounds: "Уолдорф" (Waldorf),
     # "Штайгенбергер" (Steigenberger), "Джумейра" (Jumeirah), "Вояж" (Voyage).
     key = re.sub(r"^u(?=[aeio])", "v", key)
     key = re.sub(r"^sht", "st", key)
-    key = re.sub(r"(?<=[aeiou])h$", "", key)
     for written, sound in (
         ("shch", "sh"),
         ("sch", "sh"),
@@ -268,7 +333,9 @@ def _sound(word: str, c_sound: str) -> str:
         ("ts", "s"),
     ):
         key = key.replace(written, sound)
-    key = re.sub(r"g(?=[ei])", "j", key)
+    key = re.sub(r"(?<=[aeiou])h$", "", key)  # "Aqah", "Акках": a final "h" is silent
+    if soft_g:
+        key = re.sub(r"g(?=[ei])", "j", key)
     key = re.sub(r"c(?=[eiy])", c_sound, key)
     key = key.replace("c", "k").replace("z", "s").replace("y", "i")
     head, tail = key[0], re.sub(r"[aeiou]", "", key[1:])
@@ -285,6 +352,11 @@ class HotelName:
     # The kind words it has ("beach", "resort", "spa"), "hotel" aside: two names alike but
     # for these ("Granada Luxury Beach", "Granada Luxury Resort & Spa") may be sisters.
     kinds: frozenset[str] = frozenset()
+    # The name itself, without what follows a dash or stands in brackets, kind and soft
+    # words left out but places kept ("Kata Thani Phuket Beach Resort": kata thani phuket).
+    main: tuple[str, ...] = ()
+    # A former name the operator gives in brackets ("Ela Excellence (ex. Ela Quality)").
+    former: "HotelName | None" = None
 
     @property
     def readable(self) -> bool:
@@ -308,6 +380,10 @@ def _strip_phrases(tokens: list[str], phrases: frozenset[str]) -> list[bool]:
 def read_hotel_name(name: str, places: frozenset[str] = frozenset()) -> HotelName:
     """`name` read into tokens; `places` are the place phrases of its country (resort
     names, as crawler/parsing/resorts.place_phrases gives them)."""
+    former_match = _FORMER_NAME.search(name)
+    former = read_hotel_name(former_match.group(1), places) if former_match else None
+    if former_match:
+        name = name[: former_match.start()] + name[former_match.end() :]
     # What operators put in brackets is secondary (a resort, a brand, a former name): it
     # helps only when the rest of the name says nothing.
     bracketed = " ".join(" ".join(groups) for groups in _BRACKETED.findall(name))
@@ -355,7 +431,12 @@ def read_hotel_name(name: str, places: frozenset[str] = frozenset()) -> HotelNam
         # "JA The Resort - JA Beach Hotel": a complex's name, then the hotel's.
         distinctive = tuple(dict.fromkeys(identifying({0, 1})))
     kinds = frozenset(token for token in tokens if token in KIND_WORDS) - GENERIC_KIND_WORDS
-    return HotelName(tuple(tokens), distinctive, named, kinds)
+    main_name = tuple(
+        token
+        for token, is_soft, where in zip(tokens, soft, part, strict=True)
+        if where == 0 and not is_soft and token not in KIND_WORDS and not _NUMBERS.match(token)
+    )
+    return HotelName(tuple(tokens), distinctive, named, kinds, main_name, former)
 
 
 def core_name(name: str) -> str:

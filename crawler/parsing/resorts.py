@@ -9,7 +9,7 @@ Lara": Lara is a resort, not part of the hotel's identity).
 import csv
 from functools import cache
 
-from crawler.parsing.geo import DATA_DIR, place_key
+from crawler.parsing.geo import DATA_DIR, country_spellings, place_key
 from crawler.parsing.translit import has_cyrillic, to_latin
 
 
@@ -36,14 +36,15 @@ def resort_index() -> dict[tuple[str, str], str]:
 
 @cache
 def place_phrases(country: str) -> frozenset[str]:
-    """Every spelling of the country's resorts, romanized and keyed ("sharm el sheikh",
-    "sharm", "makadi bay"), for finding places inside hotel names."""
-    phrases = set()
+    """Every spelling of the country's resorts and of the country itself, romanized and
+    keyed ("sharm el sheikh", "sharm", "makadi bay", "egypt"), for finding places inside
+    hotel names ("Kurumba Maldives" is Kurumba)."""
+    spellings: list[str] = []
     for row in _rows():
         if row["country"] == country:
-            for spelling in _spellings(row):
-                latin = to_latin(spelling) if has_cyrillic(spelling) else spelling
-                phrases.add(place_key(latin))
+            spellings.extend(_spellings(row))
+    spellings.extend(country_spellings(country))
+    phrases = {place_key(to_latin(s) if has_cyrillic(s) else s) for s in spellings}
     return frozenset(phrase for phrase in phrases if phrase)
 
 

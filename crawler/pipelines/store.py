@@ -31,6 +31,7 @@ from crawler.crawlstats import (
     PROTOCOL_ERROR,
     SPIDER_ERRORS,
 )
+from crawler.hotel_settling import settle_resorts
 from crawler.items import HotelContentItem, OfferBatch, OfferItem, ReferenceBatch
 from crawler.matching import HotelMatcher
 from crawler.quality import CrawlOutcome, failure_reason
@@ -224,6 +225,7 @@ class StorePipeline:
             run.error_count = outcome.error_count
             run.stats = _jsonable(stats.get_stats())
             session.commit()
+            self._settle_hotels()
         except Exception:
             session.rollback()
             logger.exception("Could not record crawl run %s", run.id, extra={"spider": spider})
@@ -235,6 +237,21 @@ class StorePipeline:
             if run.error_message:
                 stats.set_value("tourscope/failure", run.error_message)
             session.close()
+
+    def _settle_hotels(self) -> None:
+        """Regroup the hotels of resorts this crawl brought new aliases to, so that the
+        catalogue does not depend on which operator came first (crawler/hotel_settling.py).
+        Offers are already stored: a failure here is logged and the next crawl retries."""
+        resorts = self.matcher.resorts_given_aliases
+        if not resorts:
+            return
+        try:
+            moved = settle_resorts(self.session, resorts)
+            self.session.commit()
+            self.stats.set_value("tourscope/aliases_settled", moved)
+        except Exception:
+            self.session.rollback()
+            logger.exception("Could not settle the hotels of %d resorts", len(resorts))
 
     def _last_good_items(self) -> int | None:
         return self.session.scalar(
