@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format bench-ingest bench-search bench-care bench-protocols clean
+.PHONY: demo test lint format bench-ingest bench-search bench-care bench-protocols bench-serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ bench-care: $(STAMP)
 # requests sent, offers stored, references mapped, crawl time.
 bench-protocols: $(STAMP)
 	$(BIN)/python -m benchmarks.protocols
+
+# Serves 1M seeded offers (`tourscope serve`, production settings) and drives /healthz,
+# /api/search, the HTML search page and / at 16, 64 and 256 connections: req/s, p50/p99,
+# every status code, stalled requests. ARGS="--workers 2 --reuse" and such pass through.
+bench-serve: $(STAMP)
+	bash scripts/ensure-postgres.sh tourscope_serve_bench
+	$(BIN)/python -m benchmarks.serve $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -25,15 +25,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 @cache
 def get_engine(url: str | None = None) -> Engine:
     """One engine per database URL for the life of the process."""
-    url = url or get_settings().effective_database_url
+    settings = get_settings()
+    url = url or settings.effective_database_url
     parsed = make_url(url)
+    # The pool's size and wait come from the settings, so the web workers' admission
+    # (webapp/admission.py) can be sized to it; the SQLite file gets the same pool (a
+    # reader per connection under WAL; writers take turns through busy_timeout).
+    pool = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        in_file = bool(parsed.database) and parsed.database != ":memory:"
+        if in_file:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+        # An in-memory database has one connection per thread: no pool to size.
+        engine = create_engine(url, **(pool if in_file else {}))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **pool)
 
 
 @cache

@@ -32,3 +32,24 @@ def test_crawl_without_operators_lists_the_known_ones():
     result = run_tourscope("crawl")
     assert result.returncode == 2
     assert "suncoast" in result.stderr and "--all" in result.stderr
+
+
+def test_serve_refuses_a_worker_count_out_of_range():
+    for workers in ("0", "65"):
+        result = run_tourscope("serve", "--workers", workers)
+        assert result.returncode == 2
+        assert result.stderr.strip() == f"Error: --workers must be 1 to 64, not {workers}"
+
+
+def test_a_bad_setting_is_one_readable_line():
+    result = run_tourscope("serve", env={"TOURSCOPE_WEB_WORKERS": "100"})
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: TOURSCOPE_WEB_WORKERS: Input should be less than or equal to 64"
+    )
+    result = run_tourscope(
+        "serve", env={"TOURSCOPE_DB_POOL_SIZE": "2", "TOURSCOPE_WEB_DB_CONCURRENCY": "20"}
+    )
+    assert result.returncode == 1
+    assert "TOURSCOPE_WEB_DB_CONCURRENCY (20) must not exceed the pool" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import httpx
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -61,6 +62,15 @@ def require_database() -> None:
     try:
         with get_engine().connect() as connection:
             connection.execute(text("SELECT 1"))
+    except ValidationError as error:
+        if error.title != "Settings":
+            raise
+        for detail in error.errors():  # a bad TOURSCOPE_* value: one line each
+            name = "_".join(map(str, detail["loc"])).upper()
+            message = detail["msg"].removeprefix("Value error, ")
+            where = f"TOURSCOPE_{name}: " if name else ""
+            errors.print(f"[red]Error:[/red] {where}{message}", highlight=False, soft_wrap=True)
+        sys.exit(1)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
         raise CommandError(f"cannot reach the database at {_database_label()}: {reason}") from None
@@ -373,19 +383,44 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
+MAX_WEB_WORKERS = 64
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Worker processes, 1-{MAX_WEB_WORKERS} (default TOURSCOPE_WEB_WORKERS, 1); "
+            "each has its own connection pool.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the public web site."""
     import uvicorn
 
     settings = get_settings()
     host, port = host or settings.web_host, port or settings.web_port
+    workers = settings.web_workers if workers is None else workers
+    if not 1 <= workers <= MAX_WEB_WORKERS:
+        raise CommandError(f"--workers must be 1 to {MAX_WEB_WORKERS}, not {workers}", 2)
     require_current_schema()
-    console.print(f"Tourscope is at http://{host}:{port}/ (Ctrl+C to stop)")
-    uvicorn.run("webapp.main:create_app", factory=True, host=host, port=port, log_level="info")
+    plural = "s" if workers > 1 else ""
+    console.print(
+        f"Tourscope is at http://{host}:{port}/ with {workers} worker{plural} (Ctrl+C to stop)"
+    )
+    # The app as an import string and factory: each worker process builds its own.
+    uvicorn.run(
+        "webapp.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 @app.command()
@@ -438,7 +473,7 @@ def demo() -> None:
             f"{care.letters_due_today} letters due today — log in at "
             f"http://{settings.web_host}:{settings.web_port}/manager as {DEMO_ADMIN_EMAIL}"
         )
-    serve(host=None, port=None)
+    serve(host=None, port=None, workers=None)
 
 
 @eval_app.command("matching")
@@ -768,6 +803,15 @@ def main() -> None:
     except CommandError as error:
         errors.print(f"[red]Error:[/red] {error}", highlight=False, soft_wrap=True)
         sys.exit(error.code)
+    except ValidationError as error:
+        if error.title != "Settings":
+            raise
+        for detail in error.errors():  # a bad TOURSCOPE_* value: one line each
+            name = "_".join(map(str, detail["loc"])).upper()
+            message = detail["msg"].removeprefix("Value error, ")
+            where = f"TOURSCOPE_{name}: " if name else ""
+            errors.print(f"[red]Error:[/red] {where}{message}", highlight=False, soft_wrap=True)
+        sys.exit(1)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
         errors.print(f"[red]Database error:[/red] {reason}", highlight=False, soft_wrap=True)

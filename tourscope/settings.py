@@ -44,8 +44,27 @@ class Settings(BaseSettings):
     accounts_file: Path | None = None
     secrets_file: Path | None = None
 
+    # Each process's connection pool (models/db.py): connections kept open, more opened
+    # under load, and seconds a checkout waits for one before it fails. Every process has
+    # its own pool: keep pool_size + max_overflow times the processes (web workers,
+    # crawls, the scheduler, the workers) under PostgreSQL's max_connections.
+    db_pool_size: int = Field(default=5, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_pool_timeout: float = Field(default=10, gt=0, le=300)
+
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    # `tourscope serve` runs this many worker processes (each with its own pool).
+    web_workers: int = Field(default=1, ge=1, le=64)
+    # Requests of one web worker that may use the database at once (webapp/admission.py;
+    # default: the pool size). Never more than the pool holds, so a request let in never
+    # waits for a connection; the pool's overflow serves the few paths that open their own
+    # short session (the health check, the lead form).
+    web_db_concurrency: int | None = Field(default=None, ge=1)
+    # Requests that may wait for their turn, and for how long, before the worker answers
+    # 503 with Retry-After instead of letting a crowd pile up.
+    web_queue_limit: int = Field(default=500, ge=0)
+    web_queue_timeout: float = Field(default=5, gt=0, le=120)
 
     # Prices are compared in one base currency.
     base_currency: str = "EUR"
@@ -155,6 +174,22 @@ class Settings(BaseSettings):
                 "in production (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
         return self
+
+    @model_validator(mode="after")
+    def web_concurrency_within_the_pool(self) -> "Settings":
+        # More requests at the database than connections brings back issue 12's stall:
+        # threads waiting for the pool while the holders of connections wait for a thread.
+        pool = self.db_pool_size + self.db_max_overflow
+        if self.web_db_concurrency is not None and self.web_db_concurrency > pool:
+            raise ValueError(
+                f"TOURSCOPE_WEB_DB_CONCURRENCY ({self.web_db_concurrency}) must not exceed the "
+                f"pool (TOURSCOPE_DB_POOL_SIZE + TOURSCOPE_DB_MAX_OVERFLOW = {pool})"
+            )
+        return self
+
+    @property
+    def effective_web_db_concurrency(self) -> int:
+        return self.web_db_concurrency or self.db_pool_size
 
     @property
     def secure_cookies(self) -> bool:

@@ -1,6 +1,6 @@
 """Dependencies shared by the routes, as `Annotated` aliases."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,6 +10,7 @@ from models.auth import session_user
 from models.db import get_sessionmaker
 from models.users import User
 from tourscope.settings import Settings, get_settings
+from webapp.admission import DatabaseAdmission
 
 
 class DatabaseUnavailable(Exception):
@@ -28,12 +29,29 @@ def open_session() -> Session:
         raise DatabaseUnavailable(str(error)) from error
 
 
-def get_session() -> Iterator[Session]:
+async def database_slot(request: Request) -> AsyncIterator[None]:
+    """Wait on the event loop for one of the worker's database slots (webapp/admission.py);
+    ServerBusy (503) when there is none in time."""
+    admission: DatabaseAdmission = request.app.state.database_admission
+    await admission.acquire()
+    try:
+        yield
+    finally:
+        admission.release()
+
+
+# "function" scope: the session closes, and the slot frees, once the response is built,
+# not after a slow client has read it.
+DatabaseSlot = Annotated[None, Depends(database_slot, scope="function")]
+
+
+def get_session(_slot: DatabaseSlot) -> Iterator[Session]:
+    """A session for one request, opened once the request holds a database slot."""
     with open_session() as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -6,7 +6,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from tourscope.settings import get_settings
+from webapp.admission import DatabaseAdmission, ServerBusy
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
 from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
 from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
@@ -15,14 +18,32 @@ from webapp.templating import STATIC_DIR, templates
 
 logger = logging.getLogger(__name__)
 
+# What a 503 asks a client to wait before it tries again.
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable(request: Request, detail: str, *, busy: bool) -> Response:
+    """A 503 with Retry-After: the reason in JSON for the API, a readable page otherwise."""
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": detail}, status_code=503, headers=headers)
+    return templates.TemplateResponse(
+        request, "unavailable.html", {"busy": busy}, status_code=503, headers=headers
+    )
+
 
 async def database_unavailable(request: Request, error: Exception) -> Response:
     """A lost database is a 503 the visitor can read, not a 500 with a traceback."""
     logger.error("database unavailable on %s: %s", request.url.path, error)
-    if request.url.path.startswith("/api/"):
-        detail = "The database is unavailable; please retry shortly."
-        return JSONResponse({"detail": detail}, status_code=503)
-    return templates.TemplateResponse(request, "unavailable.html", status_code=503)
+    return unavailable(request, "The database is unavailable; please retry shortly.", busy=False)
+
+
+async def server_busy(request: Request, error: Exception) -> Response:
+    """A worker at its database capacity (no slot, or no pooled connection, within a short
+    wait) says so at once: a quick 503, never a 500 or a request hanging on."""
+    logger.info("busy, shed %s: %s", request.url.path, error)
+    detail = "The server is very busy; please retry in a few seconds."
+    return unavailable(request, detail, busy=True)
 
 
 async def csrf_refused(request: Request, error: Exception) -> Response:
@@ -33,7 +54,13 @@ async def csrf_refused(request: Request, error: Exception) -> Response:
 
 
 def create_app() -> FastAPI:
+    settings = get_settings()
     app = FastAPI(title="Tourscope", docs_url="/docs")
+    app.state.database_admission = DatabaseAdmission(
+        slots=settings.effective_web_db_concurrency,
+        queue_limit=settings.web_queue_limit,
+        queue_timeout=settings.web_queue_timeout,
+    )
     app.add_middleware(CsrfCookieMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
@@ -47,6 +74,8 @@ def create_app() -> FastAPI:
         app.include_router(router)
     app.add_exception_handler(OperationalError, database_unavailable)
     app.add_exception_handler(DatabaseUnavailable, database_unavailable)
+    app.add_exception_handler(ServerBusy, server_busy)
+    app.add_exception_handler(PoolTimeout, server_busy)
     app.add_exception_handler(CsrfError, csrf_refused)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(AdminRequired, admin_required)
