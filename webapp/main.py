@@ -12,6 +12,7 @@ from tourscope.settings import get_settings
 from webapp.admission import DatabaseAdmission, ServerBusy
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
 from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
+from webapp.query_guard import RepeatedParameterGuard
 from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
 from webapp.templating import STATIC_DIR, templates
@@ -62,6 +63,7 @@ def create_app() -> FastAPI:
         queue_timeout=settings.web_queue_timeout,
     )
     app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(RepeatedParameterGuard)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
     app.include_router(api.router)

@@ -134,3 +134,17 @@ def test_the_api_keeps_to_its_schema(case, catalogue):
 )
 def test_findings_stay_fixed(client, catalogue, query):
     assert client.get("/api/hotels/1", params=query).status_code == 422
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/search?stars_min=3&stars_min=5", "/api/hotels/1?adults=2&adults=3"]
+)
+def test_a_repeated_scalar_parameter_is_refused_with_its_name(client, catalogue, path):
+    response = client.get(path)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][1] in {"stars_min", "adults"}
+
+
+def test_list_parameters_still_repeat(client, catalogue):
+    response = client.get("/api/search?operators=suncoast&operators=bluesky")
+    assert response.status_code == 200
