@@ -65,11 +65,7 @@ def require_database() -> None:
     except ValidationError as error:
         if error.title != "Settings":
             raise
-        for detail in error.errors():  # a bad TOURSCOPE_* value: one line each
-            name = "_".join(map(str, detail["loc"])).upper()
-            message = detail["msg"].removeprefix("Value error, ")
-            where = f"TOURSCOPE_{name}: " if name else ""
-            errors.print(f"[red]Error:[/red] {where}{message}", highlight=False, soft_wrap=True)
+        _print_settings_errors(error)
         sys.exit(1)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
@@ -797,6 +793,15 @@ def care(
         time.sleep(interval)
 
 
+def _print_settings_errors(error: ValidationError) -> None:
+    """A bad TOURSCOPE_* value: one readable line each, no traceback."""
+    for detail in error.errors():
+        name = "_".join(map(str, detail["loc"])).upper()
+        message = detail["msg"].removeprefix("Value error, ")
+        where = f"TOURSCOPE_{name}: " if name else ""
+        errors.print(f"[red]Error:[/red] {where}{message}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     try:
         app()
@@ -806,11 +811,7 @@ def main() -> None:
     except ValidationError as error:
         if error.title != "Settings":
             raise
-        for detail in error.errors():  # a bad TOURSCOPE_* value: one line each
-            name = "_".join(map(str, detail["loc"])).upper()
-            message = detail["msg"].removeprefix("Value error, ")
-            where = f"TOURSCOPE_{name}: " if name else ""
-            errors.print(f"[red]Error:[/red] {where}{message}", highlight=False, soft_wrap=True)
+        _print_settings_errors(error)
         sys.exit(1)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
