@@ -11,10 +11,18 @@ from models.catalog import (
     Operator,
     Resort,
 )
+from models.catalogue_generation import CatalogueGeneration
 from models.clients import Client, ClientChild, ClientContact, ClientPreference
 from models.crawl import CrawlRun, CrawlStatus
 from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage
-from models.offers import Availability, MealPlan, Offer, PriceChange, StagedOffer
+from models.offers import (
+    Availability,
+    HotelDayPrice,
+    MealPlan,
+    Offer,
+    PriceChange,
+    StagedOffer,
+)
 from models.operator_references import OperatorReference
 from models.trips import Feedback, LetterTemplate, Trip, TripLetter
 from models.users import User, UserRole, UserSession
@@ -22,6 +30,7 @@ from models.users import User, UserRole, UserSession
 __all__ = [
     "Availability",
     "Base",
+    "CatalogueGeneration",
     "Client",
     "ClientChild",
     "ClientContact",
@@ -33,6 +42,7 @@ __all__ = [
     "Feedback",
     "Hotel",
     "HotelAlias",
+    "HotelDayPrice",
     "HotelMatchReview",
     "HotelMerge",
     "Lead",

@@ -6,6 +6,10 @@ their copied place and stars, trips, pending reviews) and leaves the merged hote
 pointing at the survivor, so its old address still leads somewhere. Each merge is
 recorded in `hotel_merges` with what it moved, so that a mistaken one can be undone.
 
+Every change that moves offers refreshes the cheapest prices of the hotels on both sides
+(models/min_prices.py), and every change moves the catalogue's generation on, so cached
+lists and pages follow.
+
 Callers own the transaction: these functions change and flush, the caller commits.
 """
 
@@ -18,7 +22,9 @@ from sqlalchemy.orm import Session, aliased
 
 from models.base import utcnow
 from models.catalog import Hotel, HotelAlias, HotelMatchReview, HotelMerge, Resort
+from models.catalogue_generation import bump_generation
 from models.hotel_display_names import display_name, refresh_display_names
+from models.min_prices import refresh_min_prices
 from models.offers import Offer, StagedOffer
 from models.trips import Trip
 
@@ -97,6 +103,7 @@ def merge_hotels(
     session.flush()
     session.expire_all()  # the bulk updates bypassed the identity map
     refresh_display_names(session, [surviving.id])
+    refresh_min_prices(session, [surviving.id, merged.id])
     return record
 
 
@@ -180,6 +187,7 @@ def undo_merge(
     session.flush()
     session.expire_all()
     refresh_display_names(session, [surviving.id, merged.id])
+    refresh_min_prices(session, [surviving.id, merged.id])
     return merge
 
 
@@ -226,6 +234,7 @@ def split_alias(session: Session, alias_id: int, now: datetime | None = None) ->
     )
     session.flush()
     refresh_display_names(session, [old.id])
+    refresh_min_prices(session, [old.id, own.id])
     return own
 
 
@@ -235,6 +244,7 @@ def rename_hotel(session: Session, hotel_id: int, name: str) -> Hotel:
     hotel.name = name
     hotel.name_set_by_admin = True
     session.flush()
+    bump_generation(session)  # pages and lists show the new name
     return hotel
 
 
