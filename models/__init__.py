@@ -14,7 +14,7 @@ from models.catalog import (
 from models.catalogue_generation import CatalogueGeneration
 from models.clients import Client, ClientChild, ClientContact, ClientPreference
 from models.crawl import CrawlRun, CrawlStatus
-from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage
+from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage, RecheckJob
 from models.offers import (
     Availability,
     HotelDayPrice,
@@ -55,6 +55,7 @@ __all__ = [
     "OperatorReference",
     "OutboxMessage",
     "PriceChange",
+    "RecheckJob",
     "Resort",
     "StagedOffer",
     "Trip",

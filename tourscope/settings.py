@@ -88,11 +88,13 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = Field(default=3, ge=1)
 
     # Leads (models/leads.py): the scoring rules, the rate limit per client address, the
-    # re-check of the offer at its operator, and who is told of a new lead (default: every
-    # active manager and admin).
+    # re-check of the offer at its operator (by the re-check worker, tourscope/rechecks.py:
+    # seconds an operator gets to answer, re-checks asked at once), and who is told of a
+    # new lead (default: every active manager and admin).
     lead_scoring_file: Path = PROJECT_ROOT / "config" / "lead_scoring.yaml"
     lead_rate_limit_per_hour: int = Field(default=5, ge=1)
     lead_recheck_timeout: float = Field(default=20, gt=0)
+    lead_recheck_concurrency: int = Field(default=4, ge=1, le=32)
     lead_notify_to: list[str] = []
     # Where the site is seen from, for links in e-mails; derived from web host/port when empty.
     site_url: str = ""

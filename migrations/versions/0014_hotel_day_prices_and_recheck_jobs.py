@@ -1,9 +1,10 @@
-"""hotel day prices and the catalogue generation
+"""hotel day prices, the catalogue generation, re-check jobs
 
 Each hotel's cheapest on-sale offer per departure day and party (`hotel_day_prices`),
 filled here from the offers and kept in step by whatever changes offers from then on
-(models/min_prices.py); and the catalogue's generation, which caches and HTTP validators
-are keyed by (models/catalogue_generation.py).
+(models/min_prices.py); the catalogue's generation, which caches and HTTP validators are
+keyed by (models/catalogue_generation.py); and the queue of lead re-checks that the
+re-check worker takes off the web request (`recheck_jobs`).
 
 Revision ID: 0014
 Revises: 0012 (another 0013 is being written alongside: the integrator re-chains this one)
@@ -103,8 +104,35 @@ def upgrade() -> None:
             "VALUES (1, 1, CURRENT_TIMESTAMP)"
         )
     )
+    op.create_table(
+        "recheck_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lead_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("attempts", sa.SmallInteger(), nullable=False),
+        sa.Column("next_attempt_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.String(length=1000), nullable=True),
+        sa.CheckConstraint(
+            "status IN ('pending', 'done')", name=op.f("ck_recheck_jobs_status_code")
+        ),
+        sa.ForeignKeyConstraint(
+            ["lead_id"],
+            ["leads.id"],
+            name=op.f("fk_recheck_jobs_lead_id_leads"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recheck_jobs")),
+    )
+    with op.batch_alter_table("recheck_jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_recheck_jobs_lead_id"), ["lead_id"], unique=False)
+        batch_op.create_index(
+            "ix_recheck_jobs_status_next_attempt", ["status", "next_attempt_at"], unique=False
+        )
 
 
 def downgrade() -> None:
+    op.drop_table("recheck_jobs")
     op.drop_table("hotel_day_prices")
     op.drop_table("catalogue_generation")
