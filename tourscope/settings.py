@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # 503 with Retry-After instead of letting a crowd pile up.
     web_queue_limit: int = Field(default=500, ge=0)
     web_queue_timeout: float = Field(default=5, gt=0, le=120)
+    # Memory (MiB) each web worker keeps for the public answers it built, by validator
+    # (webapp/http_cache.py): the same search of the same catalogue is not built twice.
+    # 0 keeps none.
+    web_answer_cache_mb: int = Field(default=32, ge=0, le=4096)
 
     # Prices are compared in one base currency.
     base_currency: str = "EUR"

@@ -10,6 +10,11 @@ asks again with If-None-Match and gets 304 Not Modified, with no query run and n
 rendered, until a crawl lands or an admin changes hotels. HTML pages also say how long
 ago each price was checked, so their validators turn over every PAGE_FRESHNESS_SECONDS.
 
+Each worker also keeps the public answers it built, by validator (`AnswerCache`,
+TOURSCOPE_WEB_ANSWER_CACHE_MB): the next visitor who asks the same thing of the same
+catalogue gets them from memory, with no query but the generation's and no rendering.
+The crowd a newspaper link sends to the landing page costs one rendering per worker.
+
 Everything else (the back office, the lead form and its confirmation, feedback forms,
 the health check, error pages) is `Cache-Control: no-store`
 (`NoStoreByDefault`): per-visitor content, CSRF tokens and notices are kept by no one.
@@ -18,7 +23,9 @@ the health check, error pages) is `Cache-Control: no-store`
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -84,6 +91,90 @@ async def not_modified(_request: Request, error: Exception) -> Response:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    body: bytes
+    headers: dict[str, str]  # its content type, validator and Cache-Control
+
+
+class AnswerCache:
+    """The public answers one worker built, by validator, up to `max_bytes` of bodies;
+    the least recently used go first. Shared by the event loop and the threadpool."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._answers: OrderedDict[str, StoredAnswer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> StoredAnswer | None:
+        with self._lock:
+            answer = self._answers.get(etag)
+            if answer is not None:
+                self._answers.move_to_end(etag)
+            return answer
+
+    def put(self, etag: str, answer: StoredAnswer) -> None:
+        size = len(answer.body)
+        if size > self.max_bytes // 8:  # one answer never crowds out the rest
+            return
+        with self._lock:
+            if etag in self._answers:
+                return
+            self._answers[etag] = answer
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+
+class AnsweredFromMemory(Exception):
+    """This worker built this very answer before: sent again as it was."""
+
+    def __init__(self, answer: StoredAnswer) -> None:
+        super().__init__(answer.headers["etag"])
+        self.answer = answer
+
+
+async def answer_from_memory(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, AnsweredFromMemory)
+    return Response(error.answer.body, headers=error.answer.headers)
+
+
+class KeepPublicAnswers:
+    """Stores each public 200 answer's body in the app's AnswerCache, by its validator."""
+
+    def __init__(self, app: ASGIApp, cache: AnswerCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.cache.max_bytes:
+            await self.app(scope, receive, send)
+            return
+        kept: dict[str, str] | None = None
+        chunks: list[bytes] = []
+
+        async def send_and_keep(message: Message) -> None:
+            nonlocal kept
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                public = headers.get("cache-control") == PUBLIC and "set-cookie" not in headers
+                if message["status"] == 200 and public and "etag" in headers:
+                    kept = {
+                        "etag": headers["etag"],
+                        "cache-control": PUBLIC,
+                        "content-type": headers.get("content-type", "application/octet-stream"),
+                    }
+            elif message["type"] == "http.response.body" and kept is not None:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self.cache.put(kept["etag"], StoredAnswer(b"".join(chunks), kept))
+            await send(message)
+
+        await self.app(scope, receive, send_and_keep)
+
+
+@dataclass(frozen=True, slots=True)
 class PublicCache:
     """The validator of one public answer; `apply` puts it on a response the route built."""
 
@@ -124,6 +215,10 @@ def _public_cache(page: bool):
         cache = PublicCache(make_etag(version, request, page=page))
         if etag_matches(request.headers.get("if-none-match"), cache.etag):
             raise NotModified(cache.etag)
+        answers: AnswerCache = request.app.state.answer_cache
+        stored = answers.get(cache.etag)
+        if stored is not None:
+            raise AnsweredFromMemory(stored)
         # Used when the route returns data (FastAPI builds the response from it); a route
         # that builds its own response calls `apply`.
         response.headers.update(cache.headers)

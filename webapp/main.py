@@ -14,7 +14,15 @@ from webapp.admission import DatabaseAdmission, ServerBusy
 from webapp.catalogue_cache import CatalogueCache
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
 from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
-from webapp.http_cache import NoStoreByDefault, NotModified, not_modified
+from webapp.http_cache import (
+    AnswerCache,
+    AnsweredFromMemory,
+    KeepPublicAnswers,
+    NoStoreByDefault,
+    NotModified,
+    answer_from_memory,
+    not_modified,
+)
 from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
 from webapp.templating import STATIC_DIR, templates
@@ -69,11 +77,14 @@ def create_app() -> FastAPI:
         queue_limit=settings.web_queue_limit,
         queue_timeout=settings.web_queue_timeout,
     )
-    # The reference lists, computed once per catalogue generation (webapp/catalogue_cache.py).
+    # The reference lists, computed once per catalogue generation (webapp/catalogue_cache.py),
+    # and the public answers built, by validator (webapp/http_cache.py).
     app.state.catalogue_cache = CatalogueCache()
-    # Outermost last: gzip sees the final answer; the caching default sees the CSRF
-    # middleware's `no-store` on answers that carry a form.
+    app.state.answer_cache = AnswerCache(settings.web_answer_cache_mb * 2**20)
+    # Outermost last: gzip sees the final answer; the answers kept and the caching default
+    # see the CSRF middleware's `no-store` on answers that carry a form.
     app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(KeepPublicAnswers, cache=app.state.answer_cache)
     app.add_middleware(NoStoreByDefault)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -92,6 +103,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(PoolTimeout, server_busy)
     app.add_exception_handler(CsrfError, csrf_refused)
     app.add_exception_handler(NotModified, not_modified)
+    app.add_exception_handler(AnsweredFromMemory, answer_from_memory)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(AdminRequired, admin_required)
     return app

@@ -130,3 +130,25 @@ def test_large_answers_are_gzipped(client, offers):
     assert "content-encoding" not in plain.headers and plain.text == page.text
     small = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers
+
+
+def test_the_same_question_of_the_same_catalogue_is_answered_from_memory(
+    client, offers, session, statements
+):
+    for path in ["/", "/api/search?country=TR", "/api/calendar?country=TR"]:
+        first = client.get(path)
+        sent = len(statements)
+        again = client.get(path)
+        assert (again.status_code, again.content) == (200, first.content), path
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["content-type"] == first.headers["content-type"]
+        # No query but the catalogue's generation; nothing rendered.
+        assert len(statements[sent:]) == 1 and "catalogue_generation" in statements[-1], path
+
+    hotel = session.scalars(select(Hotel).where(Hotel.name == "Side Garden")).one()
+    city = make_departure_city(session, "KZN", "Kazan")
+    make_offer(session, operator=make_operator(session, "volga"), hotel=hotel, departure_city=city)
+    session.commit()
+    sent = len(statements)
+    page = client.get("/?departure_city=KZN")
+    assert "Side Garden" in main_text(page.text) and len(statements[sent:]) > 1
