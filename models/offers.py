@@ -235,10 +235,15 @@ class HotelDayPrice(Base):
                 "offer_count",
             ],
         ),
+        # A refresh replaces a hotel's rows; a results page counts its hotels' operators
+        # over the search's days.
+        Index(
+            "ix_hotel_day_prices_hotel_party", "hotel_id", "adults", "children", "departure_date"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    hotel_id: Mapped[int] = mapped_column(index=True)
+    hotel_id: Mapped[int]
     country_id: Mapped[int]
     resort_id: Mapped[int]
     stars: Mapped[int | None] = mapped_column(SmallInteger)

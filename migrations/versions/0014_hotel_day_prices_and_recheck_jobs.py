@@ -83,7 +83,9 @@ def upgrade() -> None:
     bind.execute(sa.text(FILL_DAY_PRICES.format(**spelling)))
     with op.batch_alter_table("hotel_day_prices", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_hotel_day_prices_hotel_id"), ["hotel_id"], unique=False
+            "ix_hotel_day_prices_hotel_party",
+            ["hotel_id", "adults", "children", "departure_date"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_hotel_day_prices_party_search",
