@@ -209,7 +209,8 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def _public_cache(page: bool):
-    def dependency(
+    # Async: a few hashes and a lookup, done on the event loop without a thread of its own.
+    async def dependency(
         request: Request, response: Response, version: CatalogueVersionDep
     ) -> PublicCache:
         cache = PublicCache(make_etag(version, request, page=page))
