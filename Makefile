@@ -54,8 +54,8 @@ bench-protocols: $(STAMP)
 	$(BIN)/python -m benchmarks.protocols
 
 # Serves 1M seeded offers (`tourscope serve`, production settings) and drives /healthz,
-# /api/search, the HTML search page and / at 16, 64 and 256 connections: req/s, p50/p99,
-# every status code, stalled requests. ARGS="--workers 2 --reuse" and such pass through.
+# /api/search, the HTML search page, /api/calendar and / at 16, 64 and 256 connections:
+# req/s, p50/p99, every status code, stalled requests. ARGS="--workers 2 --reuse" and such pass through.
 bench-serve: $(STAMP)
 	bash scripts/ensure-postgres.sh tourscope_serve_bench
 	$(BIN)/python -m benchmarks.serve $(ARGS)

@@ -5,9 +5,10 @@
 1. End to end: a real `tourscope crawl` of the bulk XML operator (sandbox -> Scrapy ->
    pipelines -> database), on SQLite and PostgreSQL, with the crawl's peak memory at
    two catalogue sizes.
-2. The database write path alone on PostgreSQL (staging with COPY, then the set-based
-   merge into `offers`, with price history), against a plain COPY of the same rows into
-   a table of the same columns: the ratio says what our bookkeeping costs.
+2. The database write path alone on PostgreSQL (staging with COPY, then the landing:
+   the set-based merge into `offers` with price history, the deactivation of unseen
+   offers and the refresh of the hotels' day prices), against a plain COPY of the same
+   rows into a table of the same columns: the ratio says what our bookkeeping costs.
 """
 
 import argparse
@@ -34,7 +35,7 @@ from models.base import utcnow
 from models.db import get_engine, session_scope
 from models.ingest import (
     STAGED_COLUMNS,
-    merge_staged_offers,
+    land_staged_offers,
     stage_offers,
 )
 from sandbox.server import start_sandbox
@@ -122,10 +123,8 @@ def write_path(url: str, count: int, batch: int) -> dict[str, float]:
             for at in range(0, count, batch):
                 stage_offers(session, rows[at : at + batch])
                 session.commit()
-            merge_staged_offers(session, run_id, utcnow())
-            session.execute(
-                text("DELETE FROM offer_staging WHERE crawl_run_id = :r"), {"r": run_id}
-            )
+            # The whole landing: merge, deactivation, the hotels' day prices.
+            land_staged_offers(session, operator_id, run_id, utcnow())
         timings[label] = time.perf_counter() - started
     # The baselines: the same rows COPYed in one go into the catalogue table itself (its
     # indexes and constraints, no staging, no upsert, no history), and into a bare table.

@@ -5,8 +5,9 @@
 1. Seeds PostgreSQL server-side (INSERT ... SELECT FROM generate_series, indexes built
    after the load): 12 countries, 60 resorts, 400 hotels, 6 departure cities, 6
    operators, 70 departure dates from tomorrow, nights 3-21, parties mostly 2 adults with
-   0-2 children, 5% inactive, 5% on request and 5% stop sale or sold out. Then VACUUM
-   ANALYZE, as autovacuum would after a crawl.
+   0-2 children, 5% inactive, 5% on request and 5% stop sale or sold out; then the
+   hotels' day prices (models/min_prices.py), and VACUUM ANALYZE, as autovacuum would
+   after a crawl.
 2. Runs a fixed mix of searches and calendars through the real query functions
    (`search_hotels`, `price_calendar`: SQLAlchemy, the ORM, the result objects), with a
    fixed random seed, and prints p50/p95 per query kind.
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from benchmarks.common import ensure_postgres_database, fresh_database, machine
 from models.db import get_engine
+from models.min_prices import rebuild_min_prices
 from models.queries import SearchFilters, price_calendar, search_hotels
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/tourscope_search_bench"
@@ -154,6 +156,12 @@ def seed(url: str, offers: int) -> None:
             else:
                 connection.execute(text(definition))
         print(f"  indexes built ({time.perf_counter() - started:.0f} s)")
+    # The hotels' day prices, as a crawl's landing would have kept them.
+    with Session(engine) as session:
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+        rebuild_min_prices(session)
+        session.commit()
+    print(f"  hotels' day prices built ({time.perf_counter() - started:.0f} s)")
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
     print(f"  vacuumed and analyzed ({time.perf_counter() - started:.0f} s)")

@@ -7,8 +7,8 @@
    the demo's sqlite:///var/tourscope.db after `make demo`).
 2. Starts `tourscope serve` with production settings (`--workers N`) on a free loopback
    port, and drives `/healthz`, `/api/search` (typical searches), the HTML search page
-   (the same searches) and the landing page `/` with our load generator
-   (benchmarks/http_load.py), each at every connection count.
+   and `/api/calendar` (the same searches) and the landing page `/` with our load
+   generator (benchmarks/http_load.py), each at every connection count.
 3. Prints, per endpoint and connection count: req/s (2xx answers), p50/p99 latency in ms
    (every answer), the count of each status code (a 503 without Retry-After is marked),
    requests unanswered within the timeout (stalled), connection errors, and req/s as a
@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="`tourscope serve --workers`")
     parser.add_argument("--connections", default="16,64,256", help="comma-separated")
     parser.add_argument(
-        "--only", help="endpoints whose name contains this (healthz, api, HTML, landing)"
+        "--only", help="endpoints whose name contains this (healthz, api, HTML, calendar, landing)"
     )
     parser.add_argument("--seconds", type=float, default=10, help="per endpoint and count")
     parser.add_argument(
@@ -167,6 +167,7 @@ def main() -> None:
         "/healthz": ["/healthz"],
         "/api/search": [f"/api/search?{query}" for query in queries],
         "/?search (HTML)": [f"/?{query}" for query in queries],
+        "/api/calendar": [f"/api/calendar?{query}" for query in queries],
         "/ (landing)": ["/"],
     }
     if args.only:

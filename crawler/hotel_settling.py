@@ -33,6 +33,7 @@ from models.catalog import Hotel, HotelAlias, HotelMatchReview, HotelMerge, Oper
 from models.hotel_content import refresh_hotel_content
 from models.hotel_display_names import display_name, refresh_display_names
 from models.hotel_merges import CONFIRMED, PENDING, SPLIT, move_offers
+from models.min_prices import refresh_min_prices
 from models.trips import Trip
 
 logger = logging.getLogger(__name__)
@@ -222,8 +223,11 @@ def _move(session: Session, moves: list[tuple[HotelAlias, int, int]]) -> None:
     session.flush()
     session.expire_all()
     refresh_display_names(session, {target for _, _, target in moves})
+    touched = {hotel for _, old, new in moves for hotel in (old, new)}
     # Content follows the aliases: each hotel merges what its operators now say of it.
-    refresh_hotel_content(session, {hotel for _, old, new in moves for hotel in (old, new)})
+    refresh_hotel_content(session, touched)
+    # Last before the commit: the hotels' cheapest prices, and the catalogue's generation.
+    refresh_min_prices(session, touched)
 
 
 def settle_resorts(session: Session, resort_ids: Iterable[int]) -> int:

@@ -12,10 +12,18 @@ from models.catalog import (
     OperatorHotelContent,
     Resort,
 )
+from models.catalogue_generation import CatalogueGeneration
 from models.clients import Client, ClientChild, ClientContact, ClientPreference
 from models.crawl import CrawlRun, CrawlStatus
-from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage
-from models.offers import Availability, MealPlan, Offer, PriceChange, StagedOffer
+from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage, RecheckJob
+from models.offers import (
+    Availability,
+    HotelDayPrice,
+    MealPlan,
+    Offer,
+    PriceChange,
+    StagedOffer,
+)
 from models.operator_references import OperatorReference
 from models.trips import Feedback, LetterTemplate, Trip, TripLetter
 from models.users import User, UserRole, UserSession
@@ -23,6 +31,7 @@ from models.users import User, UserRole, UserSession
 __all__ = [
     "Availability",
     "Base",
+    "CatalogueGeneration",
     "Client",
     "ClientChild",
     "ClientContact",
@@ -34,6 +43,7 @@ __all__ = [
     "Feedback",
     "Hotel",
     "HotelAlias",
+    "HotelDayPrice",
     "HotelMatchReview",
     "HotelMerge",
     "Lead",
@@ -47,6 +57,7 @@ __all__ = [
     "OperatorReference",
     "OutboxMessage",
     "PriceChange",
+    "RecheckJob",
     "Resort",
     "StagedOffer",
     "Trip",

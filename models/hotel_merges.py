@@ -10,6 +10,10 @@ Content (description, photos, location) follows the aliases: each change here me
 the hotels' content anew from their aliases' operators (models/hotel_content.py), so a
 merged hotel shows the union and an operator's hotel split off takes its content along.
 
+Every change that moves offers refreshes the cheapest prices of the hotels on both sides
+(models/min_prices.py), and every change moves the catalogue's generation on, so cached
+lists and pages follow.
+
 Callers own the transaction: these functions change and flush, the caller commits.
 """
 
@@ -22,8 +26,10 @@ from sqlalchemy.orm import Session, aliased
 
 from models.base import utcnow
 from models.catalog import Hotel, HotelAlias, HotelMatchReview, HotelMerge, Resort
+from models.catalogue_generation import bump_generation
 from models.hotel_content import refresh_hotel_content
 from models.hotel_display_names import display_name, refresh_display_names
+from models.min_prices import refresh_min_prices
 from models.offers import Offer, StagedOffer
 from models.trips import Trip
 
@@ -111,6 +117,7 @@ def merge_hotels(
     session.expire_all()  # the bulk updates bypassed the identity map
     refresh_display_names(session, [surviving.id])
     refresh_hotel_content(session, [surviving.id, merged.id])
+    refresh_min_prices(session, [surviving.id, merged.id])
     return record
 
 
@@ -195,6 +202,7 @@ def undo_merge(
     session.expire_all()
     refresh_display_names(session, [surviving.id, merged.id])
     refresh_hotel_content(session, [surviving.id, merged.id])
+    refresh_min_prices(session, [surviving.id, merged.id])
     return merge
 
 
@@ -242,6 +250,7 @@ def split_alias(session: Session, alias_id: int, now: datetime | None = None) ->
     session.flush()
     refresh_display_names(session, [old.id])
     refresh_hotel_content(session, [old.id, own.id])
+    refresh_min_prices(session, [old.id, own.id])
     return own
 
 
@@ -251,6 +260,7 @@ def rename_hotel(session: Session, hotel_id: int, name: str) -> Hotel:
     hotel.name = name
     hotel.name_set_by_admin = True
     session.flush()
+    bump_generation(session)  # pages and lists show the new name
     return hotel
 
 

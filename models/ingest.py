@@ -1,6 +1,7 @@
 """The write path of a crawl: stage offers, then merge them into the catalogue or discard them."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models.crawl import CrawlRun, CrawlStatus
+from models.min_prices import hotels_on_sale_at, refresh_min_prices
 from models.offers import Offer, PriceChange, StagedOffer
 
 # Columns a crawl refreshes on an existing offer (first_seen_at stays as it was).
@@ -61,6 +63,37 @@ def stage_offers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     with cursor.copy(f"COPY offer_staging ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([row[column] for column in STAGED_COLUMNS])
+
+
+@dataclass(frozen=True, slots=True)
+class Landing:
+    """What a successful run's landing did to the catalogue."""
+
+    stored: int  # offers the run merged (new or refreshed)
+    deactivated: int  # the operator's offers it no longer lists
+    hotels: frozenset[int]  # hotels whose offers it may have changed
+
+
+def land_staged_offers(
+    session: Session, operator_id: int, crawl_run_id: int, seen_at: datetime
+) -> Landing:
+    """Merge a good run into the catalogue: upsert its offers, deactivate the operator's
+    offers it did not see, drop its staged rows, and refresh the cheapest prices of every
+    hotel it touched (those it staged offers for, and those where the operator had offers
+    on sale before). The caller commits, so a run lands whole or not at all; call it last
+    before the commit.
+    """
+    hotels = hotels_on_sale_at(session, operator_id)
+    hotels |= set(
+        session.scalars(
+            select(StagedOffer.hotel_id).where(StagedOffer.crawl_run_id == crawl_run_id).distinct()
+        )
+    )
+    stored = merge_staged_offers(session, crawl_run_id, seen_at)
+    deactivated = deactivate_unseen_offers(session, operator_id, crawl_run_id)
+    discard_staged_offers(session, crawl_run_id)
+    refresh_min_prices(session, hotels)
+    return Landing(stored, deactivated, frozenset(hotels))
 
 
 def merge_staged_offers(session: Session, crawl_run_id: int, seen_at: datetime) -> int:

@@ -1,9 +1,10 @@
 """The write path of a visitor's request: snapshot, lead, history, outbox, re-check answer.
 
 `create_lead` adds the lead, its "created" event and the managers' notification e-mail
-to the session; the caller commits them together, before anything else is tried (the
-re-check, the e-mail), so a request once accepted is never lost. `record_recheck` stores
-the operator's answer beside the snapshot later, in a transaction of its own.
+to the session, and `queue_recheck` the job that has its offer re-checked; the caller
+commits them together, before anything else is tried (the re-check, the e-mail), so a
+request once accepted is never lost. The re-check worker (tourscope/rechecks.py) asks the
+operator later, and `record_recheck` stores its answer beside the snapshot.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from models.leads import (
     LeadEventKind,
     LeadSource,
     OutboxMessage,
+    RecheckJob,
     RecheckStatus,
 )
 from models.offers import Offer
@@ -229,6 +231,15 @@ def create_lead(
     )
     session.flush()
     return lead
+
+
+def queue_recheck(session: Session, lead: Lead) -> RecheckJob:
+    """Queue the lead's offer for the re-check worker, due at once; the caller commits it
+    with the lead."""
+    job = RecheckJob(lead_id=lead.id, created_at=lead.created_at, next_attempt_at=lead.created_at)
+    session.add(job)
+    session.flush()
+    return job
 
 
 def notification_email(lead: Lead, site_url: str) -> tuple[str, str]:

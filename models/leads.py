@@ -4,7 +4,9 @@ A lead keeps a snapshot of the offer (or the search) the visitor saw, so the man
 what the visitor saw even after prices move, and beside it the answer of the re-check
 made at the operator when the request came in. The notification e-mail is written to
 `outbox` in the same transaction as the lead and sent later by the outbox worker
-(`tourscope outbox`), so an SMTP outage delays mail but never loses a lead.
+(`tourscope outbox`), so an SMTP outage delays mail but never loses a lead. The re-check
+is queued the same way (`recheck_jobs`) and done by the re-check worker (`tourscope
+rechecks`), so the visitor never waits for the operator and a restart loses no re-check.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ class LeadEventKind(StrEnum):
     NOTE = "note"
     RECHECK = "recheck"
     EMAIL = "email"
+
+
+class RecheckJobStatus(StrEnum):
+    PENDING = "pending"  # waiting for the re-check worker (or for its next attempt)
+    DONE = "done"  # the answer is on the lead
 
 
 class OutboxStatus(StrEnum):
@@ -185,3 +192,31 @@ class OutboxMessage(Base):
     )
 
     lead: Mapped[Lead | None] = relationship()
+
+
+class RecheckJob(Base):
+    """A lead's offer waiting to be re-checked at its operator by the re-check worker
+    (tourscope/rechecks.py).
+
+    Written in the lead's own transaction, so it exists exactly when the lead does. The
+    worker claims a job by pushing `next_attempt_at` a lease ahead (an update only one
+    worker can win); a worker that dies leaves the job to be claimed again once the lease
+    is over, at most `MAX_ATTEMPTS` times (tourscope/rechecks.py), then "no answer".
+    """
+
+    __tablename__ = "recheck_jobs"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_codes(RecheckJobStatus)})", name="status_code"),
+        Index("ix_recheck_jobs_status_next_attempt", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default=RecheckJobStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+
+    lead: Mapped[Lead] = relationship()

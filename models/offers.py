@@ -7,13 +7,18 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Index,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
+    bindparam,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -152,6 +157,14 @@ class Offer(Base):
     departure_city: Mapped[DepartureCity] = relationship()
 
 
+def on_sale() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """Active, bookable offers, spelt as the search index's predicate (ON_SALE_SQL) so that
+    both databases see a query is covered by the partial index: `is_active = true` and the
+    availability codes as literals, not bound parameters."""
+    bookable = bindparam("bookable", list(BOOKABLE), expanding=True, literal_execute=True)
+    return Offer.is_active == true(), Offer.availability.in_(bookable)
+
+
 class StagedOffer(Base):
     """Offers of a crawl in progress, merged into `offers` only when the crawl succeeds.
 
@@ -185,6 +198,66 @@ class StagedOffer(Base):
     price_base: Mapped[Decimal] = mapped_column(Money())
     availability: Mapped[str] = mapped_column(String(12))
     url: Mapped[str] = mapped_column(String(1000))
+
+
+class HotelDayPrice(Base):
+    """The on-sale offers of one hotel for one party departing on one day, summed up: the
+    cheapest price and offer, how many offers, which operators.
+
+    Derived from `offers` and kept in step by whatever changes them, in the same
+    transaction (models/min_prices.py): a crawl's landing, hotel merges, undos and
+    split-offs. A search that filters only on what a row knows (place, stars, hotel name,
+    party, dates), the price calendar of such a search and the reference lists read these
+    rows: the landing page reads a few thousand of them where it read about a million
+    index entries of offers.
+
+    The place and stars are those of the offers (copies of the hotel's), so a row filters
+    exactly as its offers would. No foreign keys: the rows are rebuilt in bulk.
+    """
+
+    __tablename__ = "hotel_day_prices"
+    __table_args__ = (
+        # Like the offers' search index: one party in one country (a search of every
+        # country probes each in turn) over a departure range; the INCLUDE columns answer
+        # the grouping by hotel from the index alone.
+        Index(
+            "ix_hotel_day_prices_party_search",
+            "country_id",
+            "adults",
+            "children",
+            "departure_date",
+            postgresql_include=[
+                "hotel_id",
+                "resort_id",
+                "stars",
+                "min_price",
+                "cheapest_key",
+                "offer_count",
+            ],
+        ),
+        # A refresh replaces a hotel's rows; a results page counts its hotels' operators
+        # over the search's days.
+        Index(
+            "ix_hotel_day_prices_hotel_party", "hotel_id", "adults", "children", "departure_date"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hotel_id: Mapped[int]
+    country_id: Mapped[int]
+    resort_id: Mapped[int]
+    stars: Mapped[int | None] = mapped_column(SmallInteger)
+    adults: Mapped[int] = mapped_column(SmallInteger)
+    children: Mapped[int] = mapped_column(SmallInteger)
+    departure_date: Mapped[date]
+    # The lowest base price, and the lowest (base price, offer id) packed in one BIGINT
+    # (models/queries/search.py `cheapest_key`): the day's cheapest offer, ties by id.
+    min_price: Mapped[Decimal] = mapped_column(Money())
+    cheapest_key: Mapped[int] = mapped_column(BigInteger)
+    offer_count: Mapped[int]
+    # The ids of the operators selling these offers, comma-separated: a hotel's operator
+    # count over several days is the size of the union, so it cannot be summed.
+    operator_ids: Mapped[str] = mapped_column(Text)
 
 
 class PriceChange(Base):

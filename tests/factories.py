@@ -122,7 +122,7 @@ def make_offer(
         is_active=is_active,
     )
     session.add(offer)
-    session.flush()
+    session.flush()  # the hotel's day prices follow (models/min_prices.py)
     return offer
 
 

@@ -469,7 +469,17 @@ def demo() -> None:
             f"{care.letters_due_today} letters due today — log in at "
             f"http://{settings.web_host}:{settings.web_port}/manager as {DEMO_ADMIN_EMAIL}"
         )
-    serve(host=None, port=None, workers=None)
+    # The lead form's re-checks are asked by their own worker, beside the web site.
+    rechecker = subprocess.Popen(
+        [sys.executable, "-m", "tourscope.cli", "rechecks"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        serve(host=None, port=None, workers=None)
+    finally:
+        rechecker.terminate()
+        rechecker.wait(timeout=10)
 
 
 @eval_app.command("matching")
@@ -765,6 +775,32 @@ def outbox(
     total = run_worker(interval, once=once, on_report=show)
     if once:
         console.print(f"sent {total.sent}, to retry {total.retried}, failed {total.failed}")
+
+
+@app.command()
+def rechecks(
+    once: Annotated[bool, typer.Option("--once", help="Answer what is due, then stop.")] = False,
+    interval: Annotated[
+        float, typer.Option(help="Seconds between looks when nothing is due.", min=0.1)
+    ] = 1.0,
+) -> None:
+    """Re-check new leads' offers at their operators, off the web request (the lead form
+    queues them), a few at once (TOURSCOPE_LEAD_RECHECK_CONCURRENCY)."""
+    from tourscope.rechecks import run_worker
+
+    require_current_schema()
+    settings = get_settings()
+    console.print(
+        f"Re-checking leads' offers, {settings.lead_recheck_concurrency} at once, "
+        f"{settings.lead_recheck_timeout:g} s each at most" + ("" if once else " (Ctrl+C to stop)")
+    )
+
+    def show(report) -> None:
+        console.print(f"{_now()} answered {report.answered}, already answered {report.skipped}")
+
+    total = run_worker(interval, once=once, on_report=show)
+    if once:
+        console.print(f"answered {total.answered}, already answered {total.skipped}")
 
 
 @app.command()

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     # 503 with Retry-After instead of letting a crowd pile up.
     web_queue_limit: int = Field(default=500, ge=0)
     web_queue_timeout: float = Field(default=5, gt=0, le=120)
+    # Memory (MiB) each web worker keeps for the public answers it built, by validator
+    # (webapp/http_cache.py): the same search of the same catalogue is not built twice.
+    # 0 keeps none.
+    web_answer_cache_mb: int = Field(default=32, ge=0, le=4096)
 
     # Prices are compared in one base currency.
     base_currency: str = "EUR"
@@ -93,11 +97,13 @@ class Settings(BaseSettings):
     password_hash_time_cost: int = Field(default=3, ge=1)
 
     # Leads (models/leads.py): the scoring rules, the rate limit per client address, the
-    # re-check of the offer at its operator, and who is told of a new lead (default: every
-    # active manager and admin).
+    # re-check of the offer at its operator (by the re-check worker, tourscope/rechecks.py:
+    # seconds an operator gets to answer, re-checks asked at once), and who is told of a
+    # new lead (default: every active manager and admin).
     lead_scoring_file: Path = PROJECT_ROOT / "config" / "lead_scoring.yaml"
     lead_rate_limit_per_hour: int = Field(default=5, ge=1)
     lead_recheck_timeout: float = Field(default=20, gt=0)
+    lead_recheck_concurrency: int = Field(default=4, ge=1, le=32)
     lead_notify_to: list[str] = []
     # Where the site is seen from, for links in e-mails; derived from web host/port when empty.
     site_url: str = ""

@@ -7,11 +7,22 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.middleware.gzip import GZipMiddleware
 
 from tourscope.settings import get_settings
 from webapp.admission import DatabaseAdmission, ServerBusy
+from webapp.catalogue_cache import CatalogueCache
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
 from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
+from webapp.http_cache import (
+    AnswerCache,
+    AnsweredFromMemory,
+    KeepPublicAnswers,
+    NoStoreByDefault,
+    NotModified,
+    answer_from_memory,
+    not_modified,
+)
 from webapp.query_guard import RepeatedParameterGuard
 from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
@@ -21,6 +32,11 @@ logger = logging.getLogger(__name__)
 
 # What a 503 asks a client to wait before it tries again.
 RETRY_AFTER_SECONDS = 5
+# Answers from this size on are gzipped for clients that accept it (a results page of
+# 30 kB goes out as about 5 kB); smaller ones would gain less than the work costs. Level 6
+# (zlib's default) packs a page nearly as tight as 9 at a fraction of the work.
+GZIP_MINIMUM_BYTES = 1000
+GZIP_LEVEL = 6
 
 
 def unavailable(request: Request, detail: str, *, busy: bool) -> Response:
@@ -62,7 +78,17 @@ def create_app() -> FastAPI:
         queue_limit=settings.web_queue_limit,
         queue_timeout=settings.web_queue_timeout,
     )
+    # The reference lists, computed once per catalogue generation (webapp/catalogue_cache.py),
+    # and the public answers built, by validator (webapp/http_cache.py).
+    app.state.catalogue_cache = CatalogueCache()
+    app.state.answer_cache = AnswerCache(settings.web_answer_cache_mb * 2**20)
+    # Outermost last: gzip sees the final answer; the answers kept and the caching default
+    # see the CSRF middleware's `no-store` on answers that carry a form.
     app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(KeepPublicAnswers, cache=app.state.answer_cache)
+    app.add_middleware(NoStoreByDefault)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
+    # Outermost: a repeated scalar API parameter is refused before anything answers it.
     app.add_middleware(RepeatedParameterGuard)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
@@ -79,6 +105,8 @@ def create_app() -> FastAPI:
     app.add_exception_handler(ServerBusy, server_busy)
     app.add_exception_handler(PoolTimeout, server_busy)
     app.add_exception_handler(CsrfError, csrf_refused)
+    app.add_exception_handler(NotModified, not_modified)
+    app.add_exception_handler(AnsweredFromMemory, answer_from_memory)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(AdminRequired, admin_required)
     return app

@@ -2,7 +2,8 @@
 
 Offers go to a staging table while the crawl runs. When the spider closes, the run is
 judged (crawler/quality.py): a good run is merged into the live catalogue in one
-set-based statement and the operator's offers it did not see are deactivated; a bad
+set-based statement, the operator's offers it did not see are deactivated and the
+cheapest prices of the hotels it touched are refreshed, all in one transaction; a bad
 run is discarded, so a failed crawl never changes or deletes good offers.
 
 Hotel content (already validated) waits for the run's verdict too: a good run keeps
@@ -49,9 +50,8 @@ from models.hotel_display_names import refresh_display_names
 from models.hotel_merges import follow_merges
 from models.ingest import (
     abandon_interrupted_runs,
-    deactivate_unseen_offers,
     discard_staged_offers,
-    merge_staged_offers,
+    land_staged_offers,
     stage_offers,
 )
 from models.operator_references import save_operator_references
@@ -190,12 +190,15 @@ class StorePipeline:
             if problem is None:
                 started = time.perf_counter()
                 follow_merges(session, run.id)  # an admin may have merged hotels meanwhile
-                run.items_stored = merge_staged_offers(session, run.id, now)
-                run.offers_deactivated = deactivate_unseen_offers(session, self.operator_id, run.id)
-                run.status = CrawlStatus.SUCCEEDED
                 # Hotels given new aliases may have a cleaner spelling now.
                 refresh_display_names(session, self.matcher.hotels_given_aliases)
                 self.store_contents()
+                # Offers, then the hotels' cheapest prices and the catalogue's generation:
+                # last before the commit, as it makes concurrent landings take turns.
+                landing = land_staged_offers(session, self.operator_id, run.id, now)
+                run.items_stored = landing.stored
+                run.offers_deactivated = landing.deactivated
+                run.status = CrawlStatus.SUCCEEDED
                 logger.info(
                     "Merged %d offers of %s in %.2f s; %d no longer offered",
                     run.items_stored,
@@ -218,7 +221,7 @@ class StorePipeline:
                         len(self.contents),
                         spider.name,
                     )
-            discard_staged_offers(session, run.id)
+                discard_staged_offers(session, run.id)
             run.finished_at = now
             run.items_scraped = outcome.items_scraped
             run.items_dropped = outcome.items_dropped

@@ -9,8 +9,14 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Offer
-from models.queries.search import SearchFilters, _offer_conditions, in_currency
+from models import HotelDayPrice, Offer
+from models.queries.search import (
+    SearchFilters,
+    _offer_conditions,
+    day_price_conditions,
+    in_currency,
+    reads_day_prices,
+)
 
 # A calendar shows at most this many days, from the start of the search's window.
 MAX_CALENDAR_DAYS = 62
@@ -40,20 +46,32 @@ class PriceCalendar:
 
 
 def min_price_by_date(
-    session: Session, filters: SearchFilters, *, today: dt.date | None = None
+    session: Session,
+    filters: SearchFilters,
+    *,
+    today: dt.date | None = None,
+    from_offers: bool = False,
 ) -> dict[dt.date, Decimal]:
-    """The cheapest base price of the search's offers on each departure date that has one."""
+    """The cheapest base price of the search's offers on each departure date that has one:
+    from the hotels' day prices when they answer the search (`reads_day_prices`), else
+    from the offers (always, with `from_offers`)."""
     today = today or dt.date.today()
-    rows = session.execute(
-        select(Offer.departure_date, func.min(Offer.price_base))
-        .where(*_offer_conditions(filters, today))
-        .group_by(Offer.departure_date)
-    )
+    if not from_offers and reads_day_prices(filters):
+        day, price = HotelDayPrice.departure_date, HotelDayPrice.min_price
+        conditions = day_price_conditions(filters, today)
+    else:
+        day, price = Offer.departure_date, Offer.price_base
+        conditions = _offer_conditions(filters, today)
+    rows = session.execute(select(day, func.min(price)).where(*conditions).group_by(day))
     return {day: price for day, price in rows}
 
 
 def price_calendar(
-    session: Session, filters: SearchFilters, *, today: dt.date | None = None
+    session: Session,
+    filters: SearchFilters,
+    *,
+    today: dt.date | None = None,
+    from_offers: bool = False,
 ) -> PriceCalendar:
     """Every date of the search's departure window (at most MAX_CALENDAR_DAYS from its
     start) with the party's minimum price that day, in the visitor's currency.
@@ -66,7 +84,7 @@ def price_calendar(
     if (end - start).days >= MAX_CALENDAR_DAYS:
         end = start + dt.timedelta(days=MAX_CALENDAR_DAYS - 1)
     window = filters.model_copy(update={"date": None, "date_from": start, "date_to": end})
-    minimum = min_price_by_date(session, window, today=today)
+    minimum = min_price_by_date(session, window, today=today, from_offers=from_offers)
     days = []
     day = start
     while day <= end:

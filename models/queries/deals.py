@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from models import Country, Hotel, Offer, Operator, PriceChange, Resort
 from models.currency import BASE_CURRENCY
-from models.offers import Availability
-from models.queries.search import MAX_CHILDREN, SearchFilters, in_currency, on_sale
+from models.offers import Availability, on_sale
+from models.queries.search import MAX_CHILDREN, SearchFilters, in_currency
 
 DROPS_WINDOW_DAYS = 30  # price drops: departures from today to this many days ahead
 CHEAPEST_WINDOW_DAYS = 14  # cheapest per country: departures from today to this many days ahead

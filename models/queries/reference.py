@@ -2,7 +2,9 @@
 
 Countries come from `models.queries.search.list_countries`. Like it, the resort and
 departure-city lists hold only places with at least one bookable offer departing today or
-later, so a client never offers a choice that can only find nothing.
+later, so a client never offers a choice that can only find nothing. The lists change
+only when the catalogue does: the web app keeps them per catalogue generation
+(webapp/catalogue_cache.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Country, DepartureCity, Offer, Operator, Resort
+from models import Country, DepartureCity, HotelDayPrice, Offer, Operator, Resort
 from models.offers import BOOKABLE
 
 
@@ -50,7 +52,9 @@ def list_resorts(
 ) -> list[ResortOption]:
     """Resorts with offers on sale, of one country (by ISO code) or of all, by name."""
     today = today or date.today()
-    on_sale = select(Offer.resort_id).where(*_on_sale(today))
+    # The hotels' day prices hold exactly the days with offers on sale, in a table a
+    # small fraction of the offers' size.
+    on_sale = select(HotelDayPrice.resort_id).where(HotelDayPrice.departure_date >= today)
     statement = (
         select(Resort.id, Resort.name, Country.code)
         .join(Country, Resort.country_id == Country.id)

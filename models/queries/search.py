@@ -34,23 +34,20 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Integer,
     Select,
-    bindparam,
     cast,
     func,
+    null,
     select,
-    true,
 )
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
 from models import Country, DepartureCity, Hotel, MealPlan, Offer, Operator, Resort
 from models.currency import BASE_CURRENCY, CENT, RATES_TO_BASE, convert
-from models.offers import BOOKABLE, Availability
+from models.min_prices import cheapest_key, offer_id_of, parse_operator_ids
+from models.offers import Availability, HotelDayPrice, on_sale
 
 MAX_PAGE = 10_000
 INFANT_MAX_AGE = 1  # a child of 0 or 1 is an infant: free, not counted in the offer's party
@@ -391,36 +388,59 @@ def base_amount_bounds(filters: SearchFilters) -> tuple[Decimal | None, Decimal 
     return low, high
 
 
-def on_sale() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Active, bookable offers, spelt as the search index's predicate (models.offers
-    ON_SALE_SQL) so that both databases see the query is covered by the partial index:
-    `is_active = true` and the availability codes as literals, not bound parameters."""
-    bookable = bindparam("bookable", list(BOOKABLE), expanding=True, literal_execute=True)
-    return Offer.is_active == true(), Offer.availability.in_(bookable)
+def reads_day_prices(filters: SearchFilters) -> bool:
+    """Whether the hotels' day prices (`hotel_day_prices`, models/min_prices.py) answer this
+    search exactly: it filters only on what a day's row knows (place, stars, hotel name,
+    party, dates), not on nights, departure city, meal plan, price or operator. The
+    landing page and every broad search are such searches."""
+    return (
+        filters.departure_city is None
+        and filters.nights_min is None
+        and filters.nights_max is None
+        and filters.meal_min is None
+        and filters.price_min is None
+        and filters.price_max is None
+        and not filters.operators
+    )
+
+
+def _common_conditions(
+    rows: type[Offer] | type[HotelDayPrice], filters: SearchFilters, today: dt.date
+) -> list[ColumnElement[bool]]:
+    """The conditions offers and day prices share (both carry these columns): the party,
+    the departure window, never past departures, the place, the stars, the hotel's name.
+
+    The leading columns of both search indexes are always constrained by equality (a
+    search without a country looks in each country in turn), then by the departure range.
+    """
+    start, end = filters.departure_window(today)
+    conditions = [
+        rows.adults == filters.adults,
+        rows.children == filters.children,
+        rows.departure_date >= max(start, today),
+        rows.departure_date <= end,
+    ]
+    if filters.country is not None:
+        country_id = select(Country.id).where(Country.code == filters.country)
+        conditions.append(rows.country_id == country_id.scalar_subquery())
+    else:
+        conditions.append(rows.country_id.in_(select(Country.id)))
+    if filters.resorts:
+        conditions.append(rows.resort_id.in_(filters.resorts))
+    if filters.stars_min is not None:
+        conditions.append(rows.stars >= filters.stars_min)
+    if filters.hotel_name:
+        named = select(Hotel.id).where(Hotel.name.icontains(filters.hotel_name, autoescape=True))
+        conditions.append(rows.hotel_id.in_(named))
+    return conditions
 
 
 def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElement[bool]]:
     """Active, bookable offers for the party that match the filters; never past departures.
 
-    Written to run on the partial index `ix_offers_party_search` (migration 0005): its
-    leading columns are always constrained by equality (a search without a country
-    looks in each country in turn), then by the departure range.
+    Written to run on the partial index `ix_offers_party_search` (migration 0005).
     """
-    start, end = filters.departure_window(today)
-    conditions = [
-        *on_sale(),
-        Offer.adults == filters.adults,
-        Offer.children == filters.children,
-        Offer.departure_date >= max(start, today),
-        Offer.departure_date <= end,
-    ]
-    if filters.country is not None:
-        country_id = select(Country.id).where(Country.code == filters.country)
-        conditions.append(Offer.country_id == country_id.scalar_subquery())
-    else:
-        conditions.append(Offer.country_id.in_(select(Country.id)))
-    if filters.resorts:
-        conditions.append(Offer.resort_id.in_(filters.resorts))
+    conditions = [*on_sale(), *_common_conditions(Offer, filters, today)]
     if filters.departure_city is not None:
         city_id = select(DepartureCity.id).where(DepartureCity.code == filters.departure_city)
         conditions.append(Offer.departure_city_id == city_id.scalar_subquery())
@@ -428,8 +448,6 @@ def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElem
         conditions.append(Offer.nights >= filters.nights_min)
     if filters.nights_max is not None:
         conditions.append(Offer.nights <= filters.nights_max)
-    if filters.stars_min is not None:
-        conditions.append(Offer.stars >= filters.stars_min)
     if filters.meal_min is not None:
         conditions.append(Offer.meal.in_(meals_at_least(filters.meal_min)))
     low, high = base_amount_bounds(filters)
@@ -440,10 +458,13 @@ def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElem
     if filters.operators:
         operator_ids = select(Operator.id).where(Operator.code.in_(filters.operators))
         conditions.append(Offer.operator_id.in_(operator_ids))
-    if filters.hotel_name:
-        named = select(Hotel.id).where(Hotel.name.icontains(filters.hotel_name, autoescape=True))
-        conditions.append(Offer.hotel_id.in_(named))
     return conditions
+
+
+def day_price_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElement[bool]]:
+    """The day prices of a search that `reads_day_prices`: exactly the days, parties,
+    places and hotels its offers would have."""
+    return _common_conditions(HotelDayPrice, filters, today)
 
 
 def meals_at_least(meal: MealPlan) -> list[str]:
@@ -451,66 +472,34 @@ def meals_at_least(meal: MealPlan) -> list[str]:
     return [m.value for m in MealPlan if m.rank >= MealPlan(meal).rank]
 
 
-# The cheapest offer of a group is the one with the lowest (price, id). Packing both in one
-# BIGINT, price in cents above the id's 31 bits, lets a plain min() find it in a hash
-# aggregation, where row_number() would sort every matching offer (at a million offers the
-# sort dominates the search). Prices are capped at 40 million for the packing only, so the
-# BIGINT never overflows; below the cap the order is exact.
-ID_BITS = 2**31
-PRICE_CAP = 40_000_000
-
-
-class _cheapest_key(FunctionElement):
-    """(price_base, id) packed as one orderable BIGINT."""
-
-    type = BigInteger()
-    inherit_cache = True
-    name = "cheapest_key"
-
-
-class _offer_id_of(FunctionElement):
-    """The offer id packed in a `_cheapest_key`."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "offer_id_of"
-
-
-@compiles(_cheapest_key)
-def _compile_cheapest_key(element, compiler, **kw) -> str:
-    price, offer_id = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(CAST(LEAST({price}, {PRICE_CAP}) * 100 AS BIGINT) * {ID_BITS} + {offer_id})"
-
-
-@compiles(_cheapest_key, "sqlite")
-def _compile_cheapest_key_sqlite(element, compiler, **kw) -> str:
-    price, offer_id = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(CAST(round(min({price}, {PRICE_CAP}) * 100) AS INTEGER) * {ID_BITS} + {offer_id})"
-
-
-@compiles(_offer_id_of)
-def _compile_offer_id_of(element, compiler, **kw) -> str:
-    (key,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(mod({key}, {ID_BITS}) AS INTEGER)"
-
-
-@compiles(_offer_id_of, "sqlite")
-def _compile_offer_id_of_sqlite(element, compiler, **kw) -> str:
-    (key,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(({key}) % {ID_BITS} AS INTEGER)"
-
-
-def _hotel_groups(filters: SearchFilters, today: dt.date):
+def _hotel_groups(filters: SearchFilters, today: dt.date, from_day_prices: bool):
     """Per matching hotel: its cheapest offer (by base price, then id) and its counts.
 
-    Two hash aggregations and no sort: per (hotel, operator) first, which also counts the
-    hotel's distinct operators, then per hotel.
+    From the hotels' day prices when they answer the search (`reads_day_prices`): a
+    hotel's days summed up, its operator count left to `_operator_counts`. Otherwise from
+    the offers, with two hash aggregations and no sort: per (hotel, operator) first, which
+    also counts the hotel's distinct operators, then per hotel. The cheapest offer is the
+    minimum of the packed (price, id) keys (models/min_prices.py).
     """
+    if from_day_prices:
+        days = HotelDayPrice
+        return (
+            select(
+                days.hotel_id,
+                func.min(days.min_price).label("min_price"),
+                offer_id_of(func.min(days.cheapest_key)).label("offer_id"),
+                cast(func.sum(days.offer_count), Integer).label("offer_count"),
+                null().label("operator_count"),
+            )
+            .where(*day_price_conditions(filters, today))
+            .group_by(days.hotel_id)
+            .subquery("groups")
+        )
     per_operator = (
         select(
             Offer.hotel_id,
             func.min(Offer.price_base).label("min_price"),
-            func.min(_cheapest_key(Offer.price_base, Offer.id)).label("cheapest"),
+            func.min(cheapest_key(Offer.price_base, Offer.id)).label("cheapest"),
             func.count().label("offers"),
         )
         .where(*_offer_conditions(filters, today))
@@ -521,13 +510,30 @@ def _hotel_groups(filters: SearchFilters, today: dt.date):
         select(
             per_operator.c.hotel_id,
             func.min(per_operator.c.min_price).label("min_price"),
-            _offer_id_of(func.min(per_operator.c.cheapest)).label("offer_id"),
+            offer_id_of(func.min(per_operator.c.cheapest)).label("offer_id"),
             cast(func.sum(per_operator.c.offers), Integer).label("offer_count"),
             func.count().label("operator_count"),
         )
         .group_by(per_operator.c.hotel_id)
         .subquery("groups")
     )
+
+
+def _operator_counts(
+    session: Session, filters: SearchFilters, today: dt.date, hotel_ids: list[int]
+) -> dict[int, int]:
+    """Distinct operators of each of these hotels over the search's days, from the day
+    prices' operator lists (a page's hotels: a few hundred rows)."""
+    operators: dict[int, set[int]] = {hotel_id: set() for hotel_id in hotel_ids}
+    if hotel_ids:
+        rows = session.execute(
+            select(HotelDayPrice.hotel_id, HotelDayPrice.operator_ids).where(
+                *day_price_conditions(filters, today), HotelDayPrice.hotel_id.in_(hotel_ids)
+            )
+        )
+        for hotel_id, listed in rows:
+            operators[hotel_id] |= parse_operator_ids(listed)
+    return {hotel_id: len(ids) for hotel_id, ids in operators.items()}
 
 
 def _ordering(sort: SortOrder, groups) -> tuple:
@@ -540,16 +546,23 @@ def _ordering(sort: SortOrder, groups) -> tuple:
 
 
 def search_hotels(
-    session: Session, filters: SearchFilters, page_size: int, *, today: dt.date | None = None
+    session: Session,
+    filters: SearchFilters,
+    page_size: int,
+    *,
+    today: dt.date | None = None,
+    from_offers: bool = False,
 ) -> SearchPage:
     """Matching hotels, each with its cheapest offer for the party and its counts, one page.
 
-    Grouped by canonical hotel: offers are ranked per hotel by (base price, id) with
-    `row_number()`, which SQLite and PostgreSQL both support; rank 1 is the hotel's
-    cheapest. Sorted by `filters.sort`. A page past the last one is clamped to the last.
+    Grouped by canonical hotel (`_hotel_groups`): a hotel's cheapest offer is the one with
+    the lowest (base price, id). Sorted by `filters.sort`. A page past the last one is
+    clamped to the last. `from_offers` reads the offers even when the hotels' day prices
+    would answer: the reference the day prices are checked against.
     """
     today = today or dt.date.today()
-    groups = _hotel_groups(filters, today)
+    from_day_prices = not from_offers and reads_day_prices(filters)
+    groups = _hotel_groups(filters, today, from_day_prices)
     page = filters.page
     rows = session.execute(_result_rows(groups, filters.sort, page_size, page)).all()
     total_hotels = rows[0].total if rows else 0
@@ -558,8 +571,12 @@ def search_hotels(
         page = max(1, math.ceil(total_hotels / page_size))
         rows = session.execute(_result_rows(groups, filters.sort, page_size, page)).all()
     pages = max(1, math.ceil(total_hotels / page_size))
+    if from_day_prices:
+        counts = _operator_counts(session, filters, today, [row.hotel_id for row in rows])
+    else:
+        counts = {row.hotel_id: row.operator_count for row in rows}
     return SearchPage(
-        hotels=[_hotel_result(row, filters) for row in rows],
+        hotels=[_hotel_result(row, filters, counts[row.hotel_id]) for row in rows],
         total_hotels=total_hotels,
         page=min(page, pages),
         pages=pages,
@@ -640,7 +657,7 @@ def share(amount: Decimal, parts: int) -> Decimal:
     return (amount / max(parts, 1)).quantize(CENT, ROUND_HALF_UP)
 
 
-def _hotel_result(row, filters: SearchFilters) -> HotelResult:
+def _hotel_result(row, filters: SearchFilters, operator_count: int) -> HotelResult:
     offer: Offer = row.Offer
     price = party_price(offer, filters.currency, offer.adults + offer.children)
     return HotelResult(
@@ -660,7 +677,7 @@ def _hotel_result(row, filters: SearchFilters) -> HotelResult:
         operator_name=row.operator_name,
         offer_id=offer.id,
         offer_count=row.offer_count,
-        operator_count=row.operator_count,
+        operator_count=operator_count,
         departure_date=offer.departure_date,
         departure_city_code=row.city_code,
         departure_city_name=row.city_name,
@@ -673,15 +690,20 @@ def _hotel_result(row, filters: SearchFilters) -> HotelResult:
     )
 
 
-def count_hotels(session: Session, filters: SearchFilters, *, today: dt.date | None = None) -> int:
+def count_hotels(
+    session: Session,
+    filters: SearchFilters,
+    *,
+    today: dt.date | None = None,
+    from_offers: bool = False,
+) -> int:
     """How many hotels the search finds (all pages)."""
     today = today or dt.date.today()
-    hotels = (
-        select(Offer.hotel_id)
-        .where(*_offer_conditions(filters, today))
-        .group_by(Offer.hotel_id)
-        .subquery()
-    )
+    if not from_offers and reads_day_prices(filters):
+        hotel_id, conditions = HotelDayPrice.hotel_id, day_price_conditions(filters, today)
+    else:
+        hotel_id, conditions = Offer.hotel_id, _offer_conditions(filters, today)
+    hotels = select(hotel_id).where(*conditions).group_by(hotel_id).subquery()
     return session.scalar(select(func.count()).select_from(hotels)) or 0
 
 
@@ -754,12 +776,13 @@ def suggest_widening(
 def list_countries(session: Session, *, today: dt.date | None = None) -> list[CountryOption]:
     """Countries with at least one active offer departing today or later, by name.
 
-    One EXISTS probe per country, each answered by the leading column of the search index.
+    One EXISTS probe per country into the hotels' day prices (a row exists exactly for a
+    day with an offer on sale), each answered by the leading column of their index.
     """
     today = today or dt.date.today()
     has_offers = (
-        select(Offer.id)
-        .where(Offer.country_id == Country.id, *on_sale(), Offer.departure_date >= today)
+        select(HotelDayPrice.id)
+        .where(HotelDayPrice.country_id == Country.id, HotelDayPrice.departure_date >= today)
         .exists()
     )
     rows = session.execute(

@@ -6,6 +6,7 @@ they fail: a missing browser must not pass for a green run.
 """
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,15 +50,22 @@ def page(browser):
 
 @pytest.fixture
 def web(db_url) -> Iterator[str]:
-    """The real web app served by uvicorn on a free loopback port; yields its base URL.
+    """The real web app served by uvicorn on a free loopback port, with the lead re-check
+    worker beside it (as `tourscope demo` runs them); yields the site's base URL.
 
     The app reads the test database (`db_url` made it the configured one) per request.
     """
     from sandbox.server import BackgroundServer
+    from tourscope.rechecks import run_worker
     from webapp.main import create_app
 
     server = BackgroundServer(create_app()).start()
+    stop = threading.Event()
+    rechecker = threading.Thread(target=run_worker, kwargs={"interval": 0.5, "stop": stop})
+    rechecker.start()
     yield server.url
+    stop.set()
+    rechecker.join()
     server.stop()
 
 

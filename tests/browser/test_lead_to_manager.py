@@ -1,5 +1,6 @@
-"""A lead's whole way in a real browser: a visitor requests a tour from a hotel page, then
-a manager logs in to the back office, opens the lead and moves it to "contacted"."""
+"""A lead's whole way in a real browser: a visitor requests a tour from a hotel page and
+sees the operator's answer arrive on the confirmation page, then a manager logs in to
+the back office, opens the lead and moves it to "contacted"."""
 
 import re
 from datetime import date, timedelta
@@ -35,6 +36,9 @@ def test_a_visitor_requests_a_tour_and_a_manager_contacts_them(
     page.screenshot(path=str(artifacts / "lead-form.png"), full_page=True)
     page.click("form.lead-form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Thank you, your request is saved")
+    # The operator is asked in the background; the page shows its answer by itself.
+    answer = re.compile(r"still available|price has changed|no longer sells|did not answer")
+    expect(page.locator("#recheck")).to_contain_text(answer, timeout=60_000)
     page.screenshot(path=str(artifacts / "lead-sent.png"), full_page=True)
 
     # The manager: a back-office page asks for the log-in first, then comes back.

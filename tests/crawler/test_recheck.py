@@ -2,7 +2,8 @@
 
 Offers come from a real crawl; then the sandbox moves on (`epoch=1`: new prices, some
 tours sold out) or goes down, and the re-check must say so: available, changed, gone or
-no answer. Through `tourscope recheck`, and end to end through the lead form.
+no answer. Through `tourscope recheck`, and end to end through the lead form, which
+queues the re-check, and the re-check worker, which asks the operator.
 """
 
 import json
@@ -18,6 +19,7 @@ from models import Lead, Offer, Operator
 from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import published
 from tests.webapp.pages import main_text
+from tourscope.rechecks import run_worker
 from webapp import csrf
 from webapp.main import create_app
 
@@ -68,6 +70,7 @@ def test_the_answer_can_be_stored_on_a_lead(crawled, sandbox, session):
     session.expire_all()
     lead = session.get(Lead, lead_id)
     assert lead.recheck_status == "no_answer"
+    # The worker's answer when the request came in, then the one asked for by hand.
     assert [event.kind for event in lead.events] == ["created", "recheck", "recheck"]
 
 
@@ -81,6 +84,8 @@ def test_unknown_offer_is_a_readable_error(db_url):
 
 
 def _submit_lead(offer_id: int) -> dict:
+    """The visitor sends the form; the re-check worker does its round; the visitor's
+    confirmation page, before and after."""
     client = TestClient(create_app())
     page = client.get(f"/leads/new?offer_id={offer_id}&adults=2")
     token = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', page.text).group(1)
@@ -98,6 +103,9 @@ def _submit_lead(offer_id: int) -> dict:
     )
     assert response.status_code == 303, main_text(response.text)
     location = response.headers["location"]
+    waiting = main_text(client.get(location).text)
+    assert "the answer appears here by itself" in waiting
+    assert run_worker(once=True).answered == 1
     confirmation = main_text(client.get(location).text)
     return {"lead_id": int(location.split("/")[2]), "confirmation": confirmation}
 

@@ -1,18 +1,18 @@
-"""The lead form: validation, CSRF, honeypot, rate limit, size limits, the stored lead.
+"""The lead form: validation, CSRF, honeypot, rate limit, size limits, the stored lead,
+and the confirmation page while the offer is re-checked and once the answer is in.
 
-The offer's re-check at its operator is replaced here by a stub (the real one, against
-the sandbox, is in tests/crawler/test_recheck.py).
+The form only queues the re-check; the worker that asks the operator is tested against
+the sandbox in tests/crawler/test_recheck.py and tests/test_rechecks.py.
 """
 
 import re
-from decimal import Decimal
 from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
-from models import Lead, LeadEvent, Offer, OutboxMessage, User
-from models.lead_intake import RecheckAnswer
+from models import Lead, LeadEvent, Offer, OutboxMessage, RecheckJob, User
+from models.lead_intake import RecheckAnswer, record_recheck
 from models.leads import RecheckStatus
 from tests.webapp.pages import main_text
 from webapp import csrf
@@ -29,21 +29,9 @@ GOOD = {
 }
 
 
-@pytest.fixture(autouse=True)
-def stub_recheck(monkeypatch):
-    """The operator answers "still available" at once; the calls are recorded."""
-    calls = []
-
-    def answer(offer_id, snapshot):
-        calls.append(offer_id)
-        return RecheckAnswer(
-            RecheckStatus.AVAILABLE,
-            price=Decimal(snapshot["operator_price"]),
-            currency=snapshot["operator_currency"],
-        )
-
-    monkeypatch.setattr(lead_routes, "recheck_offer", answer)
-    return calls
+def queued_rechecks(session) -> list[tuple[int, str]]:
+    session.expire_all()
+    return session.execute(select(RecheckJob.lead_id, RecheckJob.status)).all()
 
 
 def offer_of(session, hotel_name: str, operator: str = "suncoast") -> Offer:
@@ -95,7 +83,7 @@ def lead_count(session) -> int:
 
 
 def test_a_request_about_an_offer_is_stored_with_its_snapshot_history_and_mail(
-    client, offers, session, stub_recheck
+    client, offers, session
 ):
     offer = offer_of(session, "Antalya Palace")
     form = open_form(client, f"offer_id={offer.id}&adults=2&children_ages=6&currency=EUR")
@@ -132,12 +120,11 @@ def test_a_request_about_an_offer_is_stored_with_its_snapshot_history_and_mail(
         "wants: a car with driver",
         "wants: a children's room or a nanny",
     ]
-    # History: created, then the re-check's answer, stored beside the snapshot.
-    assert stub_recheck == [offer.id]
-    assert [event.kind for event in lead.events] == ["created", "recheck"]
+    # History: created; the re-check is queued with the lead, for the worker to ask.
+    assert [event.kind for event in lead.events] == ["created"]
     assert lead.events[0].to_status == "new"
-    assert (lead.recheck_status, lead.recheck_price) == ("available", offer.price)
-    assert lead.rechecked_at is not None
+    assert (lead.recheck_status, lead.rechecked_at) == ("pending", None)
+    assert queued_rechecks(session) == [(lead.id, "pending")]
     # The managers' e-mail waits in the outbox.
     message = session.scalars(select(OutboxMessage)).one()
     assert (message.lead_id, message.status, message.attempts) == (lead.id, "pending", 0)
@@ -148,10 +135,41 @@ def test_a_request_about_an_offer_is_stored_with_its_snapshot_history_and_mail(
     assert page.status_code == 200
     text = main_text(page.text)
     assert "your request is saved" in text
+    assert "We are asking SunCoast Tours about this tour now" in text
+    assert "the answer appears here by itself" in text
+    # It looks again by itself: a small script, or a refresh without JavaScript.
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page.text
+    assert 'data-poll-seconds="2"' in page.text and "/static/recheck.js" in page.text
+    assert page.headers["cache-control"] == "no-store"
+
+    # The worker's answer arrives: the same page tells it, and stops looking.
+    lead = session.get(Lead, lead.id)
+    answer = RecheckAnswer(RecheckStatus.AVAILABLE, offer.price, offer.currency)
+    record_recheck(session, lead, answer)
+    session.commit()
+    page = client.get(response.headers["location"])
+    text = main_text(page.text)
+    assert "We asked SunCoast Tours about this tour just now" in text
     assert "still available at the price you saw" in text
+    assert "refresh" not in page.text and "data-poll-seconds" not in page.text
 
 
-def test_a_request_about_a_search_keeps_the_search(client, offers, session, stub_recheck):
+def test_the_confirmation_page_stops_waiting_for_an_operator_that_never_answers(
+    client, offers, session
+):
+    offer = offer_of(session, "Antalya Palace")
+    response = submit(client, open_form(client, f"offer_id={offer.id}"))
+    lead = session.scalars(select(Lead)).one()
+    lead.created_at -= lead_routes.RECHECK_PATIENCE
+    session.commit()
+    page = client.get(response.headers["location"])
+    text = main_text(page.text)
+    assert "SunCoast Tours has not answered yet" in text
+    assert "your manager will check it with the operator for you" in text
+    assert "refresh" not in page.text and "data-poll-seconds" not in page.text
+
+
+def test_a_request_about_a_search_keeps_the_search(client, offers, session):
     form = open_form(client, "country=TR&adults=2&children_ages=5&children_ages=9&stars_min=5")
     assert form["offer_id"] == ""
     response = submit(client, form, extras=[])
@@ -162,7 +180,7 @@ def test_a_request_about_a_search_keeps_the_search(client, offers, session, stub
     assert "in TR" in lead.snapshot["search"]
     assert lead.snapshot["party"] == "2 adults + 2 children"
     assert lead.score_reasons == ["5* hotel", "family of 4"]
-    assert stub_recheck == []  # nothing to re-check
+    assert queued_rechecks(session) == []  # nothing to re-check
     page = client.get(response.headers["location"])
     assert "look for tours matching your search" in main_text(page.text)
 
@@ -280,14 +298,14 @@ def test_a_form_without_its_csrf_token_is_refused_and_keeps_what_was_typed(
     assert lead_count(session) == 1
 
 
-def test_a_filled_honeypot_is_refused_quietly(client, offers, session, stub_recheck):
+def test_a_filled_honeypot_is_refused_quietly(client, offers, session):
     offer = offer_of(session, "Antalya Palace")
     response = submit(client, open_form(client, f"offer_id={offer.id}"), website="http://spam")
     assert response.status_code == 200
     assert "Thank you" in main_text(response.text)
     assert lead_count(session) == 0
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
-    assert stub_recheck == []
+    assert queued_rechecks(session) == []
 
 
 def test_the_honeypot_is_in_the_form_but_hidden_from_people(client, offers):

@@ -20,6 +20,7 @@ from models.queries import (
     suggest_widening,
 )
 from webapp.deps import DatabaseUnavailable, SessionDep, SettingsDep, open_session
+from webapp.http_cache import PublicApiCache
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +83,18 @@ class Health(BaseModel):
 
 @router.get("/api/search", response_model=SearchResponse, tags=["search"])
 def search(
-    filters: Annotated[SearchFilters, Query()], session: SessionDep, settings: SettingsDep
+    filters: Annotated[SearchFilters, Query()],
+    session: SessionDep,
+    settings: SettingsDep,
+    _cache: PublicApiCache,
 ) -> SearchResponse:
     """Hotels with bookable offers for the party matching the filters, grouped by hotel.
 
     Each hotel comes with its cheapest offer (operator, date, nights, meal, room, link),
     the count of matching offers and operators, and how fresh the price is. Repeat a
-    list parameter for several values: `children_ages=7&children_ages=1`.
+    list parameter for several values: `children_ages=7&children_ages=1`. The answer
+    carries an ETag that changes when the catalogue does: send it back in If-None-Match
+    to get 304 Not Modified while it is current.
     """
     today = date.today()
     page = search_hotels(session, filters, settings.search_page_size, today=today)
@@ -115,7 +121,9 @@ def search(
 
 
 @router.get("/api/calendar", response_model=CalendarResponse, tags=["search"])
-def calendar(filters: Annotated[SearchFilters, Query()], session: SessionDep) -> CalendarResponse:
+def calendar(
+    filters: Annotated[SearchFilters, Query()], session: SessionDep, _cache: PublicApiCache
+) -> CalendarResponse:
     """The party's cheapest price on each departure date of the search's window.
 
     Takes the same parameters as /api/search (`sort` and `page` do not matter); a window

@@ -15,6 +15,7 @@ from models.currency import RATES_TO_BASE
 from models.queries.deals import DealOffer, PriceDrop, hot_deals
 from models.queries.search import INFANT_MAX_AGE, SearchFilters
 from webapp.deps import SessionDep, SettingsDep
+from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.templating import templates
 
 router = APIRouter()
@@ -57,6 +58,7 @@ def hotel_link(offer: DealOffer) -> str:
 def deals_api(
     session: SessionDep,
     settings: SettingsDep,
+    _cache: PublicApiCache,
     currency: Annotated[Currency | None, Query(description="Currency for the prices")] = None,
 ) -> DealsResponse:
     """The biggest price drops departing in the next 30 days, and each country's cheapest
@@ -66,11 +68,13 @@ def deals_api(
 
 
 @router.get("/deals", response_class=HTMLResponse, include_in_schema=False)
-def deals_page(request: Request, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
+def deals_page(
+    request: Request, session: SessionDep, settings: SettingsDep, cache: PublicPageCache
+) -> HTMLResponse:
     """The hot deals page; an unknown currency falls back to the base currency."""
     currency = request.query_params.get("currency", "").upper()
     if currency not in RATES_TO_BASE:
         currency = settings.base_currency
     deals = hot_deals(session, currency=currency)
     context = {"deals": deals, "hotel_link": hotel_link}
-    return templates.TemplateResponse(request, "deals.html", context)
+    return cache.apply(templates.TemplateResponse(request, "deals.html", context))

@@ -21,6 +21,7 @@ from models.queries.hotels import (
 )
 from models.queries.search import SortOrder
 from webapp.deps import SessionDep
+from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.lead_invitations import hotel_offer_invitations
 from webapp.routes.public import FORM_LABELS, field_errors
 from webapp.search_summary import search_summary_parts
@@ -81,6 +82,7 @@ def hotel_api(
     hotel_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The hotel's id", examples=[1])],
     filters: Annotated[SearchFilters, Query()],
     session: SessionDep,
+    _cache: PublicApiCache,
 ) -> HotelOffersResponse:
     """The hotel and all its active, bookable offers matching the same filters as the search.
 
@@ -93,7 +95,9 @@ def hotel_api(
 
 
 @router.get("/hotels/{hotel_id}", response_class=HTMLResponse, include_in_schema=False)
-def hotel_page(request: Request, hotel_id: str, session: SessionDep) -> Response:
+def hotel_page(
+    request: Request, hotel_id: str, session: SessionDep, cache: PublicPageCache
+) -> Response:
     """The hotel page; an unknown hotel is a 404 page, bad filters show messages (422)."""
     number = int(hotel_id) if hotel_id.isascii() and hotel_id.isdigit() else 0
     if not 1 <= number <= MAX_ID:
@@ -129,8 +133,10 @@ def hotel_page(request: Request, hotel_id: str, session: SessionDep) -> Response
         # "Request this tour" on every offer; a personal manager for the high-value ones.
         "lead_offers": hotel_offer_invitations(filters, result),
     }
-    return templates.TemplateResponse(
-        request, "hotel.html", context, status_code=422 if errors else 200
+    return cache.apply(
+        templates.TemplateResponse(
+            request, "hotel.html", context, status_code=422 if errors else 200
+        )
     )
 
 

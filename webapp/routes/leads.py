@@ -2,23 +2,21 @@
 
 `GET /leads/new?offer_id=ID&<search>` asks about one offer (a hotel page's "request this
 tour"); `GET /leads/new?<search>` about a whole search. `POST /leads/new` checks the
-CSRF token, the honeypot, every field and the rate limit; then the lead, its history and
-the managers' e-mail are committed together, before anything else. Only then is the
-offer re-checked at its operator (`tourscope recheck` in a subprocess, with a timeout),
-and the answer stored beside the snapshot; the confirmation page tells it honestly.
+CSRF token, the honeypot, every field and the rate limit; then the lead, its history,
+the managers' e-mail and the job that re-checks its offer are committed together, and
+the visitor is sent to the confirmation page at once. The re-check worker (`tourscope
+rechecks`, tourscope/rechecks.py) asks the operator and stores the answer beside the
+snapshot; the confirmation page says the price is being checked, updates itself (a small
+script, or a refresh without JavaScript), and tells the answer honestly when it is there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -31,21 +29,20 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from models import Lead
+from models.base import utcnow
 from models.lead_intake import (
-    RecheckAnswer,
     create_lead,
-    judge_recheck,
     notification_recipients,
     offer_snapshot,
     party_text,
+    queue_recheck,
     recent_lead_count,
-    record_recheck,
     snapshot_facts,
 )
 from models.lead_scoring import score_lead, scoring_rules
 from models.leads import LeadSource, RecheckStatus
 from models.queries import SearchFilters
-from tourscope.settings import PROJECT_ROOT, get_settings
+from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import open_session
 from webapp.lead_form import (
@@ -66,6 +63,11 @@ logger = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 RATE_WINDOW = timedelta(hours=1)
+# How long the confirmation page waits for the re-check (refreshing itself) before it
+# says the manager will check the price instead; a late answer still shows on reload.
+RECHECK_PATIENCE = timedelta(minutes=2)
+# Seconds between the confirmation page's looks while the re-check is pending.
+RECHECK_POLL_SECONDS = 2
 
 
 # --- The form ----------------------------------------------------------------------------
@@ -179,7 +181,7 @@ def lead_form(request: Request) -> HTMLResponse:
 
 @router.post("/leads/new", response_class=HTMLResponse)
 async def submit_lead(request: Request) -> Response:
-    """Store the request first; then re-check the offer; then say what we know."""
+    """Store the request, with its offer's re-check queued, and answer at once."""
     size = request.headers.get("content-length", "")
     if size.isdigit() and int(size) > MAX_BODY_BYTES:
         return _too_large(request)
@@ -225,7 +227,9 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
         if data.honeypot:
             # A robot: refuse quietly, store nothing, tell it nothing.
             logger.info("lead form honeypot filled; refused")
-            return templates.TemplateResponse(request, "lead_sent.html", {"lead": None})
+            return templates.TemplateResponse(
+                request, "lead_sent.html", {"lead": None, "rechecking": False}
+            )
         if validate(data):
             message = "Some details need a second look; your request has not been sent yet."
             return _render_form(request, session, data, status_code=422, message=message)
@@ -263,51 +267,12 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
             search_query=data.values["search_query"] or None,
             client_key=key,
         )
+        if offer_id is not None:
+            # Asked by the re-check worker, not while the visitor waits (tourscope/rechecks.py).
+            queue_recheck(session, lead)
         session.commit()
         lead_id = lead.id
-    if offer_id is not None:
-        answer = recheck_offer(offer_id, snapshot)
-        with open_session() as session:
-            record_recheck(session, session.get(Lead, lead_id), answer)
-            session.commit()
     return RedirectResponse(confirmation_url(lead_id), status_code=303)
-
-
-def recheck_offer(offer_id: int, snapshot: dict[str, Any]) -> RecheckAnswer:
-    """Ask the operator about one offer (`tourscope recheck`, in a child process so a slow
-    operator or Scrapy's reactor never holds the web server); no answer in time is an
-    answer too."""
-    timeout = get_settings().lead_recheck_timeout
-    command = [
-        sys.executable,
-        "-m",
-        "tourscope.cli",
-        "recheck",
-        str(offer_id),
-        "--json",
-        "--timeout",
-        str(max(1.0, timeout - 5)),  # Scrapy needs a few seconds to start
-    ]
-    try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
-        )
-        answer = json.loads(result.stdout.strip().splitlines()[-1])
-    except subprocess.TimeoutExpired:
-        return RecheckAnswer(RecheckStatus.NO_ANSWER, detail=f"no answer within {timeout:g} s")
-    except (OSError, ValueError, IndexError):
-        logger.exception("recheck of offer %s failed", offer_id)
-        return RecheckAnswer(RecheckStatus.NO_ANSWER, detail="the re-check could not run")
-    price = Decimal(answer["price"]) if answer.get("price") else None
-    expected = snapshot.get("operator_price")
-    status = judge_recheck(
-        {"gone": "gone", "no_answer": "no_answer"}.get(answer.get("status"), "found"),
-        price,
-        answer.get("currency"),
-        Decimal(expected) if expected is not None else None,
-        snapshot.get("operator_currency"),
-    )
-    return RecheckAnswer(status, price, answer.get("currency"), answer.get("detail") or "")
 
 
 # --- The confirmation --------------------------------------------------------------------
@@ -333,5 +298,13 @@ def lead_sent(request: Request, lead_id: int, key: str = "") -> HTMLResponse:
         if lead is None:
             context = {"title": "Request not found", "reason": "There is no such request."}
             return templates.TemplateResponse(request, "not_found.html", context, status_code=404)
-        context = {"lead": lead, "snapshot": lead.snapshot, "contact_times": CONTACT_TIMES}
+        pending = lead.recheck_status == RecheckStatus.PENDING
+        context = {
+            "lead": lead,
+            "snapshot": lead.snapshot,
+            "contact_times": CONTACT_TIMES,
+            # Still asking the operator: the page looks again in a moment, for a while.
+            "rechecking": pending and utcnow() - lead.created_at < RECHECK_PATIENCE,
+            "poll_seconds": RECHECK_POLL_SECONDS,
+        }
         return templates.TemplateResponse(request, "lead_sent.html", context)

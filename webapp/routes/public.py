@@ -15,14 +15,14 @@ from models.queries import (
     SearchFilters,
     SearchPage,
     SortOrder,
-    list_countries,
     price_calendar,
     search_hotels,
     suggest_widening,
 )
-from models.queries.reference import list_departure_cities, list_operators, list_resorts
 from models.queries.search import MAX_CHILDREN
+from webapp.catalogue_cache import ReferenceListsDep
 from webapp.deps import SessionDep, SettingsDep
+from webapp.http_cache import PublicPageCache
 from webapp.lead_invitations import hotel_result_invitations, search_invitation
 from webapp.search_summary import describe_search
 from webapp.templating import templates
@@ -142,8 +142,18 @@ def make_pager(filters: SearchFilters, results: SearchPage) -> Pager:
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(request: Request, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
-    """The search form and its results; bad input re-renders the form with messages (422)."""
+def search_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: PublicPageCache,
+    lists: ReferenceListsDep,
+) -> HTMLResponse:
+    """The search form and its results; bad input re-renders the form with messages (422).
+
+    Public and validated by the catalogue's generation (webapp/http_cache.py); the form's
+    lists come from the worker's cache (webapp/catalogue_cache.py).
+    """
     form = read_form(request)
     today = date.today()
     country = str(form["country"]).strip().upper()
@@ -152,10 +162,10 @@ def search_page(request: Request, session: SessionDep, settings: SettingsDep) ->
     context = {
         "form": form,
         "labels": FORM_LABELS,
-        "countries": list_countries(session),
-        "resorts": list_resorts(session, country) if country else [],
-        "cities": list_departure_cities(session),
-        "operators": list_operators(session),
+        "countries": lists.countries,
+        "resorts": lists.resorts_of(country) if country else [],
+        "cities": lists.cities,
+        "operators": lists.operators,
         "currencies": list(RATES_TO_BASE),
         "meals": list(MealPlan),
         "max_children": MAX_CHILDREN,
@@ -199,4 +209,4 @@ def search_page(request: Request, session: SessionDep, settings: SettingsDep) ->
     )
     if not results.hotels:
         context["suggestions"] = suggest_widening(session, filters, today=today)
-    return templates.TemplateResponse(request, "search.html", context)
+    return cache.apply(templates.TemplateResponse(request, "search.html", context))

@@ -1,4 +1,8 @@
-"""Reference lists in JSON: countries, resorts, departure cities and operators."""
+"""Reference lists in JSON: countries, resorts, departure cities and operators.
+
+Served from the worker's cache, computed once per catalogue generation
+(webapp/catalogue_cache.py), with validators of that generation (webapp/http_cache.py).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from models.queries import CountryOption, list_countries
-from models.queries.reference import (
-    DepartureCityOption,
-    OperatorOption,
-    ResortOption,
-    list_departure_cities,
-    list_operators,
-    list_resorts,
-)
-from webapp.deps import SessionDep
+from models.queries import CountryOption
+from models.queries.reference import DepartureCityOption, OperatorOption, ResortOption
+from webapp.catalogue_cache import ReferenceListsDep
+from webapp.http_cache import PublicApiCache
 
 router = APIRouter(prefix="/api", tags=["reference"])
 
@@ -30,24 +28,26 @@ CountryCode = Annotated[
 
 
 @router.get("/countries", response_model=list[CountryOption])
-def countries(session: SessionDep) -> list[CountryOption]:
+def countries(lists: ReferenceListsDep, _cache: PublicApiCache) -> list[CountryOption]:
     """Countries with tours on sale, by name."""
-    return list_countries(session)
+    return lists.countries
 
 
 @router.get("/resorts", response_model=list[ResortOption])
-def resorts(session: SessionDep, country: CountryCode = None) -> list[ResortOption]:
+def resorts(
+    lists: ReferenceListsDep, _cache: PublicApiCache, country: CountryCode = None
+) -> list[ResortOption]:
     """Resorts with tours on sale, of one country or of all, by name."""
-    return list_resorts(session, country)
+    return lists.resorts_of(country)
 
 
 @router.get("/departure-cities", response_model=list[DepartureCityOption])
-def departure_cities(session: SessionDep) -> list[DepartureCityOption]:
+def departure_cities(lists: ReferenceListsDep, _cache: PublicApiCache) -> list[DepartureCityOption]:
     """Cities that tours on sale depart from, by name."""
-    return list_departure_cities(session)
+    return lists.cities
 
 
 @router.get("/operators", response_model=list[OperatorOption])
-def operators(session: SessionDep) -> list[OperatorOption]:
+def operators(lists: ReferenceListsDep, _cache: PublicApiCache) -> list[OperatorOption]:
     """The tour operators whose offers Tourscope compares, by name."""
-    return list_operators(session)
+    return lists.operators
