@@ -153,6 +153,18 @@ def _take_turns(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _REFRESH_LOCK_KEY})
 
 
+def _insert_day_prices(session: Session, rows) -> None:
+    """INSERT ... SELECT the rows. On PostgreSQL by hash aggregation: right after a crawl's
+    merge the planner's statistics still count the offers from before it, so it expects a
+    few rows and sorts what may be a million (twice the time, measured at 500,000)."""
+    postgres = session.bind.dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SET LOCAL enable_sort = off"))
+    session.execute(insert(HotelDayPrice).from_select(_ROW_COLUMNS, rows))
+    if postgres:
+        session.execute(text("SET LOCAL enable_sort = on"))
+
+
 def refresh_min_prices(session: Session, hotel_ids: Iterable[int]) -> None:
     """Rebuild the rows of these hotels from their offers as the session sees them now,
     and move the catalogue's generation on. Call it in the transaction that changed the
@@ -163,8 +175,7 @@ def refresh_min_prices(session: Session, hotel_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), REFRESH_BATCH):
         batch = ids[start : start + REFRESH_BATCH]
         session.execute(delete(HotelDayPrice).where(HotelDayPrice.hotel_id.in_(batch)))
-        rows = _day_prices(Offer.hotel_id.in_(batch))
-        session.execute(insert(HotelDayPrice).from_select(_ROW_COLUMNS, rows))
+        _insert_day_prices(session, _day_prices(Offer.hotel_id.in_(batch)))
     bump_generation(session)
 
 
@@ -173,7 +184,7 @@ def rebuild_min_prices(session: Session) -> None:
     benchmarks' seeding), and move the generation on."""
     _take_turns(session)
     session.execute(delete(HotelDayPrice))
-    session.execute(insert(HotelDayPrice).from_select(_ROW_COLUMNS, _day_prices()))
+    _insert_day_prices(session, _day_prices())
     bump_generation(session)
 
 
