@@ -68,8 +68,9 @@ def group_spellings(
     return groups
 
 
-def _pinned_alias_ids(session: Session, resort_id: int) -> set[int]:
-    """Aliases of the resort a person placed: they stay where they are."""
+def _pinned_alias_ids(session: Session, resort_id: int, merged_alias_ids: set[int]) -> set[int]:
+    """Aliases of the resort a person placed: they stay where they are. `merged_alias_ids`:
+    the aliases admins' merges moved (read once for all resorts)."""
     in_resort = select(HotelAlias.id).join(Hotel).where(Hotel.resort_id == resort_id)
     pinned = set(
         session.scalars(
@@ -87,13 +88,14 @@ def _pinned_alias_ids(session: Session, resort_id: int) -> set[int]:
     # The other side of a split: the aliases of the hotel an alias was kept apart from.
     split_from = select(HotelMatchReview.candidate_hotel_id).where(HotelMatchReview.status == SPLIT)
     pinned.update(session.scalars(in_resort.where(HotelAlias.hotel_id.in_(split_from))))
-    for alias_ids in session.scalars(select(HotelMerge.alias_ids)):
-        pinned.update(alias_ids or ())
-    return pinned
+    return pinned | merged_alias_ids
 
 
-def settle_resort(session: Session, resort_id: int) -> int:
+def settle_resort(
+    session: Session, resort_id: int, index: HotelIndex, merged_alias_ids: set[int]
+) -> int:
     """Group the resort's aliases afresh and move the catalogue to that grouping.
+    `index` knows the resorts' places and holds no hotel of this resort yet.
     Returns how many aliases changed hotel."""
     rows = session.execute(
         select(HotelAlias, Hotel, Operator.code)
@@ -103,9 +105,7 @@ def settle_resort(session: Session, resort_id: int) -> int:
     ).all()
     if not rows:
         return 0
-    pinned = _pinned_alias_ids(session, resort_id)
-    places, own_words = resort_places(session)
-    index = HotelIndex(places=places, own_words=own_words)
+    pinned = _pinned_alias_ids(session, resort_id, merged_alias_ids)
     seeds = set()
     free: list[Spelling] = []
     aliases: dict[tuple[str, str], HotelAlias] = {}
@@ -232,9 +232,17 @@ def _move(session: Session, moves: list[tuple[HotelAlias, int, int]]) -> None:
 
 def settle_resorts(session: Session, resort_ids: Iterable[int]) -> int:
     """Settle each resort (see `settle_resort`); returns how many aliases moved."""
+    # Read once for every resort: the gazetteer's places and the admins' merges.
+    places, own_words = resort_places(session)
+    index = HotelIndex(places=places, own_words=own_words)
+    merged_alias_ids = {
+        alias_id
+        for alias_ids in session.scalars(select(HotelMerge.alias_ids))
+        for alias_id in alias_ids or ()
+    }
     moved = 0
     for resort_id in sorted(set(resort_ids)):
-        moved += settle_resort(session, resort_id)
+        moved += settle_resort(session, resort_id, index, merged_alias_ids)
     if moved:
         logger.info("Settling hotel identity moved %d aliases", moved)
     return moved

@@ -112,6 +112,9 @@ def _crawl_one_by_one(crawl, operators: list[str]) -> None:
 
 
 def test_demo_operators_crawled_in_two_orders_give_the_same_hotels(crawl, session, db_url):
+    """End to end through real crawls. The demo world alone does not depend on the order
+    (the real-name test above is the one that fails without settling); this one holds that
+    settling in a real crawl keeps every offer on a hotel its operator has an alias on."""
     _crawl_one_by_one(crawl, DEMO_OPERATORS)
     first = _hotels(session)
     truncate_all(get_engine(db_url))
