@@ -81,3 +81,15 @@ def test_two_close_candidates_are_not_guessed_between():
 
 def test_core_name_drops_kind_words_stars_and_brackets():
     assert core_name("Hotel Golden Sands Res.&Spa 5* (Side)") == "golden sands"
+
+
+def test_the_sandbox_world_meets_the_matching_targets(tmp_path):
+    """`tourscope eval matching` crawls the default world into a fresh database and fails
+    (exit 1) when precision or recall is under its target (0.98, 0.95)."""
+    from tests.crawler.cli import run_tourscope
+
+    result = run_tourscope(
+        "eval", "matching", env={"TOURSCOPE_VAR_DIR": str(tmp_path)}, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Target met." in result.stdout
