@@ -96,7 +96,10 @@ class LoadedAccounts:
 
 def account_files() -> list[Path]:
     extra = get_settings().accounts_file
-    return [DEFAULT_ACCOUNTS_FILE] + ([extra] if extra else [])
+    # The demo's accounts live beside the code, not in the package: a Scrapyd node running
+    # the project's egg has none, and is given its accounts in TOURSCOPE_ACCOUNTS_FILE.
+    default = [DEFAULT_ACCOUNTS_FILE] if DEFAULT_ACCOUNTS_FILE.is_file() else []
+    return default + ([extra] if extra else [])
 
 
 def load_accounts(files: list[Path] | None = None) -> LoadedAccounts:

@@ -2,7 +2,6 @@
 
 import os
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from crawler.crawlstats import (
     OFFERS_READ,
     SKIPPED_PREFIX,
 )
-from models.locks import exclusive_lock
 from tourscope.settings import get_settings
 
 
@@ -105,23 +103,18 @@ def run_crawls(
         raise UnknownOperatorError(
             f"unknown operator {', '.join(map(repr, unknown))}; known: {', '.join(sorted(known))}"
         )
-    with ExitStack() as locks:
-        crawlers, skipped = [], []
-        for name in operators:
-            if not locks.enter_context(exclusive_lock(f"crawl:{name}")):
-                skipped.append(
-                    CrawlSummary(name, "skipped", 0, 0, 0, 0, "another crawl of it is running")
-                )
-                continue
-            crawler = process.create_crawler(name)
-            if on_progress is not None:
-                _report_progress(crawler, name, on_progress)
-            crawlers.append(crawler)
-            process.crawl(crawler)
-        if crawlers:
-            process.start()
+    # Each crawl takes its operator's lock itself (crawler/pipelines/store.py): one that
+    # finds it held ends at once and reports itself skipped.
+    crawlers = []
+    for name in operators:
+        crawler = process.create_crawler(name)
+        if on_progress is not None:
+            _report_progress(crawler, name, on_progress)
+        crawlers.append(crawler)
+        process.crawl(crawler)
+    process.start()
     summaries = [_summary(c.spidercls.name, c.stats.get_stats()) for c in crawlers]
-    return sorted(summaries + skipped, key=lambda summary: summary.operator)
+    return sorted(summaries, key=lambda summary: summary.operator)
 
 
 def _report_progress(crawler, name: str, on_progress) -> None:

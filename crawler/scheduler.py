@@ -1,8 +1,10 @@
 """Crawl each enabled operator on its own interval, one crawl per operator at a time.
 
 Each crawl runs in a child process (`tourscope crawl CODE`): Scrapy's reactor runs once
-per process, and a crash stays in its child. The crawl itself takes the operator's lock
-(models/locks.py), so two schedulers on two machines never crawl one operator at once.
+per process, and a crash stays in its child. Or, with TOURSCOPE_SCRAPYD_NODES, on the
+least busy of several Scrapyd nodes (crawler/scrapyd.py). The crawl itself takes the
+operator's lock (models/locks.py, crawler/pipelines/store.py), so two schedulers, or two
+nodes, never crawl one operator at once.
 """
 
 import logging
@@ -12,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from models.base import utcnow
 from models.db import session_scope
@@ -42,32 +45,57 @@ def crawl_command(code: str) -> list[str]:
     return [sys.executable, "-m", "tourscope.cli", "crawl", code]
 
 
+class Launcher(Protocol):
+    """Where crawls run: child processes here, or Scrapyd nodes (crawler/scrapyd.py)."""
+
+    def in_flight(self) -> set[str]:
+        """The operators whose crawl is still going."""
+
+    def launch(self, operator: str) -> str | None:
+        """Starts a crawl of `operator`; returns where it runs, or None if it could not."""
+
+
 @dataclass
-class CrawlScheduler:
-    intervals: dict[str, timedelta]
-    max_parallel: int = 2
-    launch: Callable[[str], subprocess.Popen] = field(
+class LocalLauncher:
+    """Each crawl in a child process of this machine."""
+
+    start: Callable[[str], subprocess.Popen] = field(
         default=lambda code: subprocess.Popen(crawl_command(code), stdout=subprocess.DEVNULL)
     )
     running: dict[str, subprocess.Popen] = field(default_factory=dict)
 
-    def tick(self) -> list[str]:
-        """Reap finished crawls and start the due ones; returns the operators started."""
+    def in_flight(self) -> set[str]:
         for code, child in list(self.running.items()):
             if child.poll() is not None:
                 del self.running[code]
                 outcome = "done" if child.returncode == 0 else f"failed (exit {child.returncode})"
                 logger.info("crawl of %s %s", code, outcome)
+        return set(self.running)
+
+    def launch(self, operator: str) -> str:
+        self.running[operator] = self.start(operator)
+        return "here"
+
+
+@dataclass
+class CrawlScheduler:
+    intervals: dict[str, timedelta]
+    max_parallel: int = 2
+    launcher: Launcher = field(default_factory=LocalLauncher)
+
+    def tick(self) -> list[str]:
+        """Start the due crawls, up to `max_parallel` in flight; returns the operators started."""
+        running = self.launcher.in_flight()
         with session_scope() as session:
             last_started = last_crawl_starts(session)
             disabled = disabled_operator_codes(session)
         started = []
-        for code in due_operators(
-            self.intervals, last_started, set(self.running), disabled, utcnow()
-        ):
-            if len(self.running) >= self.max_parallel:
+        for code in due_operators(self.intervals, last_started, running, disabled, utcnow()):
+            if len(running) >= self.max_parallel:
                 break
-            self.running[code] = self.launch(code)
+            if self.launcher.launch(code) is None:
+                break
+            running.add(code)
             started.append(code)
         return started
 

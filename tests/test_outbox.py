@@ -1,6 +1,5 @@
 """The outbox worker, with a real local SMTP server (aiosmtpd) that is down, then up."""
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from models import Lead, LeadEvent, OutboxMessage
 from models.base import utcnow
 from tests.crawler.cli import run_tourscope
+from tests.ports import free_port
 from tourscope.outbox import MAX_ATTEMPTS, FolderTransport, backoff, deliver_due
 from tourscope.settings import get_settings
 
@@ -23,12 +23,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -355,7 +355,8 @@ def schedule(
     from datetime import timedelta
 
     from crawler.runner import crawl_intervals
-    from crawler.scheduler import CrawlScheduler
+    from crawler.scheduler import CrawlScheduler, LocalLauncher
+    from crawler.scrapyd import ScrapydLauncher
 
     intervals = crawl_intervals()
     unknown = [code for code in operators or [] if code not in intervals]
@@ -368,9 +369,15 @@ def schedule(
     settings = get_settings()
     for code, minutes in chosen.items():
         console.print(f"{code}: every {minutes:g} min")
+    if settings.scrapyd_nodes:
+        launcher = ScrapydLauncher(settings.scrapyd_nodes, settings.scrapyd_project)
+        console.print(f"crawls start on Scrapyd: {', '.join(settings.scrapyd_nodes)}")
+    else:
+        launcher = LocalLauncher()
     scheduler = CrawlScheduler(
         {code: timedelta(minutes=minutes) for code, minutes in chosen.items()},
         max_parallel=settings.crawl_max_parallel,
+        launcher=launcher,
     )
     scheduler.run(tick, on_start=lambda code: console.print(f"{_now()} crawling {code}"))
 

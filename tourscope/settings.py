@@ -3,11 +3,11 @@
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Good enough for the demo on loopback, refused anywhere else.
@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     crawl_interval_minutes: float = Field(default=60, gt=0)
     crawl_intervals: dict[str, float] = {}
     crawl_max_parallel: int = Field(default=2, ge=1)
+    # `tourscope schedule` starts crawls on these Scrapyd nodes (comma-separated base URLs,
+    # e.g. "http://crawl1:6800,http://crawl2:6800") instead of child processes here; the
+    # nodes run the project deployed as `scrapyd_project` (crawler/scrapyd.py).
+    scrapyd_nodes: Annotated[list[str], NoDecode] = []
+    scrapyd_project: str = "tourscope"
     # Seconds before a request to an operator is given up (then retried).
     download_timeout: float = Field(default=20, gt=0)
     # The window of a protocol's per-minute request cap (crawler/ratelimit.py). Always 60
@@ -147,6 +152,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Moscow)") from None
         return value
+
+    @field_validator("scrapyd_nodes", mode="before")
+    @classmethod
+    def node_urls(cls, value: str | list[str]) -> list[str]:
+        urls = [url.strip() for url in value.split(",")] if isinstance(value, str) else value
+        urls = [url for url in urls if url]
+        bad = [url for url in urls if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url)]
+        if bad:
+            raise ValueError(f"Scrapyd nodes must be http(s):// URLs, not {bad}")
+        return urls
 
     @field_validator("reminder_offsets")
     @classmethod

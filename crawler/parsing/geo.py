@@ -15,12 +15,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 import airportsdata
 from babel import Locale
 
-DATA_DIR = Path(__file__).parent / "data"
+# Read through importlib.resources, so that the data is found in a zipped egg too (the
+# project as a Scrapyd node runs it).
+DATA_DIR = resources.files("crawler.parsing") / "data"
 
 # English names we show where CLDR's differ from what travellers search for.
 _ENGLISH_NAMES = {"TR": "Turkey", "AB": "Abkhazia", "CZ": "Czech Republic"}
@@ -102,7 +104,7 @@ def _country_index() -> dict[str, str]:
 @cache
 def departure_cities() -> dict[str, DepartureCity]:
     """The charter departure cities, by IATA city code."""
-    with open(DATA_DIR / "departure_cities.csv", encoding="utf-8") as file:
+    with (DATA_DIR / "departure_cities.csv").open(encoding="utf-8") as file:
         rows = csv.DictReader(line for line in file if not line.startswith("#"))
         return {row["code"]: DepartureCity(row["code"], row["en"], row["ru"]) for row in rows}
 
@@ -118,7 +120,7 @@ def _city_index() -> dict[str, str]:
     for code, city in airportsdata.load_iata_macs().items():
         for airport in city["airports"]:
             index[place_key(airport)] = code  # SVO, DME, VKO -> MOW
-    with open(DATA_DIR / "departure_cities.csv", encoding="utf-8") as file:
+    with (DATA_DIR / "departure_cities.csv").open(encoding="utf-8") as file:
         for row in csv.DictReader(line for line in file if not line.startswith("#")):
             spellings = [
                 row["code"],

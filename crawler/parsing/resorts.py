@@ -15,7 +15,7 @@ from crawler.parsing.translit import has_cyrillic, to_latin
 
 @cache
 def _rows() -> list[dict[str, str]]:
-    with open(DATA_DIR / "resorts.csv", encoding="utf-8") as file:
+    with (DATA_DIR / "resorts.csv").open(encoding="utf-8") as file:
         return list(csv.DictReader(line for line in file if not line.startswith("#")))
 
 

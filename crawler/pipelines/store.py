@@ -16,10 +16,12 @@ replaces a hotel's photos. Then the hotels whose content changed, or that gained
 
 import logging
 import time
+from contextlib import ExitStack
 from datetime import date, datetime
 from decimal import Decimal
 
 from scrapy import signals
+from scrapy.exceptions import CloseSpider
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -54,9 +56,13 @@ from models.ingest import (
     land_staged_offers,
     stage_offers,
 )
+from models.locks import exclusive_lock
 from models.operator_references import save_operator_references
 
 logger = logging.getLogger(__name__)
+
+ANOTHER_CRAWL_RUNNING = "another crawl of it is running"
+SKIPPED = "skipped"
 
 
 class StorePipeline:
@@ -67,6 +73,9 @@ class StorePipeline:
         self.buffer: list[dict] = []
         # The hotels' content read this crawl, by hotel code, kept if the run succeeds.
         self.contents: dict[str, HotelContentItem] = {}
+        # The operator's crawl lock, held from the spider's opening to the run's record.
+        self.lock = ExitStack()
+        self.skipped = False
         crawler.signals.connect(self.finish_run, signal=signals.spider_closed)
 
     @classmethod
@@ -75,6 +84,15 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        # One crawl of an operator at a time, however it was started (the CLI, the
+        # scheduler, a Scrapyd node) and on whichever machine: taken before anything else,
+        # as a second crawl would take the running one's run for an interrupted one.
+        if not self.lock.enter_context(exclusive_lock(f"crawl:{spider.name}")):
+            self.skipped = True
+            self.stats.set_value("tourscope/status", SKIPPED)
+            self.stats.set_value("tourscope/failure", ANOTHER_CRAWL_RUNNING)
+            logger.warning("Not crawling %s: %s", spider.name, ANOTHER_CRAWL_RUNNING)
+            raise CloseSpider(SKIPPED)
         self.session: Session = get_sessionmaker()()
         operator = ensure_operator(
             self.session, spider.name, spider.operator_name, spider.operator_url
@@ -169,10 +187,19 @@ class StorePipeline:
         self.buffer.clear()
 
     def close_spider(self) -> None:
-        self.flush()
+        if not self.skipped:
+            self.flush()
 
     def finish_run(self, spider, reason: str) -> None:
         """Judge the run, then merge or discard its offers and record the outcome."""
+        if self.skipped:
+            return
+        try:
+            self._judge_run(spider, reason)
+        finally:
+            self.lock.close()
+
+    def _judge_run(self, spider, reason: str) -> None:
         session, run, stats = self.session, self.run, self.stats
         outcome = CrawlOutcome(
             finish_reason=reason,

@@ -11,7 +11,6 @@ the pool's timeout, then 500s.
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from models.db import get_engine, get_sessionmaker
+from tests.ports import free_port
 from tourscope.settings import get_settings
 from webapp.main import create_app
 
@@ -32,12 +32,6 @@ from webapp.main import create_app
 POOL_TIMEOUT = 60
 BURST_BOUND = 30
 SEARCHES, PAGES = 60, 20
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -53,7 +47,7 @@ def serve(db_url: str, tmp_path: Path) -> Iterator[Callable[..., Served]]:
     started: list[subprocess.Popen] = []
 
     def start(*arguments: str, **settings: object) -> Served:
-        port = _free_port()
+        port = free_port()
         environment = {
             **os.environ,
             "TOURSCOPE_DATABASE_URL": db_url,

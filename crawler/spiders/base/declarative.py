@@ -9,6 +9,8 @@ documented in docs/declarative-spiders.md.
 import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import date, datetime
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
 
@@ -34,7 +36,8 @@ from crawler.parsing.dates import DEFAULT_FORMATS
 from crawler.spiders.base.operator import OperatorSpider
 from tourscope.settings import get_settings
 
-OPERATORS_DIR = Path(__file__).resolve().parents[2] / "operators"
+# Through importlib.resources: in a zipped egg (a Scrapyd node) too.
+OPERATORS_DIR = resources.files("crawler") / "operators"
 
 MealCode = Literal["RO", "BB", "HB", "FB", "AI", "UAI"]
 AvailabilityCode = Literal["available", "on_request", "stop_sale", "sold_out"]
@@ -267,7 +270,9 @@ class OperatorConfig(_Strict):
 # --- Loading ---------------------------------------------------------------------------
 
 
-def _display(path: Path) -> str:
+def _display(path: Traversable) -> str:
+    if not isinstance(path, Path):  # a file in a zipped egg
+        return str(path)
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -283,7 +288,7 @@ def _describe(error: Mapping[str, Any]) -> str:
     return f"{location}: {error['msg'].removeprefix('Value error, ')}"
 
 
-def load_operator_config(path: Path) -> OperatorConfig:
+def load_operator_config(path: Traversable) -> OperatorConfig:
     """The validated configuration in `path`; OperatorConfigError with a readable reason."""
     shown = _display(path)
     try:
@@ -309,7 +314,7 @@ def load_operator_config(path: Path) -> OperatorConfig:
     return config
 
 
-def operator_files() -> list[Path]:
+def operator_files() -> list[Traversable]:
     """The YAML files of crawler/operators/ and of the configured extra directory."""
     directories = [OPERATORS_DIR]
     extra = get_settings().operators_dir
@@ -320,7 +325,8 @@ def operator_files() -> list[Path]:
     return [
         path
         for directory in directories
-        for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+        for path in sorted(directory.iterdir(), key=lambda path: path.name)
+        if path.name.endswith((".yaml", ".yml"))
     ]
 
 
