@@ -28,6 +28,10 @@ from models.operator_references import OperatorReference
 from models.trips import Feedback, LetterTemplate, Trip, TripLetter
 from models.users import User, UserRole, UserSession
 
+# Registers the hook that keeps the hotels' day prices in step with offers written through
+# the ORM (models/min_prices.py), in every process that uses the models.
+import models.min_prices  # noqa: F401  isort: skip
+
 __all__ = [
     "Availability",
     "Base",

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
-from models import CrawlRun, Hotel, PriceChange, StagedOffer
+from models import CrawlRun, Hotel, HotelDayPrice, PriceChange, StagedOffer
+from models.min_prices import rebuild_min_prices
 from sandbox.app import OPERATORS
 from tests.crawler.conftest import catalog, offers_by_key, published
 
@@ -80,6 +81,13 @@ def live(session) -> dict[str, tuple]:
     return {k: (o.price, o.is_active, o.last_seen_at) for k, o in offers_by_key(session).items()}
 
 
+def day_prices(session) -> list[tuple]:
+    """The hotels' day prices the search and the landing page read (models/min_prices.py)."""
+    session.expire_all()
+    columns = [column for column in HotelDayPrice.__table__.columns if column.name != "id"]
+    return sorted(tuple(row) for row in session.execute(select(*columns)))
+
+
 @pytest.mark.parametrize("case", FAULTS, ids=lambda case: f"{case.operator}-{case.fault}")
 def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
     crawl, sandbox, session, tmp_path, case
@@ -87,7 +95,8 @@ def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
     operator = case.operator
     assert crawl(operator).returncode == 0
     before = {k: (o.id, o.price, o.first_seen_at) for k, o in offers_by_key(session).items()}
-    snapshot = live(session)
+    snapshot, prices = live(session), day_prices(session)
+    assert prices
     hotels = session.scalar(select(func.count()).select_from(Hotel))
 
     sandbox.configure(operator, epoch=1, fault=case.fault)
@@ -96,6 +105,7 @@ def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
     assert f"crawl failed for {operator}" in result.stderr
 
     assert live(session) == snapshot
+    assert day_prices(session) == prices, "the cheapest prices shown must not move either"
     failed = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
     assert (failed.operator.code, failed.status) == (operator, "failed")
     assert failed.error_message and case.error in failed.error_message
@@ -133,6 +143,11 @@ def test_failed_crawl_leaves_live_offers_exactly_as_they_were(
     sandbox.configure(operator, epoch=0)  # the tours are back on sale
     assert crawl(operator).returncode == 0
     assert all(o.is_active for o in offers_by_key(session).values())
+    # The day prices each landing kept in step equal the ones rebuilt from the offers.
+    maintained = day_prices(session)
+    rebuild_min_prices(session)
+    session.commit()
+    assert day_prices(session) == maintained
 
 
 @pytest.mark.parametrize("operator", FORMAT_OPERATORS)
