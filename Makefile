@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format bench-ingest bench-search bench-care bench-protocols bench-serve clean
+.PHONY: demo test lint format bench-ingest bench-search bench-care bench-protocols bench-web clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,12 +53,13 @@ bench-care: $(STAMP)
 bench-protocols: $(STAMP)
 	$(BIN)/python -m benchmarks.protocols
 
-# Serves 1M seeded offers (`tourscope serve`, production settings) and drives /healthz,
-# /api/search, the HTML search page, /api/calendar and / at 16, 64 and 256 connections:
-# req/s, p50/p99, every status code, stalled requests. ARGS="--workers 2 --reuse" and such pass through.
-bench-serve: $(STAMP)
-	bash scripts/ensure-postgres.sh tourscope_serve_bench
-	$(BIN)/python -m benchmarks.serve $(ARGS)
+# Serves bench-search's 5M offers (`tourscope serve`, production settings) and drives
+# /healthz, /api/search, the HTML search page, /api/calendar, / and hotel pages at 16, 64
+# and 256 connections: req/s and its share of /healthz's, p50/p95/p99, every status code,
+# stalled requests. ARGS="--workers 2 --only api" and such pass through.
+bench-web: $(STAMP)
+	bash scripts/ensure-postgres.sh tourscope_search_bench
+	$(BIN)/python -m benchmarks.web $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -34,9 +34,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
+    bindparam,
     cast,
     func,
     null,
@@ -404,8 +406,37 @@ def reads_day_prices(filters: SearchFilters) -> bool:
     )
 
 
+def _search_values(filters: SearchFilters, today: dt.date) -> dict[str, Any]:
+    """The search's values, by the name of the bound parameter that takes each one: a
+    search's statement is built once per shape of search (`_page_statement`), and these
+    values are all that differs between the searches of one shape."""
+    start, end = filters.departure_window(today)
+    values: dict[str, Any] = {
+        "adults": filters.adults,
+        "children": filters.children,
+        "departure_from": max(start, today),
+        "departure_to": end,
+        "country": filters.country,
+        "resorts": list(filters.resorts) or None,
+        "stars_min": filters.stars_min,
+        "hotel_name": filters.hotel_name or None,
+        "departure_city": filters.departure_city,
+        "nights_min": filters.nights_min,
+        "nights_max": filters.nights_max,
+        "meals": meals_at_least(filters.meal_min) if filters.meal_min is not None else None,
+        "operators": list(filters.operators) or None,
+    }
+    values["price_low"], values["price_high"] = base_amount_bounds(filters)
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _bound(values: dict[str, Any], name: str) -> BindParameter:
+    value = values[name]
+    return bindparam(name, value, expanding=isinstance(value, list))
+
+
 def _common_conditions(
-    rows: type[Offer] | type[HotelDayPrice], filters: SearchFilters, today: dt.date
+    rows: type[Offer] | type[HotelDayPrice], values: dict[str, Any]
 ) -> list[ColumnElement[bool]]:
     """The conditions offers and day prices share (both carry these columns): the party,
     the departure window, never past departures, the place, the stars, the hotel's name.
@@ -413,24 +444,23 @@ def _common_conditions(
     The leading columns of both search indexes are always constrained by equality (a
     search without a country looks in each country in turn), then by the departure range.
     """
-    start, end = filters.departure_window(today)
     conditions = [
-        rows.adults == filters.adults,
-        rows.children == filters.children,
-        rows.departure_date >= max(start, today),
-        rows.departure_date <= end,
+        rows.adults == _bound(values, "adults"),
+        rows.children == _bound(values, "children"),
+        rows.departure_date >= _bound(values, "departure_from"),
+        rows.departure_date <= _bound(values, "departure_to"),
     ]
-    if filters.country is not None:
-        country_id = select(Country.id).where(Country.code == filters.country)
+    if "country" in values:
+        country_id = select(Country.id).where(Country.code == _bound(values, "country"))
         conditions.append(rows.country_id == country_id.scalar_subquery())
     else:
         conditions.append(rows.country_id.in_(select(Country.id)))
-    if filters.resorts:
-        conditions.append(rows.resort_id.in_(filters.resorts))
-    if filters.stars_min is not None:
-        conditions.append(rows.stars >= filters.stars_min)
-    if filters.hotel_name:
-        named = select(Hotel.id).where(Hotel.name.icontains(filters.hotel_name, autoescape=True))
+    if "resorts" in values:
+        conditions.append(rows.resort_id.in_(_bound(values, "resorts")))
+    if "stars_min" in values:
+        conditions.append(rows.stars >= _bound(values, "stars_min"))
+    if "hotel_name" in values:
+        named = select(Hotel.id).where(Hotel.name.icontains(values["hotel_name"], autoescape=True))
         conditions.append(rows.hotel_id.in_(named))
     return conditions
 
@@ -440,23 +470,28 @@ def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElem
 
     Written to run on the partial index `ix_offers_party_search` (migration 0005).
     """
-    conditions = [*on_sale(), *_common_conditions(Offer, filters, today)]
-    if filters.departure_city is not None:
-        city_id = select(DepartureCity.id).where(DepartureCity.code == filters.departure_city)
+    return _offer_conditions_of(_search_values(filters, today))
+
+
+def _offer_conditions_of(values: dict[str, Any]) -> list[ColumnElement[bool]]:
+    conditions = [*on_sale(), *_common_conditions(Offer, values)]
+    if "departure_city" in values:
+        city_id = select(DepartureCity.id).where(
+            DepartureCity.code == _bound(values, "departure_city")
+        )
         conditions.append(Offer.departure_city_id == city_id.scalar_subquery())
-    if filters.nights_min is not None:
-        conditions.append(Offer.nights >= filters.nights_min)
-    if filters.nights_max is not None:
-        conditions.append(Offer.nights <= filters.nights_max)
-    if filters.meal_min is not None:
-        conditions.append(Offer.meal.in_(meals_at_least(filters.meal_min)))
-    low, high = base_amount_bounds(filters)
-    if low is not None:
-        conditions.append(Offer.price_base >= low)
-    if high is not None:
-        conditions.append(Offer.price_base < high)
-    if filters.operators:
-        operator_ids = select(Operator.id).where(Operator.code.in_(filters.operators))
+    if "nights_min" in values:
+        conditions.append(Offer.nights >= _bound(values, "nights_min"))
+    if "nights_max" in values:
+        conditions.append(Offer.nights <= _bound(values, "nights_max"))
+    if "meals" in values:
+        conditions.append(Offer.meal.in_(_bound(values, "meals")))
+    if "price_low" in values:
+        conditions.append(Offer.price_base >= _bound(values, "price_low"))
+    if "price_high" in values:
+        conditions.append(Offer.price_base < _bound(values, "price_high"))
+    if "operators" in values:
+        operator_ids = select(Operator.id).where(Operator.code.in_(_bound(values, "operators")))
         conditions.append(Offer.operator_id.in_(operator_ids))
     return conditions
 
@@ -464,7 +499,7 @@ def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElem
 def day_price_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElement[bool]]:
     """The day prices of a search that `reads_day_prices`: exactly the days, parties,
     places and hotels its offers would have."""
-    return _common_conditions(HotelDayPrice, filters, today)
+    return _common_conditions(HotelDayPrice, _search_values(filters, today))
 
 
 def meals_at_least(meal: MealPlan) -> list[str]:
@@ -472,7 +507,7 @@ def meals_at_least(meal: MealPlan) -> list[str]:
     return [m.value for m in MealPlan if m.rank >= MealPlan(meal).rank]
 
 
-def _hotel_groups(filters: SearchFilters, today: dt.date, from_day_prices: bool):
+def _hotel_groups(values: dict[str, Any], from_day_prices: bool):
     """Per matching hotel: its cheapest offer (by base price, then id) and its counts.
 
     From the hotels' day prices when they answer the search (`reads_day_prices`): a
@@ -491,7 +526,7 @@ def _hotel_groups(filters: SearchFilters, today: dt.date, from_day_prices: bool)
                 cast(func.sum(days.offer_count), Integer).label("offer_count"),
                 null().label("operator_count"),
             )
-            .where(*day_price_conditions(filters, today))
+            .where(*_common_conditions(HotelDayPrice, values))
             .group_by(days.hotel_id)
             .subquery("groups")
         )
@@ -502,7 +537,7 @@ def _hotel_groups(filters: SearchFilters, today: dt.date, from_day_prices: bool)
             func.min(cheapest_key(Offer.price_base, Offer.id)).label("cheapest"),
             func.count().label("offers"),
         )
-        .where(*_offer_conditions(filters, today))
+        .where(*_offer_conditions_of(values))
         .group_by(Offer.hotel_id, Offer.operator_id)
         .subquery("per_operator")
     )
@@ -562,14 +597,21 @@ def search_hotels(
     """
     today = today or dt.date.today()
     from_day_prices = not from_offers and reads_day_prices(filters)
-    groups = _hotel_groups(filters, today, from_day_prices)
+    values = _search_values(filters, today)
+    statement = _page_statement(values, filters.sort, from_day_prices)
     page = filters.page
-    rows = session.execute(_result_rows(groups, filters.sort, page_size, page)).all()
+
+    def read_page(page: int) -> list:
+        offset = (page - 1) * page_size
+        return session.execute(statement, {**values, "limit": page_size, "offset": offset}).all()
+
+    rows = read_page(page)
     total_hotels = rows[0].total if rows else 0
     if not rows and page > 1:
+        groups = _hotel_groups(values, from_day_prices)
         total_hotels = session.scalar(select(func.count()).select_from(groups)) or 0
         page = max(1, math.ceil(total_hotels / page_size))
-        rows = session.execute(_result_rows(groups, filters.sort, page_size, page)).all()
+        rows = read_page(page)
     pages = max(1, math.ceil(total_hotels / page_size))
     if from_day_prices:
         counts = _operator_counts(session, filters, today, [row.hotel_id for row in rows])
@@ -585,7 +627,30 @@ def search_hotels(
     )
 
 
-def _result_rows(groups, sort: SortOrder, page_size: int, page: int) -> Select:
+# Statements by shape of search (which filters it has, list or not, its sort, where it
+# reads): building one costs about as much as PostgreSQL takes to answer a typical search.
+# The shapes are few (a few dozen in practice, bounded by the combinations of filters).
+_page_statements: dict[tuple, Select] = {}
+
+
+def _page_statement(values: dict[str, Any], sort: SortOrder, from_day_prices: bool) -> Select:
+    """One page of the search's hotels; the page's size and offset are bound parameters
+    (`limit`, `offset`) beside the search's `values`."""
+    if "hotel_name" in values:  # the escaped pattern is part of the statement: not cached
+        return _result_rows(_hotel_groups(values, from_day_prices), sort)
+    shape = (
+        from_day_prices,
+        sort,
+        tuple(sorted((name, isinstance(value, list)) for name, value in values.items())),
+    )
+    statement = _page_statements.get(shape)
+    if statement is None:
+        statement = _result_rows(_hotel_groups(values, from_day_prices), sort)
+        _page_statements[shape] = statement
+    return statement
+
+
+def _result_rows(groups, sort: SortOrder) -> Select:
     return (
         select(
             Hotel.id.label("hotel_id"),
@@ -612,8 +677,8 @@ def _result_rows(groups, sort: SortOrder, page_size: int, page: int) -> Select:
         .join(Operator, Offer.operator_id == Operator.id)
         .join(DepartureCity, Offer.departure_city_id == DepartureCity.id)
         .order_by(*_ordering(sort, groups))
-        .limit(page_size)
-        .offset((page - 1) * page_size)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
 
 
