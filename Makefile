@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format bench-ingest bench-search bench-care bench-protocols bench-web clean
+.PHONY: demo test lint format translations-extract translations-update translations-compile bench-ingest bench-search bench-care bench-protocols bench-web clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,23 @@ bench-protocols: $(STAMP)
 bench-web: $(STAMP)
 	bash scripts/ensure-postgres.sh tourscope_search_bench
 	$(BIN)/python -m benchmarks.web $(ARGS)
+
+# The catalogs (tourscope/translations/<locale>/LC_MESSAGES/messages.po): extract the
+# strings into the template, merge it into each language's catalog, translate the new
+# entries, and compile. The app also compiles an edited .po in memory, so compiling is for
+# releases; tests/test_translations.py fails on any untranslated or stale entry.
+CATALOGS := tourscope/translations
+PYBABEL := $(BIN)/pybabel
+translations-extract: $(STAMP)
+	$(PYBABEL) extract --mapping babel.cfg --keyword lazy_gettext --keyword _l --keyword N_ \
+		--no-location --sort-output --project Tourscope --output $(CATALOGS)/messages.pot .
+
+translations-update: translations-extract
+	$(PYBABEL) update --input-file $(CATALOGS)/messages.pot --output-dir $(CATALOGS) \
+		--no-fuzzy-matching --ignore-obsolete
+
+translations-compile: $(STAMP)
+	$(PYBABEL) compile --directory $(CATALOGS) --statistics
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Money, UTCDateTime
 from models.catalog import DepartureCity, Hotel, Operator
+from tourscope.i18n import N_
 
 
 class Availability(StrEnum):
@@ -69,13 +70,15 @@ class MealPlan(StrEnum):
         )
 
 
+# In English, as codes are matched against them; shown translated (N_ marks them for the
+# catalog).
 MEAL_LABELS = {
-    MealPlan.RO: "Room only",
-    MealPlan.BB: "Bed & breakfast",
-    MealPlan.HB: "Half board",
-    MealPlan.FB: "Full board",
-    MealPlan.AI: "All inclusive",
-    MealPlan.UAI: "Ultra all inclusive",
+    MealPlan.RO: N_("Room only"),
+    MealPlan.BB: N_("Bed & breakfast"),
+    MealPlan.HB: N_("Half board"),
+    MealPlan.FB: N_("Full board"),
+    MealPlan.AI: N_("All inclusive"),
+    MealPlan.UAI: N_("Ultra all inclusive"),
 }
 
 

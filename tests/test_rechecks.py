@@ -29,6 +29,7 @@ from tests.factories import (
     make_operator,
     make_resort,
 )
+from tests.webapp.pages import ENGLISH
 from tourscope.rechecks import MAX_ATTEMPTS, lease, run_worker
 from tourscope.settings import get_settings
 from webapp import csrf
@@ -76,7 +77,7 @@ def test_a_burst_of_leads_is_queued_and_each_answered_once(crawl, sandbox, sessi
     # The operator is down while the visitors send their requests: the form does not ask
     # it, so every request is stored and answered at once, its re-check queued.
     sandbox.configure("feedline", fault="down")
-    client = TestClient(create_app())
+    client = TestClient(create_app(), headers=ENGLISH)
     pages = [send_lead(client, offer.id, f"Visitor {n}") for n, offer in enumerate(offers)]
     leads = session.scalars(select(Lead).order_by(Lead.id)).all()
     assert [lead.recheck_status for lead in leads] == ["pending"] * 6

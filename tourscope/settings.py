@@ -72,6 +72,9 @@ class Settings(BaseSettings):
 
     # Prices are compared in one base currency.
     base_currency: str = "EUR"
+    # The language of a visitor who has chosen none and whose browser asks for none we
+    # speak (tourscope/i18n.py): the agency's clients speak Russian.
+    default_locale: Literal["ru", "en"] = "ru"
     # Minutes between crawls of an operator: a default, and per-operator overrides
     # (TOURSCOPE_CRAWL_INTERVALS='{"aerotour": 30}'); a spider may set its own default.
     crawl_interval_minutes: float = Field(default=60, gt=0)

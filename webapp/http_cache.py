@@ -4,11 +4,12 @@ generation; everything else is never stored.
 Public pages and API answers built from the catalogue alone (the search page, hotel
 pages, hot deals; the search, calendar, hotel, deals and reference APIs) carry
 `Cache-Control: public, max-age=60` and a weak ETag made of the catalogue's generation
-(models/catalogue_generation.py), the day (searches start tomorrow), the code's release
-and the request's path and query. A browser or proxy reuses an answer for a minute, then
-asks again with If-None-Match and gets 304 Not Modified, with no query run and nothing
-rendered, until a crawl lands or an admin changes hotels. HTML pages also say how long
-ago each price was checked, so their validators turn over every PAGE_FRESHNESS_SECONDS.
+(models/catalogue_generation.py), the day (searches start tomorrow), the code's release,
+the visitor's language and the request's path and query. A browser or proxy reuses an
+answer for a minute, then asks again with If-None-Match and gets 304 Not Modified, with
+no query run and nothing rendered, until a crawl lands or an admin changes hotels. HTML
+pages also say how long ago each price was checked, so their validators turn over every
+PAGE_FRESHNESS_SECONDS.
 
 Each worker also keeps the public answers it built, by validator (`AnswerCache`,
 TOURSCOPE_WEB_ANSWER_CACHE_MB): the next visitor who asks the same thing of the same
@@ -36,6 +37,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.catalogue_generation import current_generation
+from tourscope.i18n import current_locale
 from webapp.deps import SessionDep
 
 # Seconds a browser or proxy may reuse a public answer without asking again.
@@ -51,9 +53,9 @@ def _release() -> str:
     them changes every validator, the same in every worker process."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for folder in ("webapp", "models"):
+    for folder in ("webapp", "models", "tourscope"):
         for path in sorted((root / folder).rglob("*")):
-            if path.suffix in {".py", ".html"}:
+            if path.suffix in {".py", ".html", ".po"}:
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -192,7 +194,8 @@ class PublicCache:
 
 
 def make_etag(version: CatalogueVersion, request: Request, *, page: bool) -> str:
-    parts = [RELEASE, request.url.path, request.url.query]
+    # The locale: one URL answers in the language of the visitor's cookie or browser.
+    parts = [RELEASE, current_locale(), request.url.path, request.url.query]
     if page:
         parts.append(str(int(time.time()) // PAGE_FRESHNESS_SECONDS))
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from models.lead_intake import LeadContact
 from models.lead_scoring import scoring_rules
+from tourscope.i18n import N_
+from tourscope.i18n import gettext as _
+from tourscope.i18n import lazy_gettext as _l
 
 HONEYPOT = "website"
 # The raw request is refused above this size: no field needs more.
@@ -26,22 +29,23 @@ LIMITS = {
     "search_query": 2000,
     "offer_id": 12,
 }
+# Kept on the lead in English (the back office translates them where it shows them).
 CONTACT_TIMES = {
-    "": "Any time",
-    "morning": "Morning (9:00–12:00)",
-    "afternoon": "Afternoon (12:00–17:00)",
-    "evening": "Evening (17:00–21:00)",
+    "": N_("Any time"),
+    "morning": N_("Morning (9:00–12:00)"),
+    "afternoon": N_("Afternoon (12:00–17:00)"),
+    "evening": N_("Evening (17:00–21:00)"),
 }
 LABELS = {
-    "name": "Your name",
-    "phone": "Phone",
-    "email": "E-mail",
-    "contact": "Phone or e-mail",
-    "contact_time": "When to call",
-    "wishes": "Your wishes",
-    "extras": "Extra services",
-    "consent": "Consent",
-    "form": "The form",
+    "name": _l("Your name"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "contact": _l("Phone or e-mail"),
+    "contact_time": _l("When to call"),
+    "wishes": _l("Your wishes"),
+    "extras": _l("Extra services"),
+    "consent": _l("Consent"),
+    "form": _l("The form"),
 }
 EMAIL = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}")
 PHONE = re.compile(r"\+?[\d\s().\-/]+")
@@ -92,38 +96,43 @@ def validate(data: LeadFormInput) -> dict[str, str]:
     values, errors = data.values, {}
     for name, limit in LIMITS.items():
         if len(values.get(name, "")) > limit:
-            errors[name] = f"Use at most {limit} characters (you typed {len(values[name])})."
+            errors[name] = _("Use at most %(limit)d characters (you typed %(typed)d).") % {
+                "limit": limit,
+                "typed": len(values[name]),
+            }
     if "name" not in errors:
         if not values["name"]:
-            errors["name"] = "Tell us your name, so the manager knows whom to ask for."
+            errors["name"] = _("Tell us your name, so the manager knows whom to ask for.")
         elif not values["name"].isprintable():
-            errors["name"] = "Use letters, spaces and punctuation only."
+            errors["name"] = _("Use letters, spaces and punctuation only.")
     phone, email = values["phone"], values["email"]
     if "phone" not in errors and phone:
         digits = sum(ch.isdigit() for ch in phone)
         if not PHONE.fullmatch(phone) or not 7 <= digits <= 15:
-            errors["phone"] = "Enter a phone number with 7 to 15 digits, such as +44 20 7946 0958."
+            errors["phone"] = _(
+                "Enter a phone number with 7 to 15 digits, such as +44 20 7946 0958."
+            )
     if "email" not in errors and email and not EMAIL.fullmatch(email):
-        errors["email"] = "Enter an e-mail address such as name@example.com."
+        errors["email"] = _("Enter an e-mail address such as name@example.com.")
     if not phone and not email:
-        errors["contact"] = (
+        errors["contact"] = _(
             "Give a phone number or an e-mail address (or both), so we can reach you."
         )
     if values["contact_time"] not in CONTACT_TIMES and "contact_time" not in errors:
-        errors["contact_time"] = "Pick one of the listed times."
+        errors["contact_time"] = _("Pick one of the listed times.")
     if "wishes" not in errors and values["wishes"] and not _printable_text(values["wishes"]):
-        errors["wishes"] = "Use letters, digits, punctuation and line breaks only."
+        errors["wishes"] = _("Use letters, digits, punctuation and line breaks only.")
     known = scoring_rules().extras
     if any(code not in known for code in data.extras) or len(set(data.extras)) > len(known):
-        errors["extras"] = "Pick among the listed services."
+        errors["extras"] = _("Pick among the listed services.")
     data.extras = list(dict.fromkeys(code for code in data.extras if code in known))
     if not data.consent:
-        errors["consent"] = (
+        errors["consent"] = _(
             "Tick the box to let a manager contact you: we call only with your consent."
         )
     offer_id = values["offer_id"]
     if offer_id and "offer_id" not in errors and not offer_id.isdigit():
-        errors["offer_id"] = "The offer is not one of ours; go back to the hotel page."
+        errors["offer_id"] = _("The offer is not one of ours; go back to the hotel page.")
     data.errors = errors
     return errors
 

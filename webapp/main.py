@@ -23,6 +23,7 @@ from webapp.http_cache import (
     answer_from_memory,
     not_modified,
 )
+from webapp.locale import LocaleMiddleware
 from webapp.query_guard import RepeatedParameterGuard
 from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
@@ -90,6 +91,8 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     # Outermost: a repeated scalar API parameter is refused before anything answers it.
     app.add_middleware(RepeatedParameterGuard)
+    # Around everything, error answers included: each request in its visitor's language.
+    app.add_middleware(LocaleMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
     app.include_router(api.router)

@@ -3,64 +3,76 @@
 from datetime import date
 
 from models.queries.search import SearchFilters
-from webapp.templating import format_amount, meal_label
-
-
-def _plural(count: int, word: str, plural: str) -> str:
-    return f"{count} {word if count == 1 else plural}"
+from tourscope.formatting import format_day, format_money
+from tourscope.i18n import gettext as _
+from tourscope.i18n import ngettext
+from webapp.templating import meal_label
 
 
 def party_label(filters: SearchFilters) -> str:
-    """ "2 adults + 1 child + 1 infant"."""
-    party = _plural(filters.adults, "adult", "adults")
+    """ "2 adults + 1 child + 1 infant" / "2 взрослых + 1 ребёнок + 1 младенец"."""
+    party = ngettext("%(num)d adult", "%(num)d adults", filters.adults) % {"num": filters.adults}
     if filters.children:
-        party += " + " + _plural(filters.children, "child", "children")
+        count = filters.children
+        party += " + " + ngettext("%(num)d child", "%(num)d children", count) % {"num": count}
     if filters.infants:
-        party += " + " + _plural(filters.infants, "infant", "infants")
+        count = filters.infants
+        party += " + " + ngettext("%(num)d infant", "%(num)d infants", count) % {"num": count}
     return party
 
 
 def _nights(filters: SearchFilters) -> str | None:
     low, high = filters.nights_min, filters.nights_max
     if low and high:
-        return f"{low} nights" if low == high else f"{low}–{high} nights"
+        if low == high:
+            return ngettext("%(num)d night", "%(num)d nights", low) % {"num": low}
+        return ngettext("%(low)d–%(num)d night", "%(low)d–%(num)d nights", high) % {
+            "low": low,
+            "num": high,
+        }
     if low:
-        return f"at least {low} nights"
+        return ngettext("at least %(num)d night", "at least %(num)d nights", low) % {"num": low}
     if high:
-        return f"at most {high} nights"
+        return ngettext("at most %(num)d night", "at most %(num)d nights", high) % {"num": high}
     return None
 
 
 def search_summary_parts(filters: SearchFilters, today: date, *, place: bool = True) -> list[str]:
     """The search's pieces; `place=False` leaves out where and which hotel (a hotel page)."""
     start, end = filters.departure_window(today)
-    parts = [f"for {party_label(filters)}", f"departing {_day(max(start, today))} – {_day(end)}"]
+    parts = [
+        _("for %(party)s") % {"party": party_label(filters)},
+        _("departing %(start)s – %(end)s")
+        % {"start": format_day(max(start, today)), "end": format_day(end)},
+    ]
     if filters.departure_city:
-        parts.append(f"from {filters.departure_city}")
+        parts.append(_("from %(city)s") % {"city": filters.departure_city})
     if place and filters.country:
-        parts.append(f"in {filters.country}")
+        parts.append(_("in %(country)s") % {"country": filters.country})
     if place and filters.resorts:
-        parts.append(f"in {len(filters.resorts)} chosen resort(s)")
+        count = len(filters.resorts)
+        parts.append(
+            ngettext("in %(num)d chosen resort", "in %(num)d chosen resorts", count)
+            % {"num": count}
+        )
     if nights := _nights(filters):
         parts.append(nights)
     if place and filters.stars_min:
-        parts.append(f"{filters.stars_min}* or better")
+        parts.append(_("%(stars)d* or better") % {"stars": filters.stars_min})
     if filters.meal_min:
-        parts.append(f"{meal_label(filters.meal_min).lower()} or better")
+        parts.append(_("%(meal)s or better") % {"meal": meal_label(filters.meal_min).lower()})
     if filters.price_min is not None:
-        parts.append(f"from {format_amount(filters.price_min)} {filters.currency}")
+        price = format_money(filters.price_min, filters.currency)
+        parts.append(_("from %(price)s") % {"price": price})
     if filters.price_max is not None:
-        parts.append(f"up to {format_amount(filters.price_max)} {filters.currency}")
+        price = format_money(filters.price_max, filters.currency)
+        parts.append(_("up to %(price)s") % {"price": price})
     if filters.operators:
-        parts.append("at " + ", ".join(filters.operators))
+        parts.append(_("at %(operator)s") % {"operator": ", ".join(filters.operators)})
     if place and filters.hotel_name:
-        parts.append(f"hotel name containing “{filters.hotel_name}”")
+        parts.append(_("hotel name containing “%(name)s”") % {"name": filters.hotel_name})
     return parts
 
 
 def describe_search(filters: SearchFilters, today: date) -> str:
     return ", ".join(search_summary_parts(filters, today))
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value.strftime('%b %Y')}"

@@ -1,7 +1,6 @@
-"""The Jinja environment: autoescaped templates and the filters they use."""
+"""The Jinja environment: autoescaped, translated templates and the filters they use."""
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -10,18 +9,21 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from models import MealPlan
+from tourscope.formatting import (
+    format_calendar_day,
+    format_day,
+    format_moment,
+    format_money,
+    format_number,
+    format_weekday,
+)
+from tourscope.i18n import current_locale, gettext, ngettext
 from tourscope.settings import get_settings
 from webapp import csrf
+from webapp.locale import language_links
 
 WEBAPP_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEBAPP_DIR / "static"
-
-
-def format_amount(amount: Decimal) -> str:
-    """`1234.5` -> `1 234.50`, `1234.00` -> `1 234`: space-grouped, cents only when present."""
-    amount = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return text.replace(",", " ")
 
 
 def agency_time(when: datetime | str) -> str:
@@ -32,13 +34,13 @@ def agency_time(when: datetime | str) -> str:
     """
     if isinstance(when, str):  # an ISO timestamp kept in a JSON snapshot
         when = datetime.fromisoformat(when)
-    local = when.astimezone(get_settings().agency_zone)
-    return f"{local:%d %b %Y %H:%M} {local.tzname()}"
+    return format_moment(when, get_settings().agency_zone)
 
 
 def meal_label(code: str) -> str:
+    """A board code in the reader's language ("AI" -> "Всё включено")."""
     try:
-        return MealPlan(code).label
+        return gettext(MealPlan(code).label)
     except ValueError:
         return code
 
@@ -51,9 +53,11 @@ def external_url(url: str) -> str | None:
 def coordinates(location) -> str:
     """A hotel's location as people read it: `36.88410° N, 30.70560° E`."""
     latitude, longitude = location.latitude, location.longitude
-    north = "N" if latitude >= 0 else "S"
-    east = "E" if longitude >= 0 else "W"
-    return f"{abs(latitude):.5f}° {north}, {abs(longitude):.5f}° {east}"
+    north = gettext("%(degrees)s° N") if latitude >= 0 else gettext("%(degrees)s° S")
+    east = gettext("%(degrees)s° E") if longitude >= 0 else gettext("%(degrees)s° W")
+    return ", ".join(
+        (north % {"degrees": f"{abs(latitude):.5f}"}, east % {"degrees": f"{abs(longitude):.5f}"})
+    )
 
 
 def openstreetmap_url(location) -> str:
@@ -70,13 +74,14 @@ def checked_ago(when: datetime, now: datetime | None = None) -> str:
     seconds = ((now or datetime.now(UTC)) - when).total_seconds()
     minutes = int(seconds // 60)
     if minutes < 1:
-        return "checked just now"
+        return gettext("checked just now")
     if minutes < 60:
-        return f"checked {minutes} min ago"
+        return gettext("checked %(minutes)d min ago") % {"minutes": minutes}
     hours = minutes // 60
     if hours < 48:
-        return f"checked {hours} h ago"
-    return f"checked {hours // 24} days ago"
+        return gettext("checked %(hours)d h ago") % {"hours": hours}
+    days = hours // 24
+    return ngettext("checked %(days)d day ago", "checked %(days)d days ago", days) % {"days": days}
 
 
 def csrf_field(request) -> Markup:
@@ -92,8 +97,19 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["amount"] = format_amount
+    # `_()`, `ngettext()` and `{% trans %}` in every template, in the request's locale
+    # (webapp/locale.py sets it); newstyle: autoescaped, with %(name)s placeholders.
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.policies["ext.i18n.trimmed"] = True  # `{% trans %}` blocks wrap like prose
+    env.filters["money"] = format_money
+    env.filters["number"] = format_number
+    env.filters["day"] = format_day
+    env.filters["weekday"] = format_weekday
+    env.filters["calendar_day"] = format_calendar_day
+    env.globals["current_locale"] = current_locale
+    env.globals["language_links"] = language_links
     env.filters["meal_label"] = meal_label
     env.filters["external_url"] = external_url
     env.filters["checked_ago"] = checked_ago

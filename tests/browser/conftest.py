@@ -41,8 +41,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser tab (its own cookies and storage), desktop-sized."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    """A fresh browser tab (its own cookies and storage), desktop-sized, of an English
+    reader (Accept-Language: en-US): these tests read the English site."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()

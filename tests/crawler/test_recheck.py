@@ -18,7 +18,7 @@ from sqlalchemy import select
 from models import Lead, Offer, Operator
 from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import published
-from tests.webapp.pages import main_text
+from tests.webapp.pages import ENGLISH, main_text
 from tourscope.rechecks import run_worker
 from webapp import csrf
 from webapp.main import create_app
@@ -86,7 +86,7 @@ def test_unknown_offer_is_a_readable_error(db_url):
 def _submit_lead(offer_id: int) -> dict:
     """The visitor sends the form; the re-check worker does its round; the visitor's
     confirmation page, before and after."""
-    client = TestClient(create_app())
+    client = TestClient(create_app(), headers=ENGLISH)
     page = client.get(f"/leads/new?offer_id={offer_id}&adults=2")
     token = re.search(rf'name="{csrf.FIELD}" value="([^"]+)"', page.text).group(1)
     response = client.post(

@@ -15,12 +15,21 @@ from tests.factories import (
     make_operator,
     make_resort,
 )
+from tests.webapp.pages import ENGLISH
 from webapp.main import create_app
 
 
 @pytest.fixture
 def client(db_url: str) -> Iterator[TestClient]:
-    """The app, created after `db_url` made the test database the configured one."""
+    """The app, created after `db_url` made the test database the configured one; an
+    English-speaking browser."""
+    with TestClient(create_app(), headers=ENGLISH) as client:
+        yield client
+
+
+@pytest.fixture
+def russian_client(db_url: str) -> Iterator[TestClient]:
+    """The app as a visitor whose browser states no language sees it: the default, Russian."""
     with TestClient(create_app()) as client:
         yield client
 

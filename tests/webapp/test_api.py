@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.webapp.pages import ENGLISH
 from tourscope.settings import get_settings
 from webapp.main import create_app
 
@@ -124,7 +125,8 @@ def unreachable_client(request, monkeypatch) -> Iterator[TestClient]:
     monkeypatch.setenv("TOURSCOPE_DATABASE_URL", request.param)
     get_settings.cache_clear()
     try:
-        with TestClient(create_app(), raise_server_exceptions=False) as client:
+        app = create_app()
+        with TestClient(app, raise_server_exceptions=False, headers=ENGLISH) as client:
             yield client
     finally:
         get_settings.cache_clear()

@@ -16,6 +16,7 @@ from models.queries.deals import DealOffer, PriceDrop, hot_deals
 from models.queries.search import INFANT_MAX_AGE, SearchFilters
 from webapp.deps import SessionDep, SettingsDep
 from webapp.http_cache import PublicApiCache, PublicPageCache
+from webapp.locale import page_currency
 from webapp.templating import templates
 
 router = APIRouter()
@@ -68,13 +69,11 @@ def deals_api(
 
 
 @router.get("/deals", response_class=HTMLResponse, include_in_schema=False)
-def deals_page(
-    request: Request, session: SessionDep, settings: SettingsDep, cache: PublicPageCache
-) -> HTMLResponse:
-    """The hot deals page; an unknown currency falls back to the base currency."""
+def deals_page(request: Request, session: SessionDep, cache: PublicPageCache) -> HTMLResponse:
+    """The hot deals page; an unknown currency falls back to the page's default."""
     currency = request.query_params.get("currency", "").upper()
-    if currency not in RATES_TO_BASE:
-        currency = settings.base_currency
-    deals = hot_deals(session, currency=currency)
+    deals = hot_deals(
+        session, currency=page_currency(currency if currency in RATES_TO_BASE else None)
+    )
     context = {"deals": deals, "hotel_link": hotel_link}
     return cache.apply(templates.TemplateResponse(request, "deals.html", context))

@@ -20,10 +20,12 @@ from models.queries.hotels import (
     hotel_offers,
 )
 from models.queries.search import SortOrder
+from tourscope.i18n import gettext as _
 from webapp.deps import SessionDep
 from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.lead_invitations import hotel_offer_invitations
-from webapp.routes.public import FORM_LABELS, field_errors
+from webapp.locale import page_currency
+from webapp.routes.public import FORM_LABELS, field_errors, link_params
 from webapp.search_summary import search_summary_parts
 from webapp.templating import templates
 
@@ -69,7 +71,7 @@ def query_filters(request: Request) -> dict[str, Any]:
 
 
 def _not_found_detail(hotel_id: int | str) -> str:
-    return f"There is no hotel number {hotel_id} in our catalogue."
+    return _("There is no hotel number %(number)s in our catalogue.") % {"number": hotel_id}
 
 
 @router.get(
@@ -109,7 +111,9 @@ def hotel_page(
         return RedirectResponse(f"/hotels/{live}{query}", status_code=301)
     errors: dict[str, str] = {}
     try:
-        filters = SearchFilters.model_validate(query_filters(request))
+        typed_filters = query_filters(request)
+        typed_filters["currency"] = page_currency(typed_filters.get("currency"))
+        filters = SearchFilters.model_validate(typed_filters)
     except ValidationError as error:
         errors = field_errors(error)
         filters = SearchFilters()
@@ -117,9 +121,7 @@ def hotel_page(
     if result is None:
         return _not_found(request, hotel_id)
     typed = [(name, value) for name, value in request.query_params.multi_items() if value]
-    search = [
-        (name, value) for name, value in filters.query_params() if name not in {"sort", "page"}
-    ]
+    search = [(name, value) for name, value in link_params(filters) if name not in {"sort", "page"}]
     context = {
         "result": result,
         "errors": errors,
@@ -141,5 +143,5 @@ def hotel_page(
 
 
 def _not_found(request: Request, hotel_id: str) -> HTMLResponse:
-    context = {"title": "Hotel not found", "reason": _not_found_detail(hotel_id)}
+    context = {"title": _("Hotel not found"), "reason": _not_found_detail(hotel_id)}
     return templates.TemplateResponse(request, "not_found.html", context, status_code=404)

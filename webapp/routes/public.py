@@ -20,10 +20,13 @@ from models.queries import (
     suggest_widening,
 )
 from models.queries.search import MAX_CHILDREN
+from tourscope.i18n import gettext as _
+from tourscope.i18n import lazy_gettext as _l
 from webapp.catalogue_cache import ReferenceListsDep
 from webapp.deps import SessionDep, SettingsDep
 from webapp.http_cache import PublicPageCache
 from webapp.lead_invitations import hotel_result_invitations, search_invitation
+from webapp.locale import page_currency
 from webapp.search_summary import describe_search
 from webapp.templating import templates
 
@@ -31,30 +34,34 @@ router = APIRouter(include_in_schema=False)
 
 # The search form's inputs, in form order, with the labels used in error messages.
 FORM_LABELS = {
-    "departure_city": "Departure city",
-    "country": "Country",
-    "resorts": "Resorts",
-    "date": "Departure date",
-    "flex_days": "Flexible by",
-    "date_from": "Departure from",
-    "date_to": "Departure to",
-    "nights_min": "Nights, at least",
-    "nights_max": "Nights, at most",
-    "adults": "Adults",
-    "children_ages": "Children's ages",
-    "stars_min": "Hotel stars",
-    "meal_min": "Meals",
-    "price_min": "Minimum price",
-    "price_max": "Maximum price",
-    "currency": "Currency",
-    "operators": "Operators",
-    "hotel_name": "Hotel name contains",
-    "sort": "Sort by",
-    "page": "Page",
+    "departure_city": _l("Departure city"),
+    "country": _l("Country"),
+    "resorts": _l("Resorts"),
+    "date": _l("Departure date"),
+    "flex_days": _l("Flexible by"),
+    "date_from": _l("Departure from"),
+    "date_to": _l("Departure to"),
+    "nights_min": _l("Nights, at least"),
+    "nights_max": _l("Nights, at most"),
+    "adults": _l("Adults"),
+    "children_ages": _l("Children's ages"),
+    "stars_min": _l("Hotel stars"),
+    "meal_min": _l("Meals"),
+    "price_min": _l("Minimum price"),
+    "price_max": _l("Maximum price"),
+    "currency": _l("Currency"),
+    "operators": _l("Operators"),
+    "hotel_name": _l("Hotel name contains"),
+    "sort": _l("Sort by"),
+    "page": _l("Page"),
 }
 # Inputs that repeat (checkboxes, one select per child): read with getlist.
 LIST_INPUTS = {"resorts", "children_ages", "operators"}
-SORT_LABELS = {SortOrder.PRICE: "price", SortOrder.STARS: "stars", SortOrder.DATE: "departure date"}
+SORT_LABELS = {
+    SortOrder.PRICE: _l("price"),
+    SortOrder.STARS: _l("stars"),
+    SortOrder.DATE: _l("departure date"),
+}
 
 
 # Pydantic's parsing errors, by the kind of input expected; other errors keep their message.
@@ -81,28 +88,29 @@ def readable_error(error: ErrorDetails) -> str:
     kind = error["type"]
     limits = error.get("ctx", {})
     if kind in WHOLE_NUMBER_ERRORS:
-        return "Enter a whole number."
+        return _("Enter a whole number.")
     if kind in DATE_ERRORS:
-        return "Enter a real date, as YYYY-MM-DD."
+        return _("Enter a real date, as YYYY-MM-DD.")
     if kind in NUMBER_ERRORS:
-        return "Enter a number, such as 1500."
+        return _("Enter a number, such as 1500.")
     if kind == "enum":
-        return f"Pick one of: {limits.get('expected', 'the listed choices')}."
+        choices = limits.get("expected") or _("the listed choices")
+        return _("Pick one of: %(choices)s.") % {"choices": choices}
     if kind == "too_long" and "max_length" in limits:
-        return f"Give at most {limits['max_length']} values."
+        return _("Give at most %(count)s values.") % {"count": limits["max_length"]}
     if kind == "string_pattern_mismatch":
-        return "Use letters, digits, '-', '_' or '.' only."
+        return _("Use letters, digits, '-', '_' or '.' only.")
     if kind == "string_too_long":
-        return f"Use at most {limits['max_length']} characters."
+        return _("Use at most %(count)s characters.") % {"count": limits["max_length"]}
     bounds = {
-        "greater_than_equal": ("ge", "Enter {} or more."),
-        "less_than_equal": ("le", "Enter {} or less."),
-        "greater_than": ("gt", "Enter more than {}."),
-        "less_than": ("lt", "Enter less than {}."),
+        "greater_than_equal": ("ge", _("Enter %(limit)s or more.")),
+        "less_than_equal": ("le", _("Enter %(limit)s or less.")),
+        "greater_than": ("gt", _("Enter more than %(limit)s.")),
+        "less_than": ("lt", _("Enter less than %(limit)s.")),
     }
     if kind in bounds:
         key, template = bounds[kind]
-        return template.format(limits[key])
+        return template % {"limit": limits[key]}
     message = error["msg"]
     return message if message.endswith(".") else f"{message}."
 
@@ -125,9 +133,20 @@ def read_form(request: Request) -> dict[str, str | list[str]]:
     }
 
 
+def link_params(filters: SearchFilters) -> list[tuple[str, str]]:
+    """The filters as a link's query. A page's default currency depends on its language
+    (webapp/locale.py): a currency other than that default is always named, even the
+    filters' own default, so a Russian reader who chose euros keeps them on page 2."""
+    params = filters.query_params()
+    named = any(name == "currency" for name, _value in params)
+    if not named and filters.currency != page_currency(None):
+        params.append(("currency", filters.currency))
+    return params
+
+
 def search_url(filters: SearchFilters, **changes) -> str:
     """The URL of this search with `changes` (page back to 1 unless given)."""
-    return "?" + urlencode(filters.widened(**changes).query_params())
+    return "?" + urlencode(link_params(filters.widened(**changes)))
 
 
 def make_pager(filters: SearchFilters, results: SearchPage) -> Pager:
@@ -169,7 +188,7 @@ def search_page(
         "currencies": list(RATES_TO_BASE),
         "meals": list(MealPlan),
         "max_children": MAX_CHILDREN,
-        "currency": settings.base_currency,
+        "currency": page_currency(None),
         "errors": {},
         "filters": None,
         "results": None,
@@ -179,7 +198,9 @@ def search_page(
         "summary": "",
     }
     try:
-        filters = SearchFilters.model_validate(form)
+        filters = SearchFilters.model_validate(
+            {**form, "currency": page_currency(str(form["currency"]).strip())}
+        )
     except ValidationError as error:
         context["errors"] = field_errors(error)
         return templates.TemplateResponse(request, "search.html", context, status_code=422)
@@ -187,7 +208,7 @@ def search_page(
     calendar = price_calendar(session, filters, today=today)
     # The hotel page filters its offers like this search (the page and sort are ours).
     hotel_query = urlencode(
-        [(name, value) for name, value in filters.query_params() if name not in {"page", "sort"}]
+        [(name, value) for name, value in link_params(filters) if name not in {"page", "sort"}]
     )
     context.update(
         filters=filters,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.auth import unknown_account_failures
 from tests.factories import PASSWORD, make_user
+from tests.webapp.pages import ENGLISH
 from webapp import csrf
 from webapp.main import create_app
 from webapp.routes.manager.auth import login_failures
@@ -34,7 +35,7 @@ def app(db_url):
 
 @pytest.fixture
 def anonymous(app) -> Iterator[TestClient]:
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(app, follow_redirects=False, headers=ENGLISH) as client:
         yield client
 
 
@@ -75,13 +76,13 @@ def post_form(client: TestClient, url: str, data: dict, page: str = "/manager"):
 
 @pytest.fixture
 def as_manager(app, manager) -> Iterator[TestClient]:
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(app, follow_redirects=False, headers=ENGLISH) as client:
         assert log_in(client, manager.email).status_code == 303
         yield client
 
 
 @pytest.fixture
 def as_admin(app, admin) -> Iterator[TestClient]:
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(app, follow_redirects=False, headers=ENGLISH) as client:
         assert log_in(client, admin.email).status_code == 303
         yield client

@@ -100,8 +100,8 @@ def test_the_planner_computes_the_defaults_beside_the_crm(as_manager, march):
     page = as_manager.get("/manager/planner", headers=HTML)
     assert page.status_code == 200
     assert 'name="population" type="text" inputmode="decimal" value="50000"' in page.text
-    assert "15 000 000" in page.text  # market volume, EUR
-    assert "1 500 000" in page.text  # the revenue needed
+    assert "15,000,000" in page.text  # market volume, EUR
+    assert "1,500,000" in page.text  # the revenue needed
     assert "<td>770</td><td>" in page.text  # clients needed, beside the CRM's
 
 
