@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 
 from models.db import get_engine, get_sessionmaker
 from tests.ports import free_port
+from tests.webapp.pages import ENGLISH
 from tourscope.settings import get_settings
 from webapp.main import create_app
 
@@ -148,7 +149,9 @@ def test_a_saturated_worker_sheds_a_page_with_a_readable_503(saturated, offers):
     assert response.status_code == 503
     assert response.headers["retry-after"].isdigit()
     assert "text/html" in response.headers["content-type"]
-    assert "very busy" in response.text
+    assert "Сейчас у нас очень много посетителей" in response.text  # the site's default
+    english = saturated.get("/?country=TR", headers=ENGLISH)
+    assert english.status_code == 503 and "very busy" in english.text
 
 
 def test_the_health_check_answers_while_the_worker_is_saturated(saturated):
@@ -204,6 +207,6 @@ def test_no_connection_within_the_pool_wait_is_a_503_not_a_500(offers, pool_held
     assert response.headers["retry-after"].isdigit()
     assert "busy" in response.json()["detail"]
     # A page that opens its own session, outside the slots, is answered the same way.
-    response = pool_held.get("/leads/new?offer_id=1")
+    response = pool_held.get("/leads/new?offer_id=1", headers=ENGLISH)
     assert response.status_code == 503
     assert "very busy" in response.text
