@@ -1,4 +1,5 @@
-"""Crawl each enabled operator on its own interval, one crawl per operator at a time.
+"""Crawl each enabled operator on its own interval, one crawl per operator at a time; and
+refresh the exchange rates once a day (`tourscope rates refresh`, in a child too).
 
 Each crawl runs in a child process (`tourscope crawl CODE`): Scrapy's reactor runs once
 per process, and a crash stays in its child. The crawl itself takes the operator's lock
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 
 from models.base import utcnow
 from models.db import session_scope
+from models.exchange_rates import last_fetched_at
 from models.queries.crawl_status import disabled_operator_codes, last_crawl_starts
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,20 @@ def crawl_command(code: str) -> list[str]:
     return [sys.executable, "-m", "tourscope.cli", "crawl", code]
 
 
+RATES_COMMAND = [sys.executable, "-m", "tourscope.cli", "rates", "refresh"]
+# A failed refresh is tried again this long after, not at every tick.
+RATES_RETRY = timedelta(hours=1)
+
+
+def rates_due(
+    interval: timedelta, fetched_at: datetime | None, tried_at: datetime | None, now: datetime
+) -> bool:
+    """Whether the rates are `interval` old (or were never fetched), and the last attempt
+    is not so recent that it should be left to its retry delay."""
+    stale = fetched_at is None or fetched_at + interval <= now
+    return stale and (tried_at is None or tried_at + RATES_RETRY <= now)
+
+
 @dataclass
 class CrawlScheduler:
     intervals: dict[str, timedelta]
@@ -50,6 +66,13 @@ class CrawlScheduler:
         default=lambda code: subprocess.Popen(crawl_command(code), stdout=subprocess.DEVNULL)
     )
     running: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # The exchange rates' refresh: None leaves the rates alone.
+    rates_interval: timedelta | None = None
+    launch_rates: Callable[[], subprocess.Popen] = field(
+        default=lambda: subprocess.Popen(RATES_COMMAND, stdout=subprocess.DEVNULL)
+    )
+    rates_child: subprocess.Popen | None = None
+    rates_tried_at: datetime | None = None
 
     def tick(self) -> list[str]:
         """Reap finished crawls and start the due ones; returns the operators started."""
@@ -61,6 +84,8 @@ class CrawlScheduler:
         with session_scope() as session:
             last_started = last_crawl_starts(session)
             disabled = disabled_operator_codes(session)
+            rates_fetched_at = last_fetched_at(session) if self.rates_interval else None
+        self._refresh_rates_if_due(rates_fetched_at)
         started = []
         for code in due_operators(
             self.intervals, last_started, set(self.running), disabled, utcnow()
@@ -70,6 +95,18 @@ class CrawlScheduler:
             self.running[code] = self.launch(code)
             started.append(code)
         return started
+
+    def _refresh_rates_if_due(self, fetched_at: datetime | None) -> None:
+        if self.rates_child is not None and self.rates_child.poll() is not None:
+            outcome = "done" if self.rates_child.returncode == 0 else "failed"
+            logger.info("exchange rates refresh %s", outcome)
+            self.rates_child = None
+        if self.rates_interval is None or self.rates_child is not None:
+            return
+        now = utcnow()
+        if rates_due(self.rates_interval, fetched_at, self.rates_tried_at, now):
+            self.rates_child = self.launch_rates()
+            self.rates_tried_at = now
 
     def run(self, tick_seconds: float = 10.0, on_start: Callable[[str], None] | None = None):
         while True:

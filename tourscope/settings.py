@@ -72,6 +72,9 @@ class Settings(BaseSettings):
 
     # Prices are compared in one base currency.
     base_currency: str = "EUR"
+    # The Bank of Russia's daily exchange rates (`tourscope rates refresh`, refreshed daily
+    # by `tourscope schedule`); the demo and the tests point it at the sandbox's replica.
+    rates_url: str = "https://www.cbr.ru/scripts/XML_daily.asp"
     # Minutes between crawls of an operator: a default, and per-operator overrides
     # (TOURSCOPE_CRAWL_INTERVALS='{"aerotour": 30}'); a spider may set its own default.
     crawl_interval_minutes: float = Field(default=60, gt=0)

@@ -45,7 +45,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models import Country, DepartureCity, Hotel, MealPlan, Offer, Operator, Resort
-from models.currency import BASE_CURRENCY, CENT, RATES_TO_BASE, convert
+from models.currency import CENT, DISPLAY_CURRENCIES, Rates, base_currency
+from models.exchange_rates import current_rates
 from models.min_prices import cheapest_key, offer_id_of, parse_operator_ids
 from models.offers import Availability, HotelDayPrice, on_sale
 
@@ -119,7 +120,8 @@ class SearchFilters(BaseModel):
         default=None, gt=0, lt=10**10, allow_inf_nan=False, description="Total, in `currency`"
     )
     currency: str = Field(
-        default=BASE_CURRENCY, description=f"Currency of prices: one of {', '.join(RATES_TO_BASE)}"
+        default_factory=base_currency,
+        description=f"Currency of prices: one of {', '.join(DISPLAY_CURRENCIES)}",
     )
     operators: list[OperatorCode] = Field(
         default=[], max_length=MAX_LIST_ITEMS, description="Operator codes (repeat the parameter)"
@@ -250,9 +252,11 @@ class SearchFilters(BaseModel):
     @classmethod
     def known_currency(cls, value: str) -> str:
         value = value.upper()
-        if value not in RATES_TO_BASE:
+        if value not in DISPLAY_CURRENCIES:
             raise PydanticCustomError(
-                "currency", "Pick a currency among {known}", {"known": ", ".join(RATES_TO_BASE)}
+                "currency",
+                "Pick a currency among {known}",
+                {"known": ", ".join(DISPLAY_CURRENCIES)},
             )
         return value
 
@@ -305,7 +309,7 @@ class SearchFilters(BaseModel):
         pairs: list[tuple[str, str]] = []
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
-            if value == field.default:
+            if value == field.get_default(call_default_factory=True):
                 continue
             for item in value if isinstance(value, list) else [value]:
                 pairs.append((name, item.isoformat() if isinstance(item, dt.date) else str(item)))
@@ -361,7 +365,8 @@ class SearchPage:
     page: int
     pages: int
     page_size: int
-    currency: str = BASE_CURRENCY
+    currency: str
+    rates: Rates  # what the prices were converted with, and the day they are for
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,14 +375,16 @@ class CountryOption:
     name: str
 
 
-def base_amount_bounds(filters: SearchFilters) -> tuple[Decimal | None, Decimal | None]:
+def base_amount_bounds(
+    filters: SearchFilters, rates: Rates
+) -> tuple[Decimal | None, Decimal | None]:
     """The price range in the base currency, so that a price shown in the visitor's currency
     (rounded to the cent) is inside the range exactly when its offer matches.
 
     A base price p shows as round(p / r) in a currency worth r base units: it shows as at
     most M when p / r < M + half a cent, and as at least m when p / r >= m - half a cent.
     """
-    rate = RATES_TO_BASE[filters.currency]
+    rate = rates.rate(filters.currency, base_currency())
     low = high = None
     if filters.price_min is not None:
         price_min = filters.price_min.quantize(CENT, ROUND_CEILING)
@@ -435,7 +442,9 @@ def _common_conditions(
     return conditions
 
 
-def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElement[bool]]:
+def _offer_conditions(
+    filters: SearchFilters, today: dt.date, rates: Rates
+) -> list[ColumnElement[bool]]:
     """Active, bookable offers for the party that match the filters; never past departures.
 
     Written to run on the partial index `ix_offers_party_search` (migration 0005).
@@ -450,7 +459,7 @@ def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElem
         conditions.append(Offer.nights <= filters.nights_max)
     if filters.meal_min is not None:
         conditions.append(Offer.meal.in_(meals_at_least(filters.meal_min)))
-    low, high = base_amount_bounds(filters)
+    low, high = base_amount_bounds(filters, rates)
     if low is not None:
         conditions.append(Offer.price_base >= low)
     if high is not None:
@@ -472,7 +481,7 @@ def meals_at_least(meal: MealPlan) -> list[str]:
     return [m.value for m in MealPlan if m.rank >= MealPlan(meal).rank]
 
 
-def _hotel_groups(filters: SearchFilters, today: dt.date, from_day_prices: bool):
+def _hotel_groups(filters: SearchFilters, today: dt.date, from_day_prices: bool, rates: Rates):
     """Per matching hotel: its cheapest offer (by base price, then id) and its counts.
 
     From the hotels' day prices when they answer the search (`reads_day_prices`): a
@@ -502,7 +511,7 @@ def _hotel_groups(filters: SearchFilters, today: dt.date, from_day_prices: bool)
             func.min(cheapest_key(Offer.price_base, Offer.id)).label("cheapest"),
             func.count().label("offers"),
         )
-        .where(*_offer_conditions(filters, today))
+        .where(*_offer_conditions(filters, today, rates))
         .group_by(Offer.hotel_id, Offer.operator_id)
         .subquery("per_operator")
     )
@@ -562,7 +571,8 @@ def search_hotels(
     """
     today = today or dt.date.today()
     from_day_prices = not from_offers and reads_day_prices(filters)
-    groups = _hotel_groups(filters, today, from_day_prices)
+    rates = current_rates(session)
+    groups = _hotel_groups(filters, today, from_day_prices, rates)
     page = filters.page
     rows = session.execute(_result_rows(groups, filters.sort, page_size, page)).all()
     total_hotels = rows[0].total if rows else 0
@@ -576,12 +586,13 @@ def search_hotels(
     else:
         counts = {row.hotel_id: row.operator_count for row in rows}
     return SearchPage(
-        hotels=[_hotel_result(row, filters, counts[row.hotel_id]) for row in rows],
+        hotels=[_hotel_result(row, filters, counts[row.hotel_id], rates) for row in rows],
         total_hotels=total_hotels,
         page=min(page, pages),
         pages=pages,
         page_size=page_size,
         currency=filters.currency,
+        rates=rates,
     )
 
 
@@ -627,13 +638,13 @@ class PartyPrice:
     surcharge: Decimal
 
 
-def party_price(offer: Offer, currency: str, payers: int) -> PartyPrice:
+def party_price(offer: Offer, currency: str, payers: int, rates: Rates) -> PartyPrice:
     """The party-price rule (see the module docstring) applied to one offer.
 
     The total is converted from the base price; the surcharge, quoted in the operator's
     currency as part of its price, keeps the same share of the converted total.
     """
-    total = in_currency(offer.price_base, currency)
+    total = in_currency(offer.price_base, currency, rates)
     surcharge = Decimal("0.00")
     if offer.surcharge and offer.price:
         surcharge = (total * Decimal(offer.surcharge) / Decimal(offer.price)).quantize(
@@ -647,9 +658,10 @@ def party_price(offer: Offer, currency: str, payers: int) -> PartyPrice:
     )
 
 
-def in_currency(amount_base: Decimal, currency: str) -> Decimal:
-    """An amount in the base currency, in `currency`, to the cent."""
-    converted = convert(Decimal(amount_base), BASE_CURRENCY, currency)
+def in_currency(amount_base: Decimal, currency: str, rates: Rates) -> Decimal:
+    """An amount in the base currency (`TOURSCOPE_BASE_CURRENCY`), in `currency`, to the
+    cent; the base amount itself when a rate is missing."""
+    converted = rates.convert(Decimal(amount_base), base_currency(), currency)
     return converted if converted is not None else Decimal(amount_base).quantize(CENT)
 
 
@@ -657,9 +669,9 @@ def share(amount: Decimal, parts: int) -> Decimal:
     return (amount / max(parts, 1)).quantize(CENT, ROUND_HALF_UP)
 
 
-def _hotel_result(row, filters: SearchFilters, operator_count: int) -> HotelResult:
+def _hotel_result(row, filters: SearchFilters, operator_count: int, rates: Rates) -> HotelResult:
     offer: Offer = row.Offer
-    price = party_price(offer, filters.currency, offer.adults + offer.children)
+    price = party_price(offer, filters.currency, offer.adults + offer.children, rates)
     return HotelResult(
         hotel_id=row.hotel_id,
         hotel_name=row.hotel_name,
@@ -702,7 +714,8 @@ def count_hotels(
     if not from_offers and reads_day_prices(filters):
         hotel_id, conditions = HotelDayPrice.hotel_id, day_price_conditions(filters, today)
     else:
-        hotel_id, conditions = Offer.hotel_id, _offer_conditions(filters, today)
+        rates = current_rates(session)
+        hotel_id, conditions = Offer.hotel_id, _offer_conditions(filters, today, rates)
     hotels = select(hotel_id).where(*conditions).group_by(hotel_id).subquery()
     return session.scalar(select(func.count()).select_from(hotels)) or 0
 

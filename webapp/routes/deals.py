@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from models.currency import RATES_TO_BASE
+from models.currency import DISPLAY_CURRENCIES
 from models.queries.deals import DealOffer, PriceDrop, hot_deals
 from models.queries.search import INFANT_MAX_AGE, SearchFilters
 from webapp.deps import SessionDep, SettingsDep
@@ -20,7 +20,7 @@ from webapp.templating import templates
 
 router = APIRouter()
 
-Currency = StrEnum("Currency", {code: code for code in RATES_TO_BASE})
+Currency = StrEnum("Currency", {code: code for code in DISPLAY_CURRENCIES})
 
 
 class DealsResponse(BaseModel):
@@ -73,7 +73,7 @@ def deals_page(
 ) -> HTMLResponse:
     """The hot deals page; an unknown currency falls back to the base currency."""
     currency = request.query_params.get("currency", "").upper()
-    if currency not in RATES_TO_BASE:
+    if currency not in DISPLAY_CURRENCIES:
         currency = settings.base_currency
     deals = hot_deals(session, currency=currency)
     context = {"deals": deals, "hotel_link": hotel_link}
