@@ -40,6 +40,7 @@ from sqlalchemy import (
     cast,
     func,
     null,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session
@@ -49,6 +50,7 @@ from models.currency import CENT, DISPLAY_CURRENCIES, Rates, base_currency
 from models.exchange_rates import current_rates
 from models.min_prices import cheapest_key, offer_id_of, parse_operator_ids
 from models.offers import Availability, HotelDayPrice, on_sale
+from models.search_keys import search_key
 
 MAX_PAGE = 10_000
 INFANT_MAX_AGE = 1  # a child of 0 or 1 is an infant: free, not counted in the offer's party
@@ -127,7 +129,9 @@ class SearchFilters(BaseModel):
         default=[], max_length=MAX_LIST_ITEMS, description="Operator codes (repeat the parameter)"
     )
     hotel_name: str | None = Field(
-        default=None, max_length=100, description="Part of the hotel's name"
+        default=None,
+        max_length=100,
+        description="Part of the hotel's or its resort's name, in Latin or Cyrillic letters",
     )
     sort: SortOrder = Field(default=SortOrder.PRICE, description="price, stars or date")
     page: int = Field(default=1, ge=1, le=MAX_PAGE)
@@ -148,7 +152,7 @@ class SearchFilters(BaseModel):
         if isinstance(value, str):
             value = value.strip()
             if not value:
-                return cls.model_fields[info.field_name].default
+                return cls.model_fields[info.field_name].get_default(call_default_factory=True)
         return value
 
     @field_validator("date_from", "date_to", "date", mode="before")
@@ -437,9 +441,27 @@ def _common_conditions(
     if filters.stars_min is not None:
         conditions.append(rows.stars >= filters.stars_min)
     if filters.hotel_name:
-        named = select(Hotel.id).where(Hotel.name.icontains(filters.hotel_name, autoescape=True))
-        conditions.append(rows.hotel_id.in_(named))
+        conditions.append(rows.hotel_id.in_(hotels_named(filters.hotel_name)))
     return conditions
+
+
+def hotels_named(text: str) -> Select:
+    """Ids of the hotels a name typed in the search finds, in either script: the hotels
+    whose name contains it as typed, or reads as it ("Риксос" finds Rixos), and the hotels
+    of the resorts whose English or Russian name reads as it ("Анталья" finds Antalya's).
+
+    Compared with the stored sound keys (models/search_keys.py): a plain LIKE on a column
+    of a few hundred thousand short strings at most, no function per row.
+    """
+    contains = Hotel.name.icontains(text, autoescape=True)
+    key = search_key(text)
+    if not key:
+        return select(Hotel.id).where(contains)
+    pattern = f"%{key}%"  # keys hold letters, digits and spaces only
+    resorts = select(Resort.id).where(Resort.search_key.like(pattern))
+    return select(Hotel.id).where(
+        or_(contains, Hotel.search_key.like(pattern), Hotel.resort_id.in_(resorts))
+    )
 
 
 def _offer_conditions(
