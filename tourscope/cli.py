@@ -485,6 +485,16 @@ def demo() -> None:
     console.print(f"Demo operators running at {operators.url}/")
     # The crawl runs in its own process: Scrapy's reactor cannot share one with the web server.
     environment = {**os.environ, "TOURSCOPE_SANDBOX_URL": operators.url}
+    # The demo's exchange rates come from the sandbox's replica of the Bank of Russia,
+    # unless the environment names another source; before the crawl, which converts with them.
+    environment.setdefault("TOURSCOPE_RATES_URL", f"{operators.url}/cbr/scripts/XML_daily.asp")
+    rates = subprocess.run(
+        [sys.executable, "-m", "tourscope.cli", "rates", "refresh"], env=environment
+    )
+    if rates.returncode != 0:
+        errors.print(
+            "[yellow]Exchange rates not refreshed: converting with the stored ones.[/yellow]"
+        )
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "tourscope.cli", "crawl", "--all"], env=environment

@@ -1,13 +1,18 @@
 """`tourscope rates refresh` against the sandbox's replica of the Bank of Russia's daily
 rates (sandbox/cbr.py), over loopback; and a crawl with the rouble as the base currency."""
 
-from datetime import date, timedelta
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from sqlalchemy import select
 
 from crawler.exchange_rates import RatesError, parse_daily_rates
+from crawler.scheduler import rates_due
 from models import ExchangeRate, Offer
 from models.exchange_rates import current_rates
 from models.queries import SearchFilters, search_hotels
@@ -144,3 +149,33 @@ def test_a_crawl_with_the_rouble_as_base_shows_true_prices_in_euros_and_roubles(
         assert hotel.min_price == by_id[hotel.offer_id].price  # the operator's own euros
     for hotel in in_roubles.hotels:
         assert hotel.min_price == by_id[hotel.offer_id].price_base
+
+
+def test_rates_are_due_daily_and_a_failure_waits_for_its_retry():
+    day, now = timedelta(days=1), datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+    assert rates_due(day, None, None, now)
+    assert not rates_due(day, now - timedelta(hours=23), None, now)
+    assert rates_due(day, now - timedelta(hours=24), None, now)
+    assert not rates_due(day, None, now - timedelta(minutes=10), now)  # failed just now
+    assert rates_due(day, None, now - timedelta(hours=1), now)
+
+
+def test_the_scheduler_refreshes_the_rates(db_url, sandbox, session, tmp_path):
+    env = {
+        **os.environ,
+        "TOURSCOPE_SANDBOX_URL": sandbox.url,
+        "TOURSCOPE_VAR_DIR": str(tmp_path),
+        "TOURSCOPE_RATES_URL": f"{sandbox.url}/cbr/scripts/XML_daily.asp",
+        "TOURSCOPE_CRAWL_INTERVAL_MINUTES": "600",
+    }
+    command = [sys.executable, "-m", "tourscope.cli", "schedule", "suncoast", "--tick", "0.3"]
+    scheduler = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not stored(session) and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=10)
+    assert {day for day, _ in stored(session)} == {in_force(date.today())}
