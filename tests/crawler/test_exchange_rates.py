@@ -18,6 +18,7 @@ from models.exchange_rates import current_rates
 from models.queries import SearchFilters, search_hotels
 from sandbox.cbr import daily_rates_xml, in_force, value_on
 from tests.crawler.cli import run_tourscope
+from tests.factories import make_operator
 from tourscope.settings import get_settings
 
 BASE_EUR_RATE = "91.2150"  # the replica's euro, before its daily wobble
@@ -162,6 +163,8 @@ def test_rates_are_due_daily_and_a_failure_waits_for_its_retry():
 
 
 def test_the_scheduler_refreshes_the_rates(db_url, sandbox, session, tmp_path):
+    make_operator(session, "suncoast").enabled = False  # the rates alone are due
+    session.commit()
     env = {
         **os.environ,
         "TOURSCOPE_SANDBOX_URL": sandbox.url,
