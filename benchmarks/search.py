@@ -22,10 +22,12 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from benchmarks.common import ensure_postgres_database, fresh_database, machine
+from models import Hotel, Resort
 from models.db import get_engine
 from models.min_prices import rebuild_min_prices
 from models.queries import SearchFilters, price_calendar, search_hotels
@@ -156,6 +158,13 @@ def seed(url: str, offers: int) -> None:
             else:
                 connection.execute(text(definition))
         print(f"  indexes built ({time.perf_counter() - started:.0f} s)")
+    # The search keys a crawl writes with each hotel's and resort's name.
+    with Session(engine) as session:
+        for model in (Hotel, Resort):
+            for row in session.scalars(select(model)):
+                row.name = row.name  # rewrites its search key (models/catalog.py)
+                flag_modified(row, "name")
+        session.commit()
     # The hotels' day prices, as a crawl's landing would have kept them.
     with Session(engine) as session:
         session.execute(text("SET LOCAL work_mem = '256MB'"))
@@ -207,6 +216,13 @@ def flexible_date_search(rng: random.Random, today: date) -> SearchFilters:
         date=today + timedelta(days=rng.randrange(4, DATES - 4)),
         flex_days=3,
     )
+
+
+def named_search(rng: random.Random, today: date) -> SearchFilters:
+    """The typical search with part of a hotel's or resort's name, in Latin or Cyrillic."""
+    base = typical_search(rng, today)
+    typed = rng.choice(["Hotel 1", "Хотел 2", "Resort 3", "Ресорт 1", "hotel 3"])
+    return SearchFilters.model_validate({**base.model_dump(), "hotel_name": typed})
 
 
 def landing_search(rng: random.Random, today: date) -> SearchFilters:
@@ -275,6 +291,7 @@ def main() -> None:
         ("search: typical (country, 2 weeks, nights, 2+1)", typical_search, search),
         ("search: typical + city, stars, meal, price", narrow_search, search),
         ("search: one date ± 3 days", flexible_date_search, search),
+        ("search: typical + hotel/resort name (any script)", named_search, search),
         ("calendar: typical", typical_search, price_calendar),
         ("search: landing page (all countries, 30 days)", landing_search, search),
     ]

@@ -21,13 +21,12 @@ from crawler.parsing.hotel_names import (
     DESCRIPTOR_WORDS,
     HotelName,
     read_hotel_name,
-    sound_key,
-    sound_keys,
 )
 from crawler.parsing.resorts import place_phrases, resort_words
 from models import Country, Hotel, HotelAlias, HotelMatchReview, Resort
 from models.base import utcnow
 from models.match_reviews import split_pairs
+from tourscope.spelling import sound_key, sound_keys
 
 ACCEPT_SCORE = 90.0  # names this close are the same hotel...
 ACCEPT_MARGIN = 6.0  # ...when no other hotel of the resort comes as close

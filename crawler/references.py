@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crawler.parsing.geo import country_name, departure_city_name
+from crawler.parsing.resorts import resort_russian_name
+from crawler.place_names import city_russian_name, country_russian_name
 from models import Country, DepartureCity, Operator, Resort
 
 
@@ -31,7 +33,9 @@ class ReferenceCache:
         if code not in self.countries:
             name = country_name(code)
             lookup = select(Country.id).where(Country.code == code)
-            self.countries[code] = self._get_or_add(lookup, lambda: Country(code=code, name=name))
+            self.countries[code] = self._get_or_add(
+                lookup, lambda: Country(code=code, name=name, name_ru=country_russian_name(code))
+            )
         return self.countries[code]
 
     def resort_id(self, country_code: str, name: str) -> int:
@@ -42,7 +46,12 @@ class ReferenceCache:
                 Resort.country_id == country_id, func.lower(Resort.name) == name.lower()
             )
             self.resorts[key] = self._get_or_add(
-                lookup, lambda: Resort(country_id=country_id, name=name)
+                lookup,
+                lambda: Resort(
+                    country_id=country_id,
+                    name=name,
+                    name_ru=resort_russian_name(country_code, name),
+                ),
             )
         return self.resorts[key]
 
@@ -52,7 +61,9 @@ class ReferenceCache:
             lookup = select(DepartureCity.id).where(DepartureCity.code == code)
             self.cities[code] = self._get_or_add(
                 lookup,
-                lambda: DepartureCity(code=code, name=known or name or code),
+                lambda: DepartureCity(
+                    code=code, name=known or name or code, name_ru=city_russian_name(code)
+                ),
             )
         return self.cities[code]
 

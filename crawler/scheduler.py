@@ -1,4 +1,5 @@
-"""Crawl each enabled operator on its own interval, one crawl per operator at a time.
+"""Crawl each enabled operator on its own interval, one crawl per operator at a time; and
+refresh the exchange rates once a day (`tourscope rates refresh`, in a child too).
 
 Each crawl runs in a child process (`tourscope crawl CODE`): Scrapy's reactor runs once
 per process, and a crash stays in its child. Or, with TOURSCOPE_SCRAPYD_NODES, on the
@@ -18,6 +19,7 @@ from typing import Protocol
 
 from models.base import utcnow
 from models.db import session_scope
+from models.exchange_rates import last_fetched_at
 from models.queries.crawl_status import disabled_operator_codes, last_crawl_starts
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,20 @@ class Launcher(Protocol):
         """Starts a crawl of `operator`; returns where it runs, or None if it could not."""
 
 
+RATES_COMMAND = [sys.executable, "-m", "tourscope.cli", "rates", "refresh"]
+# A failed refresh is tried again this long after, not at every tick.
+RATES_RETRY = timedelta(hours=1)
+
+
+def rates_due(
+    interval: timedelta, fetched_at: datetime | None, tried_at: datetime | None, now: datetime
+) -> bool:
+    """Whether the rates are `interval` old (or were never fetched), and the last attempt
+    is not so recent that it should be left to its retry delay."""
+    stale = fetched_at is None or fetched_at + interval <= now
+    return stale and (tried_at is None or tried_at + RATES_RETRY <= now)
+
+
 @dataclass
 class LocalLauncher:
     """Each crawl in a child process of this machine."""
@@ -82,6 +98,14 @@ class CrawlScheduler:
     intervals: dict[str, timedelta]
     max_parallel: int = 2
     launcher: Launcher = field(default_factory=LocalLauncher)
+    # The exchange rates' refresh (in a child process here, wherever the crawls run):
+    # None leaves the rates alone.
+    rates_interval: timedelta | None = None
+    launch_rates: Callable[[], subprocess.Popen] = field(
+        default=lambda: subprocess.Popen(RATES_COMMAND, stdout=subprocess.DEVNULL)
+    )
+    rates_child: subprocess.Popen | None = None
+    rates_tried_at: datetime | None = None
 
     def tick(self) -> list[str]:
         """Start the due crawls, up to `max_parallel` in flight; returns the operators started."""
@@ -89,6 +113,8 @@ class CrawlScheduler:
         with session_scope() as session:
             last_started = last_crawl_starts(session)
             disabled = disabled_operator_codes(session)
+            rates_fetched_at = last_fetched_at(session) if self.rates_interval else None
+        self._refresh_rates_if_due(rates_fetched_at)
         started = []
         for code in due_operators(self.intervals, last_started, running, disabled, utcnow()):
             if len(running) >= self.max_parallel:
@@ -98,6 +124,18 @@ class CrawlScheduler:
             running.add(code)
             started.append(code)
         return started
+
+    def _refresh_rates_if_due(self, fetched_at: datetime | None) -> None:
+        if self.rates_child is not None and self.rates_child.poll() is not None:
+            outcome = "done" if self.rates_child.returncode == 0 else "failed"
+            logger.info("exchange rates refresh %s", outcome)
+            self.rates_child = None
+        if self.rates_interval is None or self.rates_child is not None:
+            return
+        now = utcnow()
+        if rates_due(self.rates_interval, fetched_at, self.rates_tried_at, now):
+            self.rates_child = self.launch_rates()
+            self.rates_tried_at = now
 
     def run(self, tick_seconds: float = 10.0, on_start: Callable[[str], None] | None = None):
         while True:

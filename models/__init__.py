@@ -15,6 +15,7 @@ from models.catalog import (
 from models.catalogue_generation import CatalogueGeneration
 from models.clients import Client, ClientChild, ClientContact, ClientPreference
 from models.crawl import CrawlRun, CrawlStatus
+from models.exchange_rates import ExchangeRate
 from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage, RecheckJob
 from models.offers import (
     Availability,
@@ -44,6 +45,7 @@ __all__ = [
     "CrawlRun",
     "CrawlStatus",
     "DepartureCity",
+    "ExchangeRate",
     "Feedback",
     "Hotel",
     "HotelAlias",

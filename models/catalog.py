@@ -13,12 +13,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
+from models.search_keys import search_key
 
 
 class Operator(Base):
@@ -38,7 +40,9 @@ class Country(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(2), unique=True)  # ISO 3166-1 alpha-2
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)  # English
+    # The Russian name (models/place_names.py); None where no source gives one.
+    name_ru: Mapped[str | None] = mapped_column(String(100))
 
     resorts: Mapped[list[Resort]] = relationship(back_populates="country")
 
@@ -49,7 +53,10 @@ class Resort(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"))
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))  # English, as the gazetteer writes it
+    name_ru: Mapped[str | None] = mapped_column(String(100))
+    # Both names' sound keys (models/search_keys.py), written with them.
+    search_key: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     country: Mapped[Country] = relationship(back_populates="resorts")
     hotels: Mapped[list[Hotel]] = relationship(back_populates="resort")
@@ -60,7 +67,8 @@ class DepartureCity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(3), unique=True)  # IATA city code
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))  # English
+    name_ru: Mapped[str | None] = mapped_column(String(100))
 
 
 class Hotel(Base):
@@ -73,6 +81,9 @@ class Hotel(Base):
     # The cleanest of its aliases' spellings (models/hotel_display_names.py), recomputed
     # as aliases come, unless an admin named the hotel by hand.
     name: Mapped[str] = mapped_column(String(200))
+    # The name's sound keys (models/search_keys.py), written with it: what a search in
+    # any script compares.
+    search_key: Mapped[str] = mapped_column(String(600), default="", server_default="")
     name_set_by_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     stars: Mapped[int | None] = mapped_column(SmallInteger)
     # Set when an admin merged this hotel into another: it keeps no alias or offer, and
@@ -189,3 +200,15 @@ class HotelMerge(Base):
 
     surviving_hotel: Mapped[Hotel] = relationship(foreign_keys=[surviving_hotel_id])
     merged_hotel: Mapped[Hotel] = relationship(foreign_keys=[merged_hotel_id])
+
+
+@event.listens_for(Hotel, "before_insert")
+@event.listens_for(Hotel, "before_update")
+def _hotel_search_key(_mapper, _connection, hotel: Hotel) -> None:
+    hotel.search_key = search_key(hotel.name)[:600]
+
+
+@event.listens_for(Resort, "before_insert")
+@event.listens_for(Resort, "before_update")
+def _resort_search_key(_mapper, _connection, resort: Resort) -> None:
+    resort.search_key = search_key(resort.name, resort.name_ru)[:400]

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.catalog import Country, DepartureCity, Hotel, Operator, Resort
-from models.currency import BASE_CURRENCY, convert
+from models.currency import base_currency
+from models.exchange_rates import current_rates
 from models.lead_scoring import LeadScore, TripFacts, scoring_rules
 from models.leads import (
     Lead,
@@ -80,7 +81,7 @@ def _day(value: date) -> str:
 
 
 def offer_snapshot(
-    session: Session, offer_id: int, currency: str = BASE_CURRENCY, infants: int = 0
+    session: Session, offer_id: int, currency: str | None = None, infants: int = 0
 ) -> dict[str, Any] | None:
     """The offer as the visitor sees it now, for the lead to keep; None if there is none.
 
@@ -102,9 +103,12 @@ def offer_snapshot(
     if row is None:
         return None
     offer, hotel, resort, country, operator, city = row
-    price = convert(offer.price_base, BASE_CURRENCY, currency)
+    base, rates = base_currency(), current_rates(session)
+    currency = currency or base
+    price = rates.convert(offer.price_base, base, currency)
     if price is None:
-        price, currency = offer.price_base, BASE_CURRENCY
+        price, currency = offer.price_base, base
+    price_eur = rates.convert(offer.price_base, base, "EUR")
     back = offer.departure_date + timedelta(days=offer.nights)
     return {
         "hotel": hotel.name,
@@ -128,7 +132,7 @@ def offer_snapshot(
         "party": party_text(offer.adults, offer.children, infants),
         "price": str(price),
         "currency": currency,
-        "price_eur": str(offer.price_base),
+        "price_eur": str(price_eur if price_eur is not None else offer.price_base),
         "operator_price": str(offer.price),
         "operator_currency": offer.currency,
         "availability": offer.availability,

@@ -27,10 +27,12 @@ from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, distinct, fu
 from sqlalchemy.orm import Session
 
 from models.agency_time import agency_midnight, agency_today
-from models.currency import BASE_CURRENCY, RATES_TO_BASE
+from models.currency import Rates
+from models.exchange_rates import current_rates
 from models.trips import Trip, TripStatus
 
 CENT = Decimal("0.01")
+REVENUE_CURRENCY = "EUR"  # the planner's money: market prices and revenue in euros
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ PLAN_FIELDS: dict[str, PlanField] = {
         above_minimum=True,
     ),
     "average_price": PlanField(
-        f"Average tour price, {BASE_CURRENCY}",
+        f"Average tour price, {REVENUE_CURRENCY}",
         "1500",
         Decimal(0),
         Decimal(10**7),
@@ -185,7 +187,7 @@ class CrmActuals:
         return _percent(self.repeat_trips, self.trips) if self.trips else None
 
 
-def _price_in_base_cents() -> ColumnElement[int]:
+def _price_in_base_cents(rates: Rates) -> ColumnElement[int]:
     """A trip's price in the base currency's cents, rounded half up per trip exactly as
     models/currency.py `convert` rounds it; NULL for a currency without a rate.
 
@@ -194,14 +196,14 @@ def _price_in_base_cents() -> ColumnElement[int]:
     (2 x cents x numerator + denominator) / (2 x denominator) is the half-up rounding.
     """
     cents = cast(func.round(Trip.price * 100), BigInteger)
-    base = Fraction(RATES_TO_BASE[BASE_CURRENCY])
+    base = Fraction(rates.unit_values[REVENUE_CURRENCY])
     return case(
         *(
             (
                 Trip.currency == code,
                 (cents * (2 * ratio.numerator) + ratio.denominator) // (2 * ratio.denominator),
             )
-            for code, rate in RATES_TO_BASE.items()
+            for code, rate in rates.unit_values.items()
             for ratio in [Fraction(rate) / base]
         )
     )
@@ -218,7 +220,7 @@ def crm_actuals(session: Session, now: datetime | None = None) -> CrmActuals:
     start = agency_midnight(since)
     booked = Trip.status == TripStatus.BOOKED
     in_year = and_(booked, Trip.created_at >= start)
-    price_cents = _price_in_base_cents()
+    price_cents = _price_in_base_cents(current_rates(session))
     trips, clients, converted, revenue_cents = session.execute(
         select(
             func.count(),

@@ -18,7 +18,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from sandbox import operators
+from sandbox import cbr, operators
 from sandbox.catalog import OperatorCatalog, OperatorProfile
 from sandbox.world import World
 
@@ -34,6 +34,9 @@ def _discover_operators() -> dict[str, ModuleType]:
 
 
 OPERATORS = _discover_operators()
+# Outside services that are not operators, with the same fault controls: the Bank of
+# Russia's daily exchange rates (sandbox/cbr.py).
+SERVICES = {"cbr": cbr.router}
 DEFAULT_SIZE = 1500
 
 
@@ -82,7 +85,8 @@ def create_app(seed: int = 42, anchor: date | None = None, size: int = DEFAULT_S
         controls={
             code: OperatorControl(size=getattr(module, "DEFAULT_SIZE", size))
             for code, module in OPERATORS.items()
-        },
+        }
+        | {code: OperatorControl() for code in SERVICES},
     )
 
     @app.middleware("http")
@@ -141,6 +145,8 @@ def create_app(seed: int = 42, anchor: date | None = None, size: int = DEFAULT_S
 
     for module in OPERATORS.values():
         app.include_router(module.router)
+    for service in SERVICES.values():
+        app.include_router(service)
     return app
 
 

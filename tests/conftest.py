@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import Base
 from models.db import get_engine
+from models.exchange_rates import forget_cached_rates
 from models.migrate import upgrade_database
 from tourscope.settings import get_settings
 
@@ -89,6 +90,7 @@ def truncate_all(engine: Engine) -> None:
 def db_url(database_url: str, monkeypatch) -> Iterator[str]:
     """A clean database, also made the configured one for code (and subprocesses) under test."""
     truncate_all(get_engine(database_url))
+    forget_cached_rates()  # keyed by the generation, which emptying the tables restarts
     monkeypatch.setenv("TOURSCOPE_DATABASE_URL", database_url)
     get_settings.cache_clear()
     yield database_url

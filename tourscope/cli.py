@@ -38,6 +38,10 @@ operators_app = typer.Typer(
     invoke_without_command=True,
 )
 app.add_typer(operators_app, name="operators")
+rates_app = typer.Typer(
+    help="Exchange rates (the Bank of Russia's daily rates).", no_args_is_help=True
+)
+app.add_typer(rates_app, name="rates")
 # Wide enough for the crawl summary when the output goes to a log or a pipe.
 console = Console(width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True)
@@ -344,6 +348,37 @@ def operators_check(
     console.print(f"{code}: {url} answered in {elapsed:.0f} ms")
 
 
+@rates_app.command("refresh")
+def rates_refresh(
+    day: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="The rates in force on this day."),
+    ] = None,
+) -> None:
+    """Fetch the Bank of Russia's rates (TOURSCOPE_RATES_URL) and store them with their date;
+    on failure the stored rates are kept."""
+    from crawler.exchange_rates import RatesError, refresh_rates
+    from models.db import session_scope
+
+    require_current_schema()
+    url = get_settings().rates_url
+    console.print(f"rates: asking {url}")
+    try:
+        with session_scope() as session:
+            daily = refresh_rates(session, url, day.date() if day else None)
+    except RatesError as error:
+        raise CommandError(f"rates: {error}; the stored rates are kept") from None
+    shown = ", ".join(
+        f"{code} {value / nominal:.4f}"
+        for code, (nominal, value) in sorted(daily.rates.items())
+        if code in {"EUR", "USD"}
+    )
+    console.print(
+        f"rates: {len(daily.rates)} rates for {daily.rate_date:%Y-%m-%d} stored "
+        f"(roubles per unit: {shown})"
+    )
+
+
 @app.command()
 def schedule(
     operators: Annotated[
@@ -378,7 +413,9 @@ def schedule(
         {code: timedelta(minutes=minutes) for code, minutes in chosen.items()},
         max_parallel=settings.crawl_max_parallel,
         launcher=launcher,
+        rates_interval=timedelta(days=1),
     )
+    console.print("exchange rates: every day")
     scheduler.run(tick, on_start=lambda code: console.print(f"{_now()} crawling {code}"))
 
 
@@ -455,6 +492,16 @@ def demo() -> None:
     console.print(f"Demo operators running at {operators.url}/")
     # The crawl runs in its own process: Scrapy's reactor cannot share one with the web server.
     environment = {**os.environ, "TOURSCOPE_SANDBOX_URL": operators.url}
+    # The demo's exchange rates come from the sandbox's replica of the Bank of Russia,
+    # unless the environment names another source; before the crawl, which converts with them.
+    environment.setdefault("TOURSCOPE_RATES_URL", f"{operators.url}/cbr/scripts/XML_daily.asp")
+    rates = subprocess.run(
+        [sys.executable, "-m", "tourscope.cli", "rates", "refresh"], env=environment
+    )
+    if rates.returncode != 0:
+        errors.print(
+            "[yellow]Exchange rates not refreshed: converting with the stored ones.[/yellow]"
+        )
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "tourscope.cli", "crawl", "--all"], env=environment

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     # The language of a visitor who has chosen none and whose browser asks for none we
     # speak (tourscope/i18n.py): the agency's clients speak Russian.
     default_locale: Literal["ru", "en"] = "ru"
+
+    # The Bank of Russia's daily exchange rates (`tourscope rates refresh`, refreshed daily
+    # by `tourscope schedule`); the demo and the tests point it at the sandbox's replica.
+    rates_url: str = "https://www.cbr.ru/scripts/XML_daily.asp"
     # Minutes between crawls of an operator: a default, and per-operator overrides
     # (TOURSCOPE_CRAWL_INTERVALS='{"aerotour": 30}'); a spider may set its own default.
     crawl_interval_minutes: float = Field(default=60, gt=0)

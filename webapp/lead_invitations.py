@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from models.currency import BASE_CURRENCY, convert
+from models.currency import Rates
 from models.lead_scoring import TripFacts, score_lead
 from models.queries import SearchFilters
 from models.queries.hotels import HotelOffers
@@ -35,11 +35,12 @@ def lead_url(filters: SearchFilters, offer_id: int | None = None) -> str:
     return "/leads/new" + (f"?{urlencode(pairs)}" if pairs else "")
 
 
-def search_facts(filters: SearchFilters) -> TripFacts:
-    """What a search says of the trip: the party, the stars, the nights, the budget floor."""
+def search_facts(filters: SearchFilters, rates: Rates) -> TripFacts:
+    """What a search says of the trip: the party, the stars, the nights, the budget floor
+    (in euros, as the lead-scoring rules count)."""
     floor = None
     if filters.price_min is not None:
-        floor = convert(filters.price_min, filters.currency, BASE_CURRENCY)
+        floor = rates.convert(filters.price_min, filters.currency, "EUR")
     return TripFacts(
         total_eur=floor,
         stars=filters.stars_min,
@@ -49,9 +50,9 @@ def search_facts(filters: SearchFilters) -> TripFacts:
     )
 
 
-def search_invitation(filters: SearchFilters) -> Invitation:
+def search_invitation(filters: SearchFilters, rates: Rates) -> Invitation:
     """The search page's invitation to a manager: high value when the search scores high."""
-    score = score_lead(search_facts(filters))
+    score = score_lead(search_facts(filters, rates))
     return Invitation(lead_url(filters), score.high_value, tuple(score.reasons))
 
 
@@ -61,7 +62,7 @@ def hotel_result_invitations(filters: SearchFilters, results: SearchPage) -> dic
     for hotel in results.hotels:
         score = score_lead(
             TripFacts(
-                total_eur=convert(hotel.min_price, hotel.currency, BASE_CURRENCY),
+                total_eur=results.rates.convert(hotel.min_price, hotel.currency, "EUR"),
                 stars=hotel.stars,
                 hotel_name=hotel.hotel_name,
                 adults=filters.adults,
@@ -82,7 +83,7 @@ def hotel_offer_invitations(filters: SearchFilters, result: HotelOffers) -> dict
     for offer in result.offers:
         score = score_lead(
             TripFacts(
-                total_eur=convert(offer.price, result.currency, BASE_CURRENCY),
+                total_eur=result.rates.convert(offer.price, result.currency, "EUR"),
                 stars=result.hotel.stars,
                 hotel_name=result.hotel.name,
                 adults=offer.adults,

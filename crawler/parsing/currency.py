@@ -1,12 +1,11 @@
-"""Conversion to the base currency (the rates live in models.currency, shared with the site)."""
+"""Conversion to the base currency, with the rates the crawl read when it began (the rates
+and their storage live in models.currency and models.exchange_rates, shared with the site)."""
 
 from decimal import Decimal
 
-from models.currency import BASE_CURRENCY, RATES_TO_BASE, convert
-
-__all__ = ["RATES_TO_BASE", "to_base"]
+from models.currency import Rates
 
 
-def to_base(amount: Decimal, currency: str, base: str = BASE_CURRENCY) -> Decimal | None:
+def to_base(amount: Decimal, currency: str, base: str, rates: Rates) -> Decimal | None:
     """`amount` in `base`, or None when a rate is missing."""
-    return convert(amount, currency, base)
+    return rates.convert(amount, currency, base)

@@ -17,10 +17,9 @@ Each token also gets a sound key, so spellings that differ only by transliterati
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from crawler.parsing.names import clean_hotel_name, match_key
-from crawler.parsing.translit import has_cyrillic, to_latin
+from tourscope.spelling import has_cyrillic, to_latin
 
 # Operators' abbreviations, expanded before comparison.
 ABBREVIATIONS = {
@@ -261,85 +260,6 @@ def name_tokens(name: str) -> list[str]:
             if tuple(tokens[at : at + len(old)]) == old:
                 tokens[at : at + len(old)] = new
     return tokens
-
-
-# Ways a letter group may be read, each giving the word another sound key: Spanish "que"
-# ("Duque", "Дуке"), a silent "h" between vowels ("Bahia", "Баия"), a silent "gh"
-# ("Lighthouse", "Лайтхаус"), Greek "th" as Russian "ф" ("Athena", "Афина"), Spanish "j"
-# as Russian "х" ("Lujo", "Лухо"), "h" as Russian "г" ("Havana", "Гавана").
-_READINGS = (
-    ("qu", "k"),
-    ("(?<=[aeiou])h(?=[aeiou])", ""),
-    ("igh", "i"),
-    ("th", "f"),
-    ("(?<![dz])j", "h"),
-    ("^g", "h"),
-)
-
-
-@lru_cache(maxsize=65536)
-def sound_keys(token: str) -> frozenset[str]:
-    """A token's possible sounds, so that transliterations meet: "kristal" and "crystal"
-    share "krstl", "sereniti" and "serenity" "srnt", "okeaniya" and "oceania" "oknia"...
-
-    A letter that reads two ways gives two keys: "c" as in "Crystal", "Oceania" or
-    "Grecian" ("Грешн"); "g" as in "Regis" or "Seagate" ("Сигейт"); a final "s" of a
-    plural ("Palm Gardens") or of the word itself ("Elegans" for "Elegance").
-    """
-    if _NUMBERS.match(token) or len(token) <= 2:
-        return frozenset({token})
-    keys = set()
-    plural = len(token) > 3 and token.endswith("s")
-    for word in {token[:-1], token} if plural else {token}:
-        spellings = {word} | {re.sub(pattern, sound, word) for pattern, sound in _READINGS}
-        for spelling in spellings:
-            for c_sound in ("s", "k", "j", "sh"):  # "Crystal", "Oceania", "Yazici", "Grecian"
-                for soft_g in (True, False):
-                    keys.add(_sound(spelling, c_sound, soft_g))
-    return frozenset(keys)
-
-
-def sound_key(token: str) -> str:
-    """The token's usual sound (see `sound_keys`)."""
-    if _NUMBERS.match(token) or len(token) <= 2:
-        return token
-    plural = len(token) > 3 and token.endswith("s")
-    return _sound(token[:-1] if plural else token, c_sound="s")
-
-
-def _sound(word: str, c_sound: str, soft_g: bool = True) -> str:
-    """`c_sound`: what a "c" before e, i or y sounds like ("s", "k", "j" or "sh");
-    `soft_g`: whether a "g" before e or i sounds like "j" ("Regis") or not ("Seagate")."""
-    key = re.sub(r"(.)\1+", r"\1", word)  # "Miraggio", "Kuredu Island": letters once
-    # Russian spellings of English, Italian and Arabic sounds: "Уолдорф" (Waldorf),
-    # "Штайгенбергер" (Steigenberger), "Джумейра" (Jumeirah), "Вояж" (Voyage).
-    key = re.sub(r"^u(?=[aeio])", "v", key)
-    key = re.sub(r"^sht", "st", key)
-    for written, sound in (
-        ("shch", "sh"),
-        ("sch", "sh"),
-        ("dzh", "j"),
-        ("dj", "j"),
-        ("zh", "j"),
-        ("kh", "h"),
-        ("ph", "f"),
-        ("ck", "k"),
-        ("qu", "kv"),
-        ("q", "k"),
-        ("x", "ks"),
-        ("w", "v"),
-        ("th", "t"),
-        ("gh", "g"),
-        ("ts", "s"),
-    ):
-        key = key.replace(written, sound)
-    key = re.sub(r"(?<=[aeiou])h$", "", key)  # "Aqah", "Акках": a final "h" is silent
-    if soft_g:
-        key = re.sub(r"g(?=[ei])", "j", key)
-    key = re.sub(r"c(?=[eiy])", c_sound, key)
-    key = key.replace("c", "k").replace("z", "s").replace("y", "i")
-    head, tail = key[0], re.sub(r"[aeiou]", "", key[1:])
-    return re.sub(r"(.)\1+", r"\1", head + tail)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import csv
 from functools import cache
 
 from crawler.parsing.geo import DATA_DIR, country_spellings, place_key
-from crawler.parsing.translit import has_cyrillic, to_latin
+from tourscope.spelling import has_cyrillic, to_latin
 
 
 @cache
@@ -61,3 +61,20 @@ def resort_words(country: str, name: str) -> frozenset[str]:
                 latin = to_latin(spelling) if has_cyrillic(spelling) else spelling
                 words.update(place_key(latin).split())
     return frozenset(words)
+
+
+@cache
+def _russian_names() -> dict[tuple[str, str], str]:
+    """(country code, place key of any spelling) -> the resort's Russian name."""
+    return {
+        (row["country"], place_key(spelling)): row["ru"]
+        for row in _rows()
+        if row["ru"]
+        for spelling in _spellings(row)
+    }
+
+
+def resort_russian_name(country: str, name: str) -> str | None:
+    """The resort's Russian name from the gazetteer ("Antalya" -> "Анталья"); None when the
+    gazetteer does not know it."""
+    return _russian_names().get((country, place_key(name)))

@@ -5,16 +5,25 @@ from crawler.parsing.currency import to_base
 from crawler.parsing.geo import country_code, departure_city_code
 from crawler.parsing.meals import normalize_meal
 from crawler.parsing.names import clean_hotel_name, tidy
+from models.currency import Rates
+from models.db import session_scope
+from models.exchange_rates import current_rates
 from tourscope.settings import get_settings
 
 
 class NormalizePipeline:
-    def __init__(self, base_currency: str):
-        self.base_currency = base_currency
+    """Our codes beside the operator's spellings; prices converted to the base currency
+    with the exchange rates in use when the crawl began (models/exchange_rates.py)."""
+
+    def __init__(self, base_currency: str, rates: Rates):
+        self.base_currency = base_currency.upper()
+        self.rates = rates
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(get_settings().base_currency)
+        with session_scope() as session:
+            rates = current_rates(session)
+        return cls(get_settings().base_currency, rates)
 
     def process_item(self, batch):
         if not isinstance(batch, OfferBatch):  # reference lists pass through
@@ -45,4 +54,4 @@ class NormalizePipeline:
         if item.currency:
             item.currency = item.currency.upper()
         if item.price is not None and item.currency:
-            item.price_base = to_base(item.price, item.currency, self.base_currency)
+            item.price_base = to_base(item.price, item.currency, self.base_currency, self.rates)

@@ -37,6 +37,7 @@ from crawler.crawlstats import (
 from crawler.hotel_settling import settle_resorts
 from crawler.items import HotelContentItem, OfferBatch, OfferItem, ReferenceBatch
 from crawler.matching import HotelMatcher
+from crawler.place_names import fill_russian_place_names
 from crawler.quality import CrawlOutcome, failure_reason
 from crawler.references import ReferenceCache, ensure_operator
 from models import CrawlRun, CrawlStatus
@@ -102,6 +103,8 @@ class StorePipeline:
         self.run = CrawlRun(operator_id=operator.id, started_at=utcnow(), stats={})
         self.session.add(self.run)
         self.session.commit()
+        # Places created before they had Russian names get them (crawler/place_names.py).
+        fill_russian_place_names(self.session)
         self.references = ReferenceCache(self.session)
         self.matcher = HotelMatcher(self.session, operator.id)
         self.session.commit()  # end the read transaction: other spiders write meanwhile

@@ -7,8 +7,13 @@ from typing import NamedTuple
 
 from crawler.crawlstats import DROPPED_PREFIX, OFFERS_DROPPED
 from crawler.items import OfferBatch, OfferItem
+from models.db import session_scope
+from models.exchange_rates import current_rates
+from tourscope.settings import get_settings
 
-MAX_PRICE_BASE = Decimal("200000")  # no package tour costs more; such values are errors
+# No package tour costs more, in euros; such values are errors. A crawl compares the
+# price in its base currency with this limit converted at the crawl's rates.
+MAX_PRICE_EUR = Decimal("200000")
 logger = logging.getLogger(__name__)
 
 
@@ -17,8 +22,11 @@ class Drop(NamedTuple):
     message: str  # what the log says, with the offending value
 
 
-def drop_reason(item: OfferItem, today: date) -> Drop | None:
-    """Why `item` cannot be stored, or None when it is fine."""
+def drop_reason(
+    item: OfferItem, today: date, max_price_base: Decimal = MAX_PRICE_EUR
+) -> Drop | None:
+    """Why `item` cannot be stored, or None when it is fine; `max_price_base` is the
+    dearest believable price in the base currency."""
     checks: list[tuple[bool, str, str]] = [
         (not item.offer_key, "no_offer_key", "no offer key"),
         (not item.hotel_name_clean, "no_hotel", "no hotel name"),
@@ -54,7 +62,7 @@ def drop_reason(item: OfferItem, today: date) -> Drop | None:
             f"unknown currency {item.currency!r}",
         ),
         (
-            item.price_base is not None and item.price_base > MAX_PRICE_BASE,
+            item.price_base is not None and item.price_base > max_price_base,
             "absurd_price",
             f"absurd price {item.price} {item.currency}",
         ),
@@ -76,12 +84,16 @@ def drop_reason(item: OfferItem, today: date) -> Drop | None:
 class ValidatePipeline:
     """Keeps the storable offers of each batch; logs and counts the others by reason."""
 
-    def __init__(self, stats):
+    def __init__(self, stats, max_price_base: Decimal = MAX_PRICE_EUR):
         self.stats = stats
+        self.max_price_base = max_price_base
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        base = get_settings().base_currency.upper()
+        with session_scope() as session:
+            limit = current_rates(session).convert(MAX_PRICE_EUR, "EUR", base)
+        return cls(crawler.stats, limit if limit is not None else MAX_PRICE_EUR)
 
     def process_item(self, batch):
         if not isinstance(batch, OfferBatch):  # reference lists pass through
@@ -89,7 +101,7 @@ class ValidatePipeline:
         today = date.today()
         kept = []
         for offer in batch.offers:
-            drop = drop_reason(offer, today)
+            drop = drop_reason(offer, today, self.max_price_base)
             if drop is None:
                 kept.append(offer)
                 continue

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import HotelDayPrice, Offer
+from models.exchange_rates import current_rates
 from models.queries.search import (
     SearchFilters,
     _offer_conditions,
@@ -61,7 +62,7 @@ def min_price_by_date(
         conditions = day_price_conditions(filters, today)
     else:
         day, price = Offer.departure_date, Offer.price_base
-        conditions = _offer_conditions(filters, today)
+        conditions = _offer_conditions(filters, today, current_rates(session))
     rows = session.execute(select(day, func.min(price)).where(*conditions).group_by(day))
     return {day: price for day, price in rows}
 
@@ -85,11 +86,14 @@ def price_calendar(
         end = start + dt.timedelta(days=MAX_CALENDAR_DAYS - 1)
     window = filters.model_copy(update={"date": None, "date_from": start, "date_to": end})
     minimum = min_price_by_date(session, window, today=today, from_offers=from_offers)
+    rates = current_rates(session)
     days = []
     day = start
     while day <= end:
         price = minimum.get(day)
-        days.append(CalendarDay(day, in_currency(price, filters.currency) if price else None))
+        days.append(
+            CalendarDay(day, in_currency(price, filters.currency, rates) if price else None)
+        )
         if day == dt.date.max:
             break
         day += dt.timedelta(days=1)

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Country, Hotel, Offer, Operator, PriceChange, Resort
-from models.currency import BASE_CURRENCY
+from models.currency import Rates, base_currency
+from models.exchange_rates import current_rates
 from models.offers import Availability, on_sale
 from models.queries.search import MAX_CHILDREN, SearchFilters, in_currency
 
@@ -61,6 +62,7 @@ class Deals:
     cheapest_until: date
     price_drops: list[PriceDrop]  # biggest drop in percent first, then in amount
     cheapest_by_country: list[DealOffer]  # by country name
+    rates: Rates  # what the prices were converted with, and the day they are for
 
 
 def _deal_columns():
@@ -96,12 +98,12 @@ def _with_hotel(statement):
     )
 
 
-def _deal_offer(row, currency: str) -> DealOffer:
+def _deal_offer(row, currency: str, rates: Rates) -> DealOffer:
     *head, price_base, availability, url, last_seen_at = row
     return DealOffer(
         *head,
         currency=currency,
-        price=in_currency(price_base, currency),
+        price=in_currency(price_base, currency, rates),
         on_request=availability == Availability.ON_REQUEST,
         url=url,
         last_seen_at=last_seen_at,
@@ -127,7 +129,7 @@ def _searchable_parties():
 def biggest_price_drops(
     session: Session,
     *,
-    currency: str = BASE_CURRENCY,
+    currency: str | None = None,
     today: date | None = None,
     days: int = DROPS_WINDOW_DAYS,
     limit: int = MAX_DROPS,
@@ -138,6 +140,8 @@ def biggest_price_drops(
     is no deal. Only active, bookable offers departing from today to `days` ahead qualify.
     """
     today = today or date.today()
+    currency = currency or base_currency()
+    rates = current_rates(session)
     conditions = _bookable_departing(today, today + timedelta(days=days))
     latest = (
         select(
@@ -172,8 +176,8 @@ def biggest_price_drops(
     ).all()
     drops = []
     for *columns, old_price_base, new_price_base, changed_at in rows:
-        offer = _deal_offer(columns, currency)
-        old_price = in_currency(old_price_base, currency)
+        offer = _deal_offer(columns, currency, rates)
+        old_price = in_currency(old_price_base, currency, rates)
         percent = (old_price_base - new_price_base) * 100 / old_price_base
         drops.append(
             PriceDrop(
@@ -190,7 +194,7 @@ def biggest_price_drops(
 def cheapest_by_country(
     session: Session,
     *,
-    currency: str = BASE_CURRENCY,
+    currency: str | None = None,
     today: date | None = None,
     days: int = CHEAPEST_WINDOW_DAYS,
 ) -> list[DealOffer]:
@@ -199,6 +203,7 @@ def cheapest_by_country(
     One correlated subquery per country (a dozen), each a few index range scans.
     """
     today = today or date.today()
+    currency = currency or base_currency()
     cheapest_id = (
         select(Offer.id)
         .where(
@@ -216,18 +221,19 @@ def cheapest_by_country(
     rows = session.execute(
         _with_hotel(select(*_deal_columns())).where(Offer.id.in_(offer_ids)).order_by(Country.name)
     ).all()
-    return [_deal_offer(row, currency) for row in rows]
+    rates = current_rates(session)
+    return [_deal_offer(row, currency, rates) for row in rows]
 
 
-def hot_deals(
-    session: Session, *, currency: str = BASE_CURRENCY, today: date | None = None
-) -> Deals:
+def hot_deals(session: Session, *, currency: str | None = None, today: date | None = None) -> Deals:
     """Everything the deals page shows."""
     today = today or date.today()
+    currency = currency or base_currency()
     return Deals(
         currency=currency,
         drops_until=today + timedelta(days=DROPS_WINDOW_DAYS),
         cheapest_until=today + timedelta(days=CHEAPEST_WINDOW_DAYS),
         price_drops=biggest_price_drops(session, currency=currency, today=today),
         cheapest_by_country=cheapest_by_country(session, currency=currency, today=today),
+        rates=current_rates(session),
     )

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Country, DepartureCity, Hotel, Offer, Operator, Resort
+from models.currency import Rates
+from models.exchange_rates import current_rates
 from models.offers import Availability
 from models.queries.search import (
     SearchFilters,
@@ -99,6 +101,7 @@ class HotelOffers:
     total_offers: int
     operators: list[OperatorSummary]  # cheapest first
     offers: list[HotelOffer]  # at most MAX_HOTEL_OFFERS, in `sort` order
+    rates: Rates  # what the prices were converted with, and the day they are for
 
 
 def get_hotel(session: Session, hotel_id: int) -> HotelSummary | None:
@@ -162,7 +165,11 @@ def hotel_offers(
     hotel = get_hotel(session, hotel_id)
     if hotel is None:
         return None
-    conditions = [Offer.hotel_id == hotel_id, *_offer_conditions(filters, today or date.today())]
+    rates = current_rates(session)
+    conditions = [
+        Offer.hotel_id == hotel_id,
+        *_offer_conditions(filters, today or date.today(), rates),
+    ]
 
     per_operator = session.execute(
         select(Operator.code, Operator.name, func.min(Offer.price_base), func.count())
@@ -172,7 +179,7 @@ def hotel_offers(
         .order_by(func.min(Offer.price_base), Operator.name)
     ).all()
     operators = [
-        OperatorSummary(code, name, in_currency(min_price, currency), count)
+        OperatorSummary(code, name, in_currency(min_price, currency, rates), count)
         for code, name, min_price, count in per_operator
     ]
 
@@ -195,7 +202,8 @@ def hotel_offers(
         sort=filters.sort,
         total_offers=sum(summary.offer_count for summary in operators),
         operators=operators,
-        offers=[_priced(*row, currency=currency) for row in rows],
+        offers=[_priced(*row, currency=currency, rates=rates) for row in rows],
+        rates=rates,
     )
 
 
@@ -207,8 +215,9 @@ def _priced(
     city_name: str,
     *,
     currency: str,
+    rates: Rates,
 ) -> HotelOffer:
-    price = party_price(offer, currency, offer.adults + offer.children)
+    price = party_price(offer, currency, offer.adults + offer.children, rates)
     return HotelOffer(
         offer_id=offer.id,
         operator_code=operator_code,

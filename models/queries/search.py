@@ -42,14 +42,17 @@ from sqlalchemy import (
     cast,
     func,
     null,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session
 
 from models import Country, DepartureCity, Hotel, MealPlan, Offer, Operator, Resort
-from models.currency import BASE_CURRENCY, CENT, RATES_TO_BASE, convert
+from models.currency import CENT, DISPLAY_CURRENCIES, Rates, base_currency
+from models.exchange_rates import current_rates
 from models.min_prices import cheapest_key, offer_id_of, parse_operator_ids
 from models.offers import Availability, HotelDayPrice, on_sale
+from models.search_keys import search_key
 
 MAX_PAGE = 10_000
 INFANT_MAX_AGE = 1  # a child of 0 or 1 is an infant: free, not counted in the offer's party
@@ -121,13 +124,16 @@ class SearchFilters(BaseModel):
         default=None, gt=0, lt=10**10, allow_inf_nan=False, description="Total, in `currency`"
     )
     currency: str = Field(
-        default=BASE_CURRENCY, description=f"Currency of prices: one of {', '.join(RATES_TO_BASE)}"
+        default_factory=base_currency,
+        description=f"Currency of prices: one of {', '.join(DISPLAY_CURRENCIES)}",
     )
     operators: list[OperatorCode] = Field(
         default=[], max_length=MAX_LIST_ITEMS, description="Operator codes (repeat the parameter)"
     )
     hotel_name: str | None = Field(
-        default=None, max_length=100, description="Part of the hotel's name"
+        default=None,
+        max_length=100,
+        description="Part of the hotel's or its resort's name, in Latin or Cyrillic letters",
     )
     sort: SortOrder = Field(default=SortOrder.PRICE, description="price, stars or date")
     page: int = Field(default=1, ge=1, le=MAX_PAGE)
@@ -148,7 +154,7 @@ class SearchFilters(BaseModel):
         if isinstance(value, str):
             value = value.strip()
             if not value:
-                return cls.model_fields[info.field_name].default
+                return cls.model_fields[info.field_name].get_default(call_default_factory=True)
         return value
 
     @field_validator("date_from", "date_to", "date", mode="before")
@@ -252,9 +258,11 @@ class SearchFilters(BaseModel):
     @classmethod
     def known_currency(cls, value: str) -> str:
         value = value.upper()
-        if value not in RATES_TO_BASE:
+        if value not in DISPLAY_CURRENCIES:
             raise PydanticCustomError(
-                "currency", "Pick a currency among {known}", {"known": ", ".join(RATES_TO_BASE)}
+                "currency",
+                "Pick a currency among {known}",
+                {"known": ", ".join(DISPLAY_CURRENCIES)},
             )
         return value
 
@@ -307,7 +315,7 @@ class SearchFilters(BaseModel):
         pairs: list[tuple[str, str]] = []
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
-            if value == field.default:
+            if value == field.get_default(call_default_factory=True):
                 continue
             for item in value if isinstance(value, list) else [value]:
                 pairs.append((name, item.isoformat() if isinstance(item, dt.date) else str(item)))
@@ -363,7 +371,8 @@ class SearchPage:
     page: int
     pages: int
     page_size: int
-    currency: str = BASE_CURRENCY
+    currency: str
+    rates: Rates  # what the prices were converted with, and the day they are for
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,14 +381,16 @@ class CountryOption:
     name: str
 
 
-def base_amount_bounds(filters: SearchFilters) -> tuple[Decimal | None, Decimal | None]:
+def base_amount_bounds(
+    filters: SearchFilters, rates: Rates
+) -> tuple[Decimal | None, Decimal | None]:
     """The price range in the base currency, so that a price shown in the visitor's currency
     (rounded to the cent) is inside the range exactly when its offer matches.
 
     A base price p shows as round(p / r) in a currency worth r base units: it shows as at
     most M when p / r < M + half a cent, and as at least m when p / r >= m - half a cent.
     """
-    rate = RATES_TO_BASE[filters.currency]
+    rate = rates.rate(filters.currency, base_currency())
     low = high = None
     if filters.price_min is not None:
         price_min = filters.price_min.quantize(CENT, ROUND_CEILING)
@@ -406,10 +417,13 @@ def reads_day_prices(filters: SearchFilters) -> bool:
     )
 
 
-def _search_values(filters: SearchFilters, today: dt.date) -> dict[str, Any]:
+def _search_values(
+    filters: SearchFilters, today: dt.date, rates: Rates | None = None
+) -> dict[str, Any]:
     """The search's values, by the name of the bound parameter that takes each one: a
     search's statement is built once per shape of search (`_page_statement`), and these
-    values are all that differs between the searches of one shape."""
+    values are all that differs between the searches of one shape. A price range needs
+    the `rates` it is converted with."""
     start, end = filters.departure_window(today)
     values: dict[str, Any] = {
         "adults": filters.adults,
@@ -426,7 +440,8 @@ def _search_values(filters: SearchFilters, today: dt.date) -> dict[str, Any]:
         "meals": meals_at_least(filters.meal_min) if filters.meal_min is not None else None,
         "operators": list(filters.operators) or None,
     }
-    values["price_low"], values["price_high"] = base_amount_bounds(filters)
+    if filters.price_min is not None or filters.price_max is not None:
+        values["price_low"], values["price_high"] = base_amount_bounds(filters, rates)
     return {name: value for name, value in values.items() if value is not None}
 
 
@@ -460,17 +475,37 @@ def _common_conditions(
     if "stars_min" in values:
         conditions.append(rows.stars >= _bound(values, "stars_min"))
     if "hotel_name" in values:
-        named = select(Hotel.id).where(Hotel.name.icontains(values["hotel_name"], autoescape=True))
-        conditions.append(rows.hotel_id.in_(named))
+        conditions.append(rows.hotel_id.in_(hotels_named(values["hotel_name"])))
     return conditions
 
 
-def _offer_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElement[bool]]:
+def hotels_named(text: str) -> Select:
+    """Ids of the hotels a name typed in the search finds, in either script: the hotels
+    whose name contains it as typed, or reads as it ("Риксос" finds Rixos), and the hotels
+    of the resorts whose English or Russian name reads as it ("Анталья" finds Antalya's).
+
+    Compared with the stored sound keys (models/search_keys.py): a plain LIKE on a column
+    of a few hundred thousand short strings at most, no function per row.
+    """
+    contains = Hotel.name.icontains(text, autoescape=True)
+    key = search_key(text)
+    if not key:
+        return select(Hotel.id).where(contains)
+    pattern = f"%{key}%"  # keys hold letters, digits and spaces only
+    resorts = select(Resort.id).where(Resort.search_key.like(pattern))
+    return select(Hotel.id).where(
+        or_(contains, Hotel.search_key.like(pattern), Hotel.resort_id.in_(resorts))
+    )
+
+
+def _offer_conditions(
+    filters: SearchFilters, today: dt.date, rates: Rates
+) -> list[ColumnElement[bool]]:
     """Active, bookable offers for the party that match the filters; never past departures.
 
     Written to run on the partial index `ix_offers_party_search` (migration 0005).
     """
-    return _offer_conditions_of(_search_values(filters, today))
+    return _offer_conditions_of(_search_values(filters, today, rates))
 
 
 def _offer_conditions_of(values: dict[str, Any]) -> list[ColumnElement[bool]]:
@@ -597,7 +632,8 @@ def search_hotels(
     """
     today = today or dt.date.today()
     from_day_prices = not from_offers and reads_day_prices(filters)
-    values = _search_values(filters, today)
+    rates = current_rates(session)
+    values = _search_values(filters, today, rates)
     statement = _page_statement(values, filters.sort, from_day_prices)
     page = filters.page
 
@@ -618,12 +654,13 @@ def search_hotels(
     else:
         counts = {row.hotel_id: row.operator_count for row in rows}
     return SearchPage(
-        hotels=[_hotel_result(row, filters, counts[row.hotel_id]) for row in rows],
+        hotels=[_hotel_result(row, filters, counts[row.hotel_id], rates) for row in rows],
         total_hotels=total_hotels,
         page=min(page, pages),
         pages=pages,
         page_size=page_size,
         currency=filters.currency,
+        rates=rates,
     )
 
 
@@ -710,13 +747,13 @@ class PartyPrice:
     surcharge: Decimal
 
 
-def party_price(offer: Offer, currency: str, payers: int) -> PartyPrice:
+def party_price(offer: Offer, currency: str, payers: int, rates: Rates) -> PartyPrice:
     """The party-price rule (see the module docstring) applied to one offer.
 
     The total is converted from the base price; the surcharge, quoted in the operator's
     currency as part of its price, keeps the same share of the converted total.
     """
-    total = in_currency(offer.price_base, currency)
+    total = in_currency(offer.price_base, currency, rates)
     surcharge = Decimal("0.00")
     if offer.surcharge and offer.price:
         surcharge = (total * Decimal(offer.surcharge) / Decimal(offer.price)).quantize(
@@ -730,9 +767,10 @@ def party_price(offer: Offer, currency: str, payers: int) -> PartyPrice:
     )
 
 
-def in_currency(amount_base: Decimal, currency: str) -> Decimal:
-    """An amount in the base currency, in `currency`, to the cent."""
-    converted = convert(Decimal(amount_base), BASE_CURRENCY, currency)
+def in_currency(amount_base: Decimal, currency: str, rates: Rates) -> Decimal:
+    """An amount in the base currency (`TOURSCOPE_BASE_CURRENCY`), in `currency`, to the
+    cent; the base amount itself when a rate is missing."""
+    converted = rates.convert(Decimal(amount_base), base_currency(), currency)
     return converted if converted is not None else Decimal(amount_base).quantize(CENT)
 
 
@@ -740,9 +778,9 @@ def share(amount: Decimal, parts: int) -> Decimal:
     return (amount / max(parts, 1)).quantize(CENT, ROUND_HALF_UP)
 
 
-def _hotel_result(row, filters: SearchFilters, operator_count: int) -> HotelResult:
+def _hotel_result(row, filters: SearchFilters, operator_count: int, rates: Rates) -> HotelResult:
     offer: Offer = row.Offer
-    price = party_price(offer, filters.currency, offer.adults + offer.children)
+    price = party_price(offer, filters.currency, offer.adults + offer.children, rates)
     return HotelResult(
         hotel_id=row.hotel_id,
         hotel_name=row.hotel_name,
@@ -785,7 +823,8 @@ def count_hotels(
     if not from_offers and reads_day_prices(filters):
         hotel_id, conditions = HotelDayPrice.hotel_id, day_price_conditions(filters, today)
     else:
-        hotel_id, conditions = Offer.hotel_id, _offer_conditions(filters, today)
+        rates = current_rates(session)
+        hotel_id, conditions = Offer.hotel_id, _offer_conditions(filters, today, rates)
     hotels = select(hotel_id).where(*conditions).group_by(hotel_id).subquery()
     return session.scalar(select(func.count()).select_from(hotels)) or 0
 

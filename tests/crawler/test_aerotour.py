@@ -10,6 +10,7 @@ from sqlalchemy import select
 from crawler.parsing.currency import to_base
 from crawler.spiders.aerotour import AerotourSpider
 from models import CrawlRun
+from models.currency import BUILT_IN_RATES
 from sandbox.profiles import AEROTOUR
 from tests.crawler.conftest import offers_by_key, published
 
@@ -25,7 +26,9 @@ def test_crawl_stores_every_offer_with_its_all_in_price(crawl, sandbox, session)
         expected = truth[key]
         # The gate quotes the price without the fuel charge; we store the all-in price.
         assert (offer.price, offer.surcharge) == (expected.price, expected.surcharge), key
-        assert offer.currency == "RUB" and offer.price_base == to_base(expected.price, "RUB")
+        assert offer.currency == "RUB" and offer.price_base == to_base(
+            expected.price, "RUB", "EUR", BUILT_IN_RATES
+        )
         assert offer.meal == expected.meal_code
         assert offer.availability == expected.availability
         assert (offer.nights, offer.adults) == (expected.nights, expected.adults)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from crawler.parsing.currency import to_base
 from models import CrawlRun
+from models.currency import BUILT_IN_RATES
 from sandbox.profiles import MEDITERRA, SUNCOAST
 from tests.crawler.conftest import offers_by_key, published
 
@@ -20,7 +21,7 @@ def test_crawl_reads_the_french_table_as_declared(crawl, sandbox, session):
         sold = truth[key]
         # "1.234,00 €" read with the declared separators; the surcharge is part of it.
         assert (offer.price, offer.currency) == (sold.price, "EUR")
-        assert offer.price_base == to_base(sold.price, "EUR")
+        assert offer.price_base == to_base(sold.price, "EUR", "EUR", BUILT_IN_RATES)
         assert offer.surcharge == sold.surcharge
         assert offer.departure_date == sold.departure_date  # dd/mm/yyyy
         assert (offer.nights, offer.adults, offer.children) == (

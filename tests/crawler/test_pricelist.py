@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from crawler.parsing.currency import to_base
 from models import CrawlRun
+from models.currency import BUILT_IN_RATES
 from tests.crawler.conftest import offers_by_key
 
 STATUSES = {"OK": "available", "Request": "on_request", "Stop": "stop_sale", "Sold out": "sold_out"}
@@ -43,7 +44,9 @@ def test_crawl_stores_the_price_list(crawl, sandbox, session):
         # The list quotes the fuel surcharge apart; the stored price is all-in.
         assert offer.price == amount(row["price"]) + amount(row["fuel"])
         assert offer.surcharge == amount(row["fuel"])
-        assert offer.currency == "GBP" and offer.price_base == to_base(offer.price, "GBP")
+        assert offer.currency == "GBP" and offer.price_base == to_base(
+            offer.price, "GBP", "EUR", BUILT_IN_RATES
+        )
         assert offer.meal == BOARDS[row["board"]]
         assert offer.availability == STATUSES[row["status"]]
         assert offer.hotel.stars == int(row["stars"].split()[0])

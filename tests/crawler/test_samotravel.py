@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from crawler.parsing.currency import to_base
 from models import CrawlRun
+from models.currency import BUILT_IN_RATES
 from tests.crawler.conftest import offers_by_key
 
 QUERY = {"samo_action": "api", "type": "json", "action": "SearchTour_PRICES"}
@@ -39,7 +40,7 @@ def test_crawl_stores_prices_in_their_currency_and_drops_grouped_rows(crawl, san
         row = rows[key]
         # The price string in USD or EUR, never the converted roubles beside it.
         assert (offer.price, offer.currency) == (Decimal(row["price"]), row["currency"])
-        assert offer.price_base == to_base(offer.price, offer.currency)
+        assert offer.price_base == to_base(offer.price, offer.currency, "EUR", BUILT_IN_RATES)
         assert offer.surcharge == Decimal(row["fuelCharge"])
         assert offer.meal == row["meal"] and offer.nights == row["nights"]
         expected = AVAILABILITY[row["hotelAvailability"], row["ticketsAvailability"]]

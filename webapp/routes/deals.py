@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from models.currency import RATES_TO_BASE
+from models.currency import DISPLAY_CURRENCIES
 from models.queries.deals import DealOffer, PriceDrop, hot_deals
 from models.queries.search import INFANT_MAX_AGE, SearchFilters
 from webapp.deps import SessionDep, SettingsDep
@@ -21,7 +21,7 @@ from webapp.templating import templates
 
 router = APIRouter()
 
-Currency = StrEnum("Currency", {code: code for code in RATES_TO_BASE})
+Currency = StrEnum("Currency", {code: code for code in DISPLAY_CURRENCIES})
 
 
 class DealsResponse(BaseModel):
@@ -72,8 +72,7 @@ def deals_api(
 def deals_page(request: Request, session: SessionDep, cache: PublicPageCache) -> HTMLResponse:
     """The hot deals page; an unknown currency falls back to the page's default."""
     currency = request.query_params.get("currency", "").upper()
-    deals = hot_deals(
-        session, currency=page_currency(currency if currency in RATES_TO_BASE else None)
-    )
+    chosen = currency if currency in DISPLAY_CURRENCIES else None
+    deals = hot_deals(session, currency=page_currency(chosen))
     context = {"deals": deals, "hotel_link": hotel_link}
     return cache.apply(templates.TemplateResponse(request, "deals.html", context))

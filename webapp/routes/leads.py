@@ -30,6 +30,7 @@ from starlette.formparsers import MultiPartException
 
 from models import Lead
 from models.base import utcnow
+from models.exchange_rates import current_rates
 from models.lead_intake import (
     create_lead,
     notification_recipients,
@@ -252,7 +253,9 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
         if offer_id is not None:
             score = score_lead(snapshot_facts(snapshot, contact.extras))
         else:
-            score = score_lead(replace(search_facts(filters), extras=tuple(contact.extras)))
+            score = score_lead(
+                replace(search_facts(filters, current_rates(session)), extras=tuple(contact.extras))
+            )
         recipients = notification_recipients(session, settings.lead_notify_to, settings.mail_from)
         # The visitor's request is committed before anything else is tried.
         lead = create_lead(

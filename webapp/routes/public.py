@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from models import MealPlan
-from models.currency import RATES_TO_BASE
+from models.currency import DISPLAY_CURRENCIES
 from models.queries import (
     SearchFilters,
     SearchPage,
@@ -185,7 +185,7 @@ def search_page(
         "resorts": lists.resorts_of(country) if country else [],
         "cities": lists.cities,
         "operators": lists.operators,
-        "currencies": list(RATES_TO_BASE),
+        "currencies": list(DISPLAY_CURRENCIES),
         "meals": list(MealPlan),
         "max_children": MAX_CHILDREN,
         "currency": page_currency(None),
@@ -225,7 +225,7 @@ def search_page(
         hotel_query=f"?{hotel_query}" if hotel_query else "",
         summary=describe_search(filters, today),
         # A personal manager for high-value searches and hotels (webapp/lead_invitations.py).
-        lead_invitation=search_invitation(filters),
+        lead_invitation=search_invitation(filters, results.rates),
         lead_hotels=hotel_result_invitations(filters, results),
     )
     if not results.hotels:

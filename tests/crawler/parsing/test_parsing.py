@@ -12,6 +12,7 @@ from crawler.parsing.meals import normalize_meal
 from crawler.parsing.names import clean_hotel_name, match_key
 from crawler.parsing.numbers import parse_int, parse_stars
 from crawler.parsing.prices import parse_price
+from models.currency import BUILT_IN_RATES
 
 
 @pytest.mark.parametrize(
@@ -115,6 +116,7 @@ def test_geography_lookups_accept_operators_spellings():
 
 
 def test_conversion_to_base_currency_is_exact_decimal():
-    assert to_base(Decimal("1000"), "USD") == Decimal("920.00")
-    assert to_base(Decimal("100"), "EUR") == Decimal("100.00")
-    assert to_base(Decimal("100"), "XXX") is None
+    assert to_base(Decimal("1000"), "USD", "EUR", BUILT_IN_RATES) == Decimal("920.00")
+    assert to_base(Decimal("100"), "EUR", "EUR", BUILT_IN_RATES) == Decimal("100.00")
+    assert to_base(Decimal("100"), "XXX", "EUR", BUILT_IN_RATES) is None
+    assert to_base(Decimal("920"), "EUR", "USD", BUILT_IN_RATES) == Decimal("1000.00")

@@ -1,0 +1,66 @@
+"""Prices in the visitor's currency: converted with the stored rates, saying their day;
+and a base currency other than the euro."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from models.agency_time import agency_today
+from models.exchange_rates import store_rates
+from tests.webapp.test_search_page import visible_text
+from tourscope.settings import get_settings
+
+RATES = {  # roubles for the nominal
+    "EUR": (1, Decimal("100")),
+    "USD": (1, Decimal("80")),
+    "GBP": (1, Decimal("110")),
+    "TRY": (10, Decimal("25")),
+    "AED": (1, Decimal("22")),
+}
+
+
+def test_prices_are_converted_with_the_stored_rates_and_say_their_day(client, offers, session):
+    day = agency_today() - timedelta(days=1)
+    store_rates(session, "cbr", day - timedelta(days=3), {**RATES, "EUR": (1, Decimal("90"))})
+    store_rates(session, "cbr", day, RATES)
+    store_rates(session, "cbr", agency_today() + timedelta(days=1), {**RATES, "USD": (1, 1)})
+    session.commit()
+
+    text = visible_text(client.get("/?currency=USD").text)
+
+    assert "from 1 542.50 USD at SunCoast Tours" in text  # 1 234 EUR x 100 / 80
+    assert f"Bank of Russia's rates of {day.day} {day.strftime('%b %Y')}" in text
+    hotel_page = visible_text(client.get("/").text)
+    assert "from 1 234 EUR" in hotel_page
+
+
+def test_without_fetched_rates_the_page_says_it_uses_reference_rates(client, offers):
+    text = visible_text(client.get("/?currency=USD").text)
+
+    assert "reference rates: no exchange rates have been fetched yet" in text
+
+
+def test_new_rates_change_the_prices_of_a_page_already_served(client, offers, session):
+    store_rates(session, "cbr", agency_today(), RATES)
+    session.commit()
+    assert "1 542.50 USD" in visible_text(client.get("/?currency=USD").text)
+
+    store_rates(session, "cbr", agency_today(), {**RATES, "USD": (1, Decimal("100"))})
+    session.commit()
+
+    assert "1 234 USD" in visible_text(client.get("/?currency=USD").text)
+
+
+def test_a_rouble_base_labels_prices_in_roubles_and_converts_them(
+    client, offers, session, monkeypatch
+):
+    monkeypatch.setenv("TOURSCOPE_BASE_CURRENCY", "RUB")  # the offers' 1 234.00 are roubles
+    get_settings.cache_clear()
+    store_rates(session, "cbr", agency_today(), RATES)
+    session.commit()
+
+    in_roubles = visible_text(client.get("/").text)
+    in_euros = visible_text(client.get("/?currency=EUR").text)
+
+    assert "from 1 234 RUB at SunCoast Tours" in in_roubles
+    assert "from 12.34 EUR at SunCoast Tours" in in_euros
+    assert "EUR" not in in_roubles.split("hotels found")[1].split("Why does")[0]
