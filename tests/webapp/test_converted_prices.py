@@ -27,10 +27,10 @@ def test_prices_are_converted_with_the_stored_rates_and_say_their_day(client, of
 
     text = visible_text(client.get("/?currency=USD").text)
 
-    assert "from 1 542.50 USD at SunCoast Tours" in text  # 1 234 EUR x 100 / 80
+    assert "from $1,542.50 at SunCoast Tours" in text  # 1 234 EUR x 100 / 80
     assert f"Bank of Russia's rates of {day.day} {day.strftime('%b %Y')}" in text
     hotel_page = visible_text(client.get("/").text)
-    assert "from 1 234 EUR" in hotel_page
+    assert "from €1,234" in hotel_page
 
 
 def test_without_fetched_rates_the_page_says_it_uses_reference_rates(client, offers):
@@ -42,16 +42,16 @@ def test_without_fetched_rates_the_page_says_it_uses_reference_rates(client, off
 def test_new_rates_change_the_prices_of_a_page_already_served(client, offers, session):
     store_rates(session, "cbr", agency_today(), RATES)
     session.commit()
-    assert "1 542.50 USD" in visible_text(client.get("/?currency=USD").text)
+    assert "$1,542.50" in visible_text(client.get("/?currency=USD").text)
 
     store_rates(session, "cbr", agency_today(), {**RATES, "USD": (1, Decimal("100"))})
     session.commit()
 
-    assert "1 234 USD" in visible_text(client.get("/?currency=USD").text)
+    assert "$1,234" in visible_text(client.get("/?currency=USD").text)
 
 
 def test_a_rouble_base_labels_prices_in_roubles_and_converts_them(
-    client, offers, session, monkeypatch
+    client, russian_client, offers, session, monkeypatch
 ):
     monkeypatch.setenv("TOURSCOPE_BASE_CURRENCY", "RUB")  # the offers' 1 234.00 are roubles
     get_settings.cache_clear()
@@ -61,6 +61,8 @@ def test_a_rouble_base_labels_prices_in_roubles_and_converts_them(
     in_roubles = visible_text(client.get("/").text)
     in_euros = visible_text(client.get("/?currency=EUR").text)
 
-    assert "from 1 234 RUB at SunCoast Tours" in in_roubles
-    assert "from 12.34 EUR at SunCoast Tours" in in_euros
-    assert "EUR" not in in_roubles.split("hotels found")[1].split("Why does")[0]
+    assert "from RUB 1,234 at SunCoast Tours" in in_roubles
+    assert "from €12.34 at SunCoast Tours" in in_euros
+    assert "€" not in in_roubles.split("hotels found")[1].split("Why does")[0]
+    # A Russian reader sees the same roubles, in Russian.
+    assert "от 1 234 ₽" in visible_text(russian_client.get("/").text)
