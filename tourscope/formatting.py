@@ -21,12 +21,14 @@ CENT = Decimal("0.01")
 DATE_PATTERNS = {
     "ru": {
         "day": "d MMMM y",
+        "long_day": "d MMMM y",
         "weekday": "EEE, d MMM y",
         "calendar": "EEE, d MMM",
         "moment": "d MMM y, HH:mm",
     },
     "en": {
         "day": "d MMM y",
+        "long_day": "d MMMM y",
         "weekday": "EEE d MMM y",
         "calendar": "EEE d MMM",
         "moment": "d MMM y HH:mm",
@@ -41,6 +43,11 @@ def _pattern(kind: str) -> str:
 def format_day(value: date) -> str:
     """ "29 ноября 2026" / "29 Nov 2026"."""
     return format_date(value, _pattern("day"), locale=current_locale())
+
+
+def format_long_day(value: date) -> str:
+    """The month spelt out: "29 ноября 2026" / "29 November 2026"."""
+    return format_date(value, _pattern("long_day"), locale=current_locale())
 
 
 def format_weekday(value: date) -> str:

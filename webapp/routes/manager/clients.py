@@ -34,6 +34,8 @@ from models.queries.clients import (
     preferences_by_kind,
 )
 from models.users import User
+from tourscope.i18n import LOCALES
+from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import CurrentUser, SessionDep, current_user
 from webapp.routes.manager.common import (
@@ -65,6 +67,7 @@ def _labels() -> dict:
         "channels": [channel.value for channel in ContactChannel],
         "outcomes": OUTCOME_LABELS,
         "contact_kinds": KIND_LABELS,
+        "languages": LOCALES,
     }
 
 
@@ -156,7 +159,11 @@ async def _save(request: Request, session: SessionDep, client: Client | None) ->
 @router.get("/clients/new", response_class=HTMLResponse)
 def new_client_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """An empty profile, the new client being the manager's own."""
-    fields = {"adults": ["2"], "manager_id": [str(user.id)]}
+    fields = {
+        "adults": ["2"],
+        "manager_id": [str(user.id)],
+        "language": [get_settings().default_locale],
+    }
     return _form_page(request, session, client=None, fields=fields)
 
 
