@@ -35,7 +35,7 @@ from models.clients import (
 )
 from models.leads import Lead
 from models.users import User
-from tourscope.i18n import LOCALES
+from tourscope.i18n import LOCALES, lazy_gettext
 from tourscope.settings import get_settings
 
 MAX_CHILDREN = 12
@@ -93,7 +93,9 @@ SUGGESTIONS: dict[PreferenceKind, tuple[str, ...]] = {
     ),
 }
 
-PREFERENCE_LABELS = {
+# Each kind's name: in English in the form's refusals (FIELD_LABELS), in the reader's
+# language on pages (PREFERENCE_LABELS, lazy: translated when shown).
+PREFERENCE_NAMES = {
     PreferenceKind.COUNTRY: "Countries",
     PreferenceKind.RESORT: "Resorts",
     PreferenceKind.HOTEL_STYLE: "Hotel styles",
@@ -102,6 +104,16 @@ PREFERENCE_LABELS = {
     PreferenceKind.HABIT: "Habits to plan around",
     PreferenceKind.PET: "Pets",
     PreferenceKind.NEED: "Needs",
+}
+PREFERENCE_LABELS = {
+    PreferenceKind.COUNTRY: lazy_gettext("Countries"),
+    PreferenceKind.RESORT: lazy_gettext("Resorts"),
+    PreferenceKind.HOTEL_STYLE: lazy_gettext("Hotel styles"),
+    PreferenceKind.MEAL: lazy_gettext("Meals"),
+    PreferenceKind.DIETARY: lazy_gettext("Dietary habits"),
+    PreferenceKind.HABIT: lazy_gettext("Habits to plan around"),
+    PreferenceKind.PET: lazy_gettext("Pets"),
+    PreferenceKind.NEED: lazy_gettext("Needs"),
 }
 
 FIELD_LABELS = {
@@ -117,7 +129,7 @@ FIELD_LABELS = {
     "manager_id": "Manager",
     "language": "Language",
     "preferences": "Preferences",
-    **{f"pref_{kind.value}": label for kind, label in PREFERENCE_LABELS.items()},
+    **{f"pref_{kind.value}": label for kind, label in PREFERENCE_NAMES.items()},
 }
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -247,7 +259,7 @@ class ClientForm(BaseModel):
                     seen.add(key)
                     kept.append(entry)
             if len(kept) > MAX_VALUES_PER_KIND:
-                raise ValueError(f"{PREFERENCE_LABELS[kind]}: at most {MAX_VALUES_PER_KIND} values")
+                raise ValueError(f"{PREFERENCE_NAMES[kind]}: at most {MAX_VALUES_PER_KIND} values")
         return distinct
 
     @classmethod

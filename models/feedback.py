@@ -73,7 +73,7 @@ class FeedbackInputError(ValueError):
 
 
 def _day(value: date) -> str:
-    return format_long_day(value)
+    return f"{value.day} {value.strftime('%B %Y')}"
 
 
 # --- The signed link ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ DATE_PATTERNS = {
     "ru": {
         "day": "d MMMM y",
         "long_day": "d MMMM y",
+        "month": "LLLL y",
         "weekday": "EEE, d MMM y",
         "calendar": "EEE, d MMM",
         "moment": "d MMM y, HH:mm",
@@ -29,6 +30,7 @@ DATE_PATTERNS = {
     "en": {
         "day": "d MMM y",
         "long_day": "d MMMM y",
+        "month": "LLLL y",
         "weekday": "EEE d MMM y",
         "calendar": "EEE d MMM",
         "moment": "d MMM y HH:mm",
@@ -48,6 +50,11 @@ def format_day(value: date) -> str:
 def format_long_day(value: date) -> str:
     """The month spelt out: "29 ноября 2026" / "29 November 2026"."""
     return format_date(value, _pattern("long_day"), locale=current_locale())
+
+
+def format_month(value: date) -> str:
+    """A month of a year, standing alone: "ноябрь 2026" / "November 2026"."""
+    return format_date(value, _pattern("month"), locale=current_locale())
 
 
 def format_weekday(value: date) -> str:

@@ -28,6 +28,7 @@ from models.queries.leads import (
 from models.queries.letters import due_letters
 from models.trip_workflow import trip_of_lead
 from models.users import User
+from tourscope.i18n import gettext
 from webapp import csrf
 from webapp.deps import CurrentUser, SessionDep, current_user
 from webapp.routes.manager.common import (
@@ -114,7 +115,8 @@ def _lead_page(
 ) -> HTMLResponse:
     rules = scoring_rules()
     extras = [
-        rules.extras[code].label if code in rules.extras else code for code in lead.extras or []
+        gettext(rules.extras[code].label) if code in rules.extras else code
+        for code in lead.extras or []
     ]
     context = {
         "lead": lead,

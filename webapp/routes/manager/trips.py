@@ -20,6 +20,7 @@ from models.trip_workflow import (
     create_trip,
     create_trip_from_lead,
     details_from_form,
+    extra_label,
     find_trip,
     form_from_lead,
     parse_form_date,
@@ -27,6 +28,7 @@ from models.trip_workflow import (
 )
 from models.trips import Trip, TripStatus
 from models.users import User
+from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import SessionDep, current_user
@@ -40,10 +42,10 @@ DONE_MESSAGES = {
     "cancelled": "The trip is cancelled, and the letters not sent with it.",
 }
 LETTER_STATUS_LABELS = {
-    "planned": "planned",
-    "sent": "sent",
-    "skipped": "skipped (booked after its date)",
-    "cancelled": "cancelled",
+    "planned": lazy_gettext("planned"),
+    "sent": lazy_gettext("sent"),
+    "skipped": lazy_gettext("skipped (booked after its date)"),
+    "cancelled": lazy_gettext("cancelled"),
 }
 CONFIRM_CANCEL = "tick the box to confirm the cancellation"
 
@@ -73,7 +75,7 @@ def _trip_form(
         "back_url": back_url,
         "back_label": back_label,
         "form": form,
-        "extras": EXTRAS,
+        "extras": {code: extra_label(code) for code in EXTRAS},
         "error": error,
     }
     return render(request, "manager/trip_form.html", context, status_code=status_code)
@@ -189,7 +191,7 @@ def _trip_page(
         "trip": trip,
         "letters": [(letter, letter_label(letter.template_key)) for letter in trip.letters],
         "letter_statuses": LETTER_STATUS_LABELS,
-        "extras": [EXTRAS.get(code, code) for code in trip.extras or []],
+        "extras": [extra_label(code) for code in trip.extras or []],
         "today": agency_today(),
         "max_reason": MAX_CANCEL_REASON_LENGTH,
         "error": error,
