@@ -29,8 +29,7 @@ from models.queries.letters import DueLetterFilters, due_letters
 from models.reminders import letter_label
 from models.trips import LetterStatus, TripLetter
 from models.users import User
-from tourscope.i18n import LOCALES
-from tourscope.settings import get_settings
+from tourscope.i18n import LOCALES, current_locale
 from webapp import csrf
 from webapp.deps import AdminUser, CurrentUser, SessionDep, current_user
 from webapp.routes.manager.common import form_text, not_found, parse_id, render
@@ -151,9 +150,9 @@ async def letter_send(request: Request, letter_id: str, session: SessionDep) -> 
 
 
 def _language(request: Request) -> str | None:
-    """The template language asked for (`?language=`), the agency's by default; None for
-    a language we do not write in."""
-    language = request.query_params.get("language") or get_settings().default_locale
+    """The template language asked for (`?language=`), by default the one the admin reads
+    the back office in; None for a language we do not write letters in."""
+    language = request.query_params.get("language") or current_locale()
     return language if language in LOCALES else None
 
 
