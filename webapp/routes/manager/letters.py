@@ -29,17 +29,18 @@ from models.queries.letters import DueLetterFilters, due_letters
 from models.reminders import letter_label
 from models.trips import LetterStatus, TripLetter
 from models.users import User
-from tourscope.i18n import LOCALES, current_locale
+from tourscope.i18n import LOCALES, current_locale, lazy_gettext
 from webapp import csrf
 from webapp.deps import AdminUser, CurrentUser, SessionDep, current_user
 from webapp.routes.manager.common import form_text, not_found, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
+# Shown after an action, in the reader's language (lazy: translated when shown).
 DONE_MESSAGES = {
-    "sent": "The letter is sent: it is in the outbox and goes out within minutes.",
-    "saved": "The template is saved; letters use it from now on.",
-    "reset": "The template is back to the default text.",
+    "sent": lazy_gettext("The letter is sent: it is in the outbox and goes out within minutes."),
+    "saved": lazy_gettext("The template is saved; letters use it from now on."),
+    "reset": lazy_gettext("The template is back to the default text."),
 }
 # A refused edit is shown again as typed, up to twice what may be sent: enough to see and
 # shorten it, without echoing an unbounded form back.

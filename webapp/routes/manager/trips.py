@@ -36,10 +36,13 @@ from webapp.routes.manager.common import form_text, not_found, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
+# Shown after an action, in the reader's language (lazy: translated when shown).
 DONE_MESSAGES = {
-    "created": "The trip is booked and its letters are planned.",
-    "dates": "The dates are changed; the unsent letters follow the new departure date.",
-    "cancelled": "The trip is cancelled, and the letters not sent with it.",
+    "created": lazy_gettext("The trip is booked and its letters are planned."),
+    "dates": lazy_gettext(
+        "The dates are changed; the unsent letters follow the new departure date."
+    ),
+    "cancelled": lazy_gettext("The trip is cancelled, and the letters not sent with it."),
 }
 LETTER_STATUS_LABELS = {
     "planned": lazy_gettext("planned"),
