@@ -18,24 +18,26 @@ from models.agency_time import agency_day_bounds, agency_today
 from models.base import utcnow
 from models.clients import CallOutcome, Client, ClientContact, ContactKind
 from models.users import User
+from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 
 # The call list shows at most this many clients at once; the day's plan is far smaller.
 CALL_LIST_LIMIT = 200
 PLAN_RANGE = (1, 1000)
 
+# Shown in the reader's language (lazy: translated when shown).
 OUTCOME_LABELS = {
-    CallOutcome.NO_ANSWER: "no answer",
-    CallOutcome.NOT_INTERESTED: "not interested",
-    CallOutcome.WARM: "warm: handed over",
-    CallOutcome.BOOKED: "booked",
-    CallOutcome.TALKED: "talked",
+    CallOutcome.NO_ANSWER: lazy_gettext("no answer"),
+    CallOutcome.NOT_INTERESTED: lazy_gettext("not interested"),
+    CallOutcome.WARM: lazy_gettext("warm: handed over"),
+    CallOutcome.BOOKED: lazy_gettext("booked"),
+    CallOutcome.TALKED: lazy_gettext("talked"),
 }
 KIND_LABELS = {
-    ContactKind.CALL: "call",
-    ContactKind.EMAIL: "e-mail",
-    ContactKind.MEETING: "meeting",
-    ContactKind.MESSAGE: "message",
+    ContactKind.CALL: lazy_gettext("call"),
+    ContactKind.EMAIL: lazy_gettext("e-mail"),
+    ContactKind.MEETING: lazy_gettext("meeting"),
+    ContactKind.MESSAGE: lazy_gettext("message"),
 }
 
 

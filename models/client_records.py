@@ -35,6 +35,8 @@ from models.clients import (
 )
 from models.leads import Lead
 from models.users import User
+from tourscope.i18n import LOCALES, lazy_gettext
+from tourscope.settings import get_settings
 
 MAX_CHILDREN = 12
 MAX_VALUES_PER_KIND = 30
@@ -91,7 +93,9 @@ SUGGESTIONS: dict[PreferenceKind, tuple[str, ...]] = {
     ),
 }
 
-PREFERENCE_LABELS = {
+# Each kind's name: in English in the form's refusals (FIELD_LABELS), in the reader's
+# language on pages (PREFERENCE_LABELS, lazy: translated when shown).
+PREFERENCE_NAMES = {
     PreferenceKind.COUNTRY: "Countries",
     PreferenceKind.RESORT: "Resorts",
     PreferenceKind.HOTEL_STYLE: "Hotel styles",
@@ -100,6 +104,16 @@ PREFERENCE_LABELS = {
     PreferenceKind.HABIT: "Habits to plan around",
     PreferenceKind.PET: "Pets",
     PreferenceKind.NEED: "Needs",
+}
+PREFERENCE_LABELS = {
+    PreferenceKind.COUNTRY: lazy_gettext("Countries"),
+    PreferenceKind.RESORT: lazy_gettext("Resorts"),
+    PreferenceKind.HOTEL_STYLE: lazy_gettext("Hotel styles"),
+    PreferenceKind.MEAL: lazy_gettext("Meals"),
+    PreferenceKind.DIETARY: lazy_gettext("Dietary habits"),
+    PreferenceKind.HABIT: lazy_gettext("Habits to plan around"),
+    PreferenceKind.PET: lazy_gettext("Pets"),
+    PreferenceKind.NEED: lazy_gettext("Needs"),
 }
 
 FIELD_LABELS = {
@@ -113,8 +127,9 @@ FIELD_LABELS = {
     "budget_band": "Budget",
     "notes": "Notes",
     "manager_id": "Manager",
+    "language": "Language",
     "preferences": "Preferences",
-    **{f"pref_{kind.value}": label for kind, label in PREFERENCE_LABELS.items()},
+    **{f"pref_{kind.value}": label for kind, label in PREFERENCE_NAMES.items()},
 }
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -181,6 +196,7 @@ class ClientForm(BaseModel):
     preferences: dict[PreferenceKind, list[PreferenceEntry]] = Field(default_factory=dict)
     manager_id: int | None = None
     do_not_call: bool = False
+    language: str = Field(default_factory=lambda: get_settings().default_locale)
 
     @field_validator(
         "email",
@@ -196,6 +212,17 @@ class ClientForm(BaseModel):
     def empty_is_none(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             return None
+        return value
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def known_language(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return get_settings().default_locale
+        if value not in LOCALES:
+            raise ValueError(
+                "choose one of the languages we write in: " + ", ".join(LOCALES.values())
+            )
         return value
 
     @field_validator("email")
@@ -232,7 +259,7 @@ class ClientForm(BaseModel):
                     seen.add(key)
                     kept.append(entry)
             if len(kept) > MAX_VALUES_PER_KIND:
-                raise ValueError(f"{PREFERENCE_LABELS[kind]}: at most {MAX_VALUES_PER_KIND} values")
+                raise ValueError(f"{PREFERENCE_NAMES[kind]}: at most {MAX_VALUES_PER_KIND} values")
         return distinct
 
     @classmethod
@@ -274,6 +301,7 @@ class ClientForm(BaseModel):
                 "budget_band",
                 "notes",
                 "manager_id",
+                "language",
             )
         }
         data["adults"] = data["adults"] or "2"
@@ -359,6 +387,7 @@ def client_fields(
         "budget_band": [client.budget_band or ""],
         "notes": [client.notes or ""],
         "manager_id": [str(client.manager_id or "")],
+        "language": [client.language or get_settings().default_locale],
         "do_not_call": ["on"] if client.do_not_call else [],
         "child_name": [child.name or "" for child in client.children],
         "child_birth": [child.birth_date.isoformat() for child in client.children],
@@ -408,6 +437,7 @@ def _apply(client: Client, form: ClientForm, manager: User | None) -> None:
     client.notes = form.notes
     client.manager = manager
     client.do_not_call = form.do_not_call
+    client.language = form.language
     client.children = [
         ClientChild(name=child.name, birth_date=child.birth_date) for child in form.children
     ]
@@ -463,6 +493,8 @@ def client_for_lead(session: Session, lead: Lead, actor: User | None = None) -> 
         snapshot = lead.snapshot or {}
         client = Client(
             name=lead.name,
+            # The language the visitor read the site in, when the lead knows it.
+            language=lead.language if lead.language in LOCALES else get_settings().default_locale,
             email=email,
             phone=lead.phone,
             contact_time=lead.contact_time,

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
 from models.users import User
+from tourscope.i18n import LOCALES
+from tourscope.settings import get_settings
 
 
 def codes_sql(enum: type[StrEnum]) -> str:
@@ -98,6 +100,10 @@ class Client(Base):
     adults: Mapped[int] = mapped_column(SmallInteger, default=2)
     budget_band: Mapped[str | None] = mapped_column(String(10))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The language the client is written to (letters, the feedback invitation): a locale
+    # of tourscope/i18n.py, checked by the forms (no CHECK: a new language needs no
+    # migration). Russian unless said otherwise: the agency's clients are.
+    language: Mapped[str] = mapped_column(String(2), default="ru", server_default="ru")
 
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # The call list: when to call next (None: not on the list), and never when asked not to.
@@ -181,3 +187,11 @@ class ClientContact(Base):
     client: Mapped[Client] = relationship(back_populates="contacts")
     manager: Mapped[User] = relationship(foreign_keys=[manager_id])
     handed_to: Mapped[User | None] = relationship(foreign_keys=[handed_to_id])
+
+
+def client_locale(client: Client) -> str:
+    """The language to write to the client in: theirs when the product speaks it (a record
+    not yet stored has none), else the agency's default."""
+    if client.language in LOCALES:
+        return client.language
+    return get_settings().default_locale

@@ -28,12 +28,16 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.clients import Client
+from models.clients import Client, client_locale
 from models.leads import OutboxMessage
+from models.letters import default_template, render_template
 from models.trips import Feedback, Trip, TripStatus
+from tourscope.formatting import format_day, format_long_day
+from tourscope.i18n import use_locale
 from tourscope.settings import get_settings
 
 MAX_COMMENT = 2000
+FEEDBACK_LETTER = "feedback"  # config/letters/<language>/feedback.txt
 RATINGS = range(1, 6)
 # Keeps the derived key apart from every other use of the secret key.
 _PURPOSE = b"tourscope feedback link v1"
@@ -201,20 +205,23 @@ def first_name(trip: Trip) -> str:
 
 
 def invitation_email(trip: Trip, url: str, expires_on: date) -> tuple[str, str]:
-    """The client's invitation: (subject, plain-text body)."""
-    manager = trip.manager.display_name if trip.manager else "your Tourscope manager"
-    where = trip.destination or trip.hotel_name
-    subject = f"How was your trip to {where}?"
-    body = (
-        f"Dear {first_name(trip)},\n\n"
-        f"Welcome back from {trip.hotel_name}"
-        f" ({trip.departure_date:%d %b %Y} – {trip.return_date:%d %b %Y}).\n"
-        f"Would you tell us how it went? Two ratings, for the trip and for {manager},\n"
-        f"and a comment if you like; it takes a minute:\n\n{url}\n\n"
-        f"The link is yours alone and works once, until {_day(expires_on - timedelta(days=1))}.\n\n"
-        "Thank you for travelling with us,\nTourscope\n"
-    )
-    return subject, body
+    """The client's invitation in the client's language: (subject, plain-text body), from
+    the letter file config/letters/<language>/feedback.txt."""
+    language = client_locale(trip.client)
+    with use_locale(language):
+        template = default_template(FEEDBACK_LETTER, language)
+        context = {
+            "client": {"first_name": first_name(trip)},
+            "trip": {
+                "hotel": trip.hotel_name,
+                "destination": trip.destination or "",
+                "departure": format_day(trip.departure_date),
+                "return": format_day(trip.return_date),
+            },
+            "manager": {"name": trip.manager.display_name if trip.manager else ""},
+            "link": {"url": url, "until": format_long_day(expires_on - timedelta(days=1))},
+        }
+        return render_template(template.subject, template.body, context)
 
 
 def invite_feedback(session: Session, now: datetime | None = None) -> int:

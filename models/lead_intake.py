@@ -34,6 +34,9 @@ from models.leads import (
 )
 from models.offers import Offer
 from models.users import User, UserRole
+from tourscope.i18n import gettext as _
+from tourscope.i18n import ngettext, use_locale
+from tourscope.settings import get_settings
 
 # A re-checked price within this much of the snapshot's is the same price: operators round
 # their pages to whole units.
@@ -68,11 +71,12 @@ class RecheckAnswer:
 
 
 def party_text(adults: int, children: int, infants: int = 0) -> str:
-    text = f"{adults} adult{'' if adults == 1 else 's'}"
+    """ "2 adults + 1 child" in the current language ("2 взрослых + 1 ребёнок")."""
+    text = ngettext("%(num)d adult", "%(num)d adults", adults) % {"num": adults}
     if children:
-        text += f" + {children} child{'' if children == 1 else 'ren'}"
+        text += " + " + ngettext("%(num)d child", "%(num)d children", children) % {"num": children}
     if infants:
-        text += f" + {infants} infant{'' if infants == 1 else 's'}"
+        text += " + " + ngettext("%(num)d infant", "%(num)d infants", infants) % {"num": infants}
     return text
 
 
@@ -192,6 +196,7 @@ def create_lead(
     offer_id: int | None = None,
     search_query: str | None = None,
     client_key: str | None = None,
+    language: str | None = None,
 ) -> Lead:
     """Adds the lead, its "created" event and the managers' e-mail to the session.
 
@@ -216,6 +221,7 @@ def create_lead(
         snapshot=snapshot,
         recheck_status=RecheckStatus.PENDING if offer_id is not None else None,
         client_key=client_key,
+        language=language,
     )
     session.add(lead)
     session.flush()
@@ -247,46 +253,76 @@ def queue_recheck(session: Session, lead: Lead) -> RecheckJob:
 
 
 def notification_email(lead: Lead, site_url: str) -> tuple[str, str]:
-    """The managers' e-mail for a new lead: (subject, plain-text body)."""
+    """The managers' e-mail for a new lead: (subject, plain-text body), in the agency's
+    language (settings `default_locale`), whatever the visitor's was."""
+    with use_locale(get_settings().default_locale):
+        return _notification_email(lead, site_url)
+
+
+def _notification_email(lead: Lead, site_url: str) -> tuple[str, str]:
     rules = scoring_rules()
     high = lead.score >= rules.high_value
     snapshot = lead.snapshot or {}
-    what = snapshot.get("hotel") or snapshot.get("search") or "a search"
-    subject = f"{'High-value lead' if high else 'New lead'} #{lead.id}: {lead.name} – {what}"
-    extras = [rules.extras[code].label for code in lead.extras if code in rules.extras]
+    what = snapshot.get("hotel") or snapshot.get("search") or _("a search")
+    kind = _("High-value lead") if high else _("New lead")
+    subject = f"{kind} #{lead.id}: {lead.name} – {what}"
+    extras = [_(rules.extras[code].label) for code in lead.extras if code in rules.extras]
+    opening = (
+        _("A visitor asked for a manager (lead #%(id)d, score %(score)d, high value).")
+        if high
+        else _("A visitor asked for a manager (lead #%(id)d, score %(score)d).")
+    )
     lines = [
-        f"A visitor asked for a manager (lead #{lead.id}, score {lead.score}"
-        f"{', high value' if high else ''}).",
+        opening % {"id": lead.id, "score": lead.score},
         "",
-        f"Why: {', '.join(lead.score_reasons) or 'no scoring rule met'}",
+        _("Why: %(reasons)s")
+        % {"reasons": ", ".join(lead.score_reasons) or _("no scoring rule met")},
         "",
-        f"Name: {lead.name}",
-        f"Phone: {lead.phone or '-'}",
-        f"E-mail: {lead.email or '-'}",
-        f"Preferred contact time: {lead.contact_time or 'any'}",
-        f"Extras: {', '.join(extras) or '-'}",
-        "Wishes:",
+        _("Name: %(value)s") % {"value": lead.name},
+        _("Phone: %(value)s") % {"value": lead.phone or "-"},
+        _("E-mail: %(value)s") % {"value": lead.email or "-"},
+        _("Preferred contact time: %(value)s") % {"value": lead.contact_time or _("any")},
+        _("Extras: %(value)s") % {"value": ", ".join(extras) or "-"},
+        _("Wishes:"),
         lead.wishes or "-",
         "",
     ]
     if lead.source == LeadSource.HOTEL:
+        nights = snapshot.get("nights")
         lines += [
-            "The offer the visitor saw:",
+            _("The offer the visitor saw:"),
             f"  {snapshot.get('hotel')} ({snapshot.get('resort')}, {snapshot.get('country')})",
-            f"  {snapshot.get('operator')}: {snapshot.get('dates')}, {snapshot.get('nights')}"
-            f" nights from {snapshot.get('departure_city')}",
+            "  "
+            + _("%(operator)s: %(dates)s, %(nights)s from %(city)s")
+            % {
+                "operator": snapshot.get("operator"),
+                "dates": snapshot.get("dates"),
+                "nights": ngettext("%(num)d night", "%(num)d nights", nights) % {"num": nights}
+                if isinstance(nights, int)
+                else nights,
+                "city": snapshot.get("departure_city"),
+            },
             f"  {snapshot.get('room')}, {snapshot.get('meal')}, {snapshot.get('party')}",
-            f"  {snapshot.get('price')} {snapshot.get('currency')}"
-            f" (the operator's price {snapshot.get('operator_price')}"
-            f" {snapshot.get('operator_currency')}, checked {snapshot.get('checked_at')})",
+            f"  {snapshot.get('price')} {snapshot.get('currency')} ("
+            + _("the operator's price %(price)s %(currency)s, checked %(checked)s")
+            % {
+                "price": snapshot.get("operator_price"),
+                "currency": snapshot.get("operator_currency"),
+                "checked": snapshot.get("checked_at"),
+            }
+            + ")",
             f"  {snapshot.get('url')}",
-            "The offer is being re-checked at the operator; the lead page shows the answer.",
+            _("The offer is being re-checked at the operator; the lead page shows the answer."),
         ]
     else:
-        lines += [f"The search: {snapshot.get('search', '-')}"]
+        lines += [_("The search: %(search)s") % {"search": snapshot.get("search", "-")}]
         if lead.search_query:
             lines.append(f"  {site_url}/?{lead.search_query}")
-    lines += ["", f"Open the lead: {site_url}/manager/leads/{lead.id}", ""]
+    lines += [
+        "",
+        _("Open the lead: %(url)s") % {"url": f"{site_url}/manager/leads/{lead.id}"},
+        "",
+    ]
     return subject[:300], "\n".join(lines)
 
 

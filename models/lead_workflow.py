@@ -15,13 +15,23 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.leads import Lead, LeadEvent, LeadEventKind, LeadStatus
 from models.users import User
+from tourscope.i18n import lazy_gettext
 
-STATUS_LABELS = {
+# A status as the refusals (in English) name it, and as pages show it, in the reader's
+# language (lazy: translated when shown).
+STATUS_NAMES = {
     LeadStatus.NEW: "new",
     LeadStatus.CONTACTED: "contacted",
     LeadStatus.OFFER_SENT: "offer sent",
     LeadStatus.WON: "won",
     LeadStatus.LOST: "lost",
+}
+STATUS_LABELS = {
+    LeadStatus.NEW: lazy_gettext("new"),
+    LeadStatus.CONTACTED: lazy_gettext("contacted"),
+    LeadStatus.OFFER_SENT: lazy_gettext("offer sent"),
+    LeadStatus.WON: lazy_gettext("won"),
+    LeadStatus.LOST: lazy_gettext("lost"),
 }
 
 # The statuses a lead may move to from each status.
@@ -44,7 +54,7 @@ class WorkflowError(ValueError):
 
 def status_label(status: str) -> str:
     try:
-        return STATUS_LABELS[LeadStatus(status)]
+        return STATUS_NAMES[LeadStatus(status)]
     except ValueError:
         return status
 

@@ -129,6 +129,8 @@ class Lead(Base):
     lost_reason: Mapped[str | None] = mapped_column(String(500))
     # A keyed hash of the client's address, for the rate limit; never the address itself.
     client_key: Mapped[str | None] = mapped_column(String(64))
+    # The language the visitor was reading the site in: their client record's language.
+    language: Mapped[str | None] = mapped_column(String(2))
     # The client record made from this lead (models/clients.py), once a manager makes one.
     client_id: Mapped[int | None] = mapped_column(
         ForeignKey("clients.id", ondelete="SET NULL"), index=True

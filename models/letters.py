@@ -1,8 +1,11 @@
 """Pre-trip letters: their templates, the checklist from the client's needs, and sending.
 
-A letter's template (subject and body, Jinja) is the admin's edit if there is one
-(`LetterTemplate`), else the default file config/letters/<key>.txt (first line
-"Subject: ...", then the body). Admins write these templates, so they are rendered in a
+A letter's template (subject and body, Jinja) exists in each language: the admin's edit
+if there is one (`LetterTemplate`, per key and language), else the default file
+config/letters/<language>/<key>.txt (first line "Subject: ...", then the body). A
+client's letter is drafted in the client's language (`Client.language`): the template of
+that language, and the dates, money, plurals and checklist in it (tourscope/i18n.py's
+`use_locale`). Admins write these templates, so they are rendered in a
 sandbox, and every variable must exist (StrictUndefined): a template that names an
 unknown variable is refused when saved, not discovered in a client's mail.
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from email.utils import parseaddr
+from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
@@ -30,18 +34,22 @@ from sqlalchemy.orm import Session, selectinload
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.client_records import age_on
-from models.clients import Client, ClientChild, ClientPreference, PreferenceKind
+from models.clients import Client, ClientChild, ClientPreference, PreferenceKind, client_locale
+from models.lead_intake import party_text
 from models.leads import OutboxMessage
 from models.offers import MealPlan
 from models.reminders import due_date, letter_label, parse_offset
-from models.trip_workflow import EXTRAS
+from models.trip_workflow import extra_label
 from models.trips import LetterStatus, LetterTemplate, Trip, TripLetter, TripStatus
 from models.users import User
+from tourscope.formatting import format_day, format_money, format_number
+from tourscope.i18n import LOCALES, N_, SOURCE_LOCALE, ngettext, use_locale
+from tourscope.i18n import gettext as _
 from tourscope.settings import PROJECT_ROOT, get_settings
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES_DIR = PROJECT_ROOT / "config" / "letters"
+TEMPLATES_DIR = PROJECT_ROOT / "config" / "letters"  # one folder per language
 # The file used for an offset that has no default of its own (a key added in settings).
 FALLBACK_KEY = "default"
 MAX_SUBJECT_LENGTH = 300
@@ -49,17 +57,24 @@ MAX_BODY_LENGTH = 20_000  # of the template as typed, and of the letter it rende
 # More people than this need a second room (a family room sleeps 2 adults + 2 children).
 MAX_PARTY_IN_ONE_ROOM = 4
 
-# The variables a template may use, as the template editor documents them.
+# The variables a template may use, as the template editor documents them (in the
+# admin's language: N_ marks them for the catalog).
 VARIABLES = {
-    "client": "name, first_name, email, adults, children (each: name, age at departure), "
-    "preferences (by kind: country, resort, hotel_style, meal, dietary, habit, pet, need), "
-    "pets (each: animal, name)",
-    "trip": "hotel, operator, destination, departure, return (dates as text), nights, party, "
-    "price, currency, extras (as text)",
-    "manager": "name, email",
-    "days_to_departure": "days from today to the departure date",
-    "letter": 'key ("2w") and label ("2-week letter")',
-    "checklist": "the items to prepare, built from the client's needs (a list of text)",
+    "client": N_(
+        "name, first_name, email, adults, children (each: name, age at departure), "
+        "preferences (by kind: country, resort, hotel_style, meal, dietary, habit, pet, need), "
+        "pets (each: animal, name)"
+    ),
+    "trip": N_(
+        "hotel, operator, destination, departure, return (dates as text), nights (a number), "
+        'nights_text ("7 nights"), party ("2 adults + 1 child"), price (the number as text), '
+        'currency, total (price with currency: "€2,400"), extras (as text)'
+    ),
+    "manager": N_("name, email"),
+    "days_to_departure": N_("days from today to the departure date (a number)"),
+    "days_to_departure_text": N_('the same in words: "14 days"'),
+    "letter": N_('key ("2w") and label ("2-week letter")'),
+    "checklist": N_("the items to prepare, built from the client's needs (a list of text)"),
 }
 
 
@@ -79,6 +94,7 @@ class LetterTextError(LetterError):
 @dataclass(frozen=True, slots=True)
 class TemplateText:
     key: str
+    language: str
     subject: str
     body: str
     edited: bool  # the admin's version (else the default file)
@@ -128,29 +144,46 @@ _environment = LetterEnvironment(
 )
 
 
-def default_template(key: str) -> TemplateText:
-    """The default file of a key (or the fallback file): "Subject: ..." then the body."""
-    path = TEMPLATES_DIR / f"{key}.txt"
-    if not path.is_file():
-        path = TEMPLATES_DIR / f"{FALLBACK_KEY}.txt"
-    first, _, body = path.read_text(encoding="utf-8").partition("\n")
+def _default_file(key: str, language: str) -> Path:
+    """The language's file of `key`, else its fallback file; a language without letter
+    files yet (just added) borrows the source language's."""
+    for folder in (TEMPLATES_DIR / language, TEMPLATES_DIR / SOURCE_LOCALE):
+        for name in (key, FALLBACK_KEY):
+            path = folder / f"{name}.txt"
+            if path.is_file():
+                return path
+    raise FileNotFoundError(f"no letter file for {key!r} in {TEMPLATES_DIR}")
+
+
+def default_template(key: str, language: str) -> TemplateText:
+    """The default file of a key in a language: "Subject: ..." then the body."""
+    text = _default_file(key, language).read_text(encoding="utf-8")
+    first, _newline, body = text.partition("\n")
     subject = first.removeprefix("Subject:").strip()
-    return TemplateText(key, subject, body.lstrip("\n"), edited=False)
+    return TemplateText(key, language, subject, body.lstrip("\n"), edited=False)
 
 
 def template_keys(session: Session) -> list[str]:
     """The keys an admin may edit: the configured offsets, then any other edited key."""
     keys = list(get_settings().reminder_offsets)
-    edited = session.scalars(select(LetterTemplate.key).order_by(LetterTemplate.key)).all()
+    edited = session.scalars(
+        select(LetterTemplate.key).distinct().order_by(LetterTemplate.key)
+    ).all()
     return keys + [key for key in edited if key not in keys]
 
 
-def template_for(session: Session, key: str) -> TemplateText:
-    """The template used for `key`: the admin's edit, else the default file."""
-    row = session.scalars(select(LetterTemplate).where(LetterTemplate.key == key)).one_or_none()
+def _edited_row(session: Session, key: str, language: str) -> LetterTemplate | None:
+    return session.scalars(
+        select(LetterTemplate).where(LetterTemplate.key == key, LetterTemplate.language == language)
+    ).one_or_none()
+
+
+def template_for(session: Session, key: str, language: str) -> TemplateText:
+    """The template used for `key` in `language`: the admin's edit, else the default file."""
+    row = _edited_row(session, key, language)
     if row is None:
-        return default_template(key)
-    return TemplateText(key, row.subject, row.body, edited=True)
+        return default_template(key, language)
+    return TemplateText(key, language, row.subject, row.body, edited=True)
 
 
 def _parse(source: str, what: str):
@@ -185,9 +218,10 @@ def render_template(subject: str, body: str, context: dict[str, Any]) -> tuple[s
     return rendered_subject, rendered_body.strip() + "\n"
 
 
-def validate_template(subject: str, body: str) -> None:
+def validate_template(subject: str, body: str, language: str) -> None:
     """LetterError with one readable sentence for a template that would fail: empty or too
-    long, a syntax error, an unknown variable, or a failure on the sample client's data."""
+    long, a syntax error, an unknown variable, or a failure on the sample client's data
+    (written to in `language`)."""
     if not subject.strip():
         raise LetterError("the subject is empty")
     if len(subject) > MAX_SUBJECT_LENGTH:
@@ -201,20 +235,22 @@ def validate_template(subject: str, body: str) -> None:
         unknown = sorted(meta.find_undeclared_variables(_parse(source, what)) - allowed)
         if unknown:
             raise LetterError(f"unknown template variable {unknown[0]!r} in the {what}")
-    render_template(subject, body, sample_context())
+    render_template(subject, body, sample_context(language=language))
 
 
 def save_template(
-    session: Session, key: str, subject: str, body: str, actor: User
+    session: Session, key: str, subject: str, body: str, actor: User, *, language: str
 ) -> LetterTemplate:
-    """Store the admin's version of a template, once it renders; the old one is kept when
-    the new one is refused."""
+    """Store the admin's version of a template in one language, once it renders; the old
+    one is kept when the new one is refused, and the other languages' are untouched."""
     if key not in template_keys(session):
         raise LetterError(f"there is no letter {key[:20]!r}")
-    validate_template(subject, body)
-    row = session.scalars(select(LetterTemplate).where(LetterTemplate.key == key)).one_or_none()
+    if language not in LOCALES:
+        raise LetterError(f"there are no letters in {language[:10]!r}")
+    validate_template(subject, body, language)
+    row = _edited_row(session, key, language)
     if row is None:
-        row = LetterTemplate(key=key)
+        row = LetterTemplate(key=key, language=language)
         session.add(row)
     row.subject = subject.strip()
     row.body = body
@@ -224,9 +260,9 @@ def save_template(
     return row
 
 
-def reset_template(session: Session, key: str) -> bool:
-    """Back to the default file; False when the template was not edited."""
-    row = session.scalars(select(LetterTemplate).where(LetterTemplate.key == key)).one_or_none()
+def reset_template(session: Session, key: str, *, language: str) -> bool:
+    """Back to the language's default file; False when that template was not edited."""
+    row = _edited_row(session, key, language)
     if row is None:
         return False
     session.delete(row)
@@ -238,8 +274,8 @@ def reset_template(session: Session, key: str) -> bool:
 
 
 def day_text(day: date) -> str:
-    """A date as a client reads it in a letter: "1 Jun 2030"."""
-    return f"{day.day} {day:%b %Y}"
+    """A date as a client reads it in a letter: "1 Jun 2030", "1 июня 2030"."""
+    return format_day(day)
 
 
 def _needs(client: Client, trip: Trip) -> set[str]:
@@ -255,27 +291,33 @@ NEAR_DAYS = 7
 
 
 def checklist(client: Client, trip: Trip, key: str) -> list[str]:
-    """The items to prepare for this trip, from the client's party, needs and preferences.
+    """The items to prepare for this trip, from the client's party, needs and preferences,
+    in the client's language.
 
     Letters a week or less before departure put documents, tickets and transfer times
     first, and add the last-minute item; earlier ones keep the order of preparation.
     """
+    with use_locale(client_locale(client)):
+        return _checklist(client, trip, key)
+
+
+def _checklist(client: Client, trip: Trip, key: str) -> list[str]:
     needs = _needs(client, trip)
     ages = [age_on(child.birth_date, trip.departure_date) for child in client.children]
     has_children = bool(ages) or trip.children > 0
     sections = {
         "documents": _documents(trip, needs, has_children),
         "flights": [
-            "Flights: check in online when it opens and save the boarding passes.",
-            "Luggage: check the allowance on your tickets before packing.",
+            _("Flights: check in online when it opens and save the boarding passes."),
+            _("Luggage: check the allowance on your tickets before packing."),
         ],
         "transfer": _transfer(trip, needs),
         "rooms": _rooms(trip, needs),
-        "excursions": ["Excursions: tell us which you would like, we book them before you go."]
+        "excursions": [_("Excursions: tell us which you would like, we book them before you go.")]
         if "excursions" in needs
         else [],
         "shopping": [
-            "Shopping: leave room in your luggage and keep the receipts for tax-free refunds."
+            _("Shopping: leave room in your luggage and keep the receipts for tax-free refunds.")
         ]
         if "shopping" in needs
         else [],
@@ -286,31 +328,40 @@ def checklist(client: Client, trip: Trip, key: str) -> list[str]:
     if _is_near(key):
         order = [*NEAR_TOPICS, *(topic for topic in order if topic not in NEAR_TOPICS)]
         sections["documents"].append(
-            "Print or save the tickets, the hotel voucher and the insurance; keep our phone "
-            "number at hand."
+            _(
+                "Print or save the tickets, the hotel voucher and the insurance; keep our "
+                "phone number at hand."
+            )
         )
     return [item for topic in order for item in sections[topic]]
 
 
 def _documents(trip: Trip, needs: set[str], has_children: bool) -> list[str]:
     items = [
-        "Passports for everyone travelling, valid at least 6 months after your return on "
-        f"{day_text(trip.return_date)}."
+        _(
+            "Passports for everyone travelling, valid at least 6 months after your return on "
+            "%(day)s."
+        )
+        % {"day": day_text(trip.return_date)}
     ]
     if "visa_support" in needs:
-        items.append("Visas: send us scans of the passports, we apply for you.")
-    else:
+        items.append(_("Visas: send us scans of the passports, we apply for you."))
+    elif trip.destination:
         items.append(
-            f"Visas: check whether {trip.destination or 'your destination'} needs one for "
-            "your passports."
+            _("Visas: check whether %(destination)s needs one for your passports.")
+            % {"destination": trip.destination}
         )
+    else:
+        items.append(_("Visas: check whether your destination needs one for your passports."))
     if has_children:
         items.append(
-            "Birth certificates for the children, and a notarised consent to travel from a "
-            "parent who is not travelling."
+            _(
+                "Birth certificates for the children, and a notarised consent to travel from "
+                "a parent who is not travelling."
+            )
         )
     if "insurance" in needs:
-        items.append("Your travel insurance policy: keep it with the passports.")
+        items.append(_("Your travel insurance policy: keep it with the passports."))
     return items
 
 
@@ -318,16 +369,20 @@ def _transfer(trip: Trip, needs: set[str]) -> list[str]:
     items = []
     if "transfer" in needs:
         items.append(
-            f"Transfer to {trip.hotel_name}: we confirm the pick-up time a day before departure."
+            _("Transfer to %(hotel)s: we confirm the pick-up time a day before departure.")
+            % {"hotel": trip.hotel_name}
         )
     if "car" in needs:
         items.append(
-            "Car hire: bring the driver's licence (an international one if needed) and a "
-            "credit card in the driver's name."
+            _(
+                "Car hire: bring the driver's licence (an international one if needed) and a "
+                "credit card in the driver's name."
+            )
         )
     if not items:
         items.append(
-            f"No transfer is booked: shall we arrange one from the airport to {trip.hotel_name}?"
+            _("No transfer is booked: shall we arrange one from the airport to %(hotel)s?")
+            % {"hotel": trip.hotel_name}
         )
     return items
 
@@ -336,8 +391,14 @@ def _rooms(trip: Trip, needs: set[str]) -> list[str]:
     party = trip.adults + trip.children
     if "extra_room" in needs or party > MAX_PARTY_IN_ONE_ROOM:
         return [
-            f"Rooms: a party of {party} needs an extra or connecting room; we confirm it with "
-            "the hotel."
+            ngettext(
+                "Rooms: a party of %(num)d needs an extra or connecting room; we confirm it "
+                "with the hotel.",
+                "Rooms: a party of %(num)d needs an extra or connecting room; we confirm it "
+                "with the hotel.",
+                party,
+            )
+            % {"num": party}
         ]
     return []
 
@@ -345,10 +406,10 @@ def _rooms(trip: Trip, needs: set[str]) -> list[str]:
 def _children(ages: list[int], needs: set[str]) -> list[str]:
     items = []
     if any(age < 3 for age in ages):
-        items.append("A cot in the room for the youngest: we ask the hotel.")
+        items.append(_("A cot in the room for the youngest: we ask the hotel."))
     if any(age < 12 for age in ages) and needs & {"transfer", "car"}:
-        items.append("Child car seats for the transfer or the car.")
-    items.append("Children's medicines, sun cream and a first-aid kit in the hand luggage.")
+        items.append(_("Child car seats for the transfer or the car."))
+    items.append(_("Children's medicines, sun cream and a first-aid kit in the hand luggage."))
     return items
 
 
@@ -358,7 +419,10 @@ def _preferences(client: Client, trip: Trip) -> list[str]:
     for row in client.preferences:
         value = row.value.strip()
         if row.kind == PreferenceKind.DIETARY:
-            items.append(f"{value.capitalize()} diet: we tell the hotel before you arrive.")
+            items.append(
+                _("%(diet)s diet: we tell the hotel before you arrive.")
+                % {"diet": value.capitalize()}
+            )
         elif row.kind == PreferenceKind.HABIT:
             items.append(_habit(value))
         elif row.kind == PreferenceKind.PET:
@@ -369,29 +433,40 @@ def _preferences(client: Client, trip: Trip) -> list[str]:
     sold_meal = MealPlan.from_text(sold_code) if sold_code else None
     if meals and sold_meal and sold_meal not in {MealPlan.from_text(meal) for meal in meals}:
         items.append(
-            f"You usually prefer {', '.join(meals)}; this tour is {sold_meal.label.lower()}. "
-            "Shall we ask about a change of board?"
+            _(
+                "You usually prefer %(meals)s; this tour is %(board)s. Shall we ask about a "
+                "change of board?"
+            )
+            % {"meals": ", ".join(meals), "board": _(sold_meal.label).lower()}
         )
     elif meals and not sold_meal:
         items.append(
-            f"Meals: you usually prefer {', '.join(meals)}; tell us if the board should change."
+            _("Meals: you usually prefer %(meals)s; tell us if the board should change.")
+            % {"meals": ", ".join(meals)}
         )
     return items
 
 
 def _pet_care(animal: str, name: str | None) -> str:
     if name:
-        return f"Arrange care for {name}, your {animal}, while you are away."
-    return f"Arrange care for your {animal} while you are away."
+        return _("Arrange care for %(name)s, your %(animal)s, while you are away.") % {
+            "name": name,
+            "animal": animal,
+        }
+    return _("Arrange care for your %(animal)s while you are away.") % {"animal": animal}
 
 
 def _habit(value: str) -> str:
+    """A habit as an item; smoking (typed in English or Russian) is asked of the hotel."""
     habit = value.lower()
-    if "smok" in habit and ("non" in habit or "no " in habit):
-        return "A non-smoking room: we ask the hotel."
-    if "smok" in habit:
-        return "A smoking room (or one with a balcony where smoking is allowed): we ask the hotel."
-    return f"{value.capitalize()}: we let the hotel know."
+    smoking = "smok" in habit or "кур" in habit
+    if smoking and ("non" in habit or "no " in habit or "не" in habit):
+        return _("A non-smoking room: we ask the hotel.")
+    if smoking:
+        return _(
+            "A smoking room (or one with a balcony where smoking is allowed): we ask the hotel."
+        )
+    return _("%(habit)s: we let the hotel know.") % {"habit": value.capitalize()}
 
 
 def _is_near(key: str) -> bool:
@@ -405,27 +480,30 @@ def _is_near(key: str) -> bool:
 # --- the context -------------------------------------------------------------------------
 
 
-def _money(amount: Decimal) -> str:
-    amount = Decimal(amount).quantize(Decimal("0.01"))
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return text.replace(",", " ")
+def _nights_text(nights: int) -> str:
+    return ngettext("%(num)d night", "%(num)d nights", nights) % {"num": nights}
 
 
-def _party(adults: int, children: int) -> str:
-    text = f"{adults} adult{'' if adults == 1 else 's'}"
-    if children:
-        text += f" + {children} child{'' if children == 1 else 'ren'}"
-    return text
+def _days_text(days: int) -> str:
+    return ngettext("%(num)d day", "%(num)d days", days) % {"num": days}
 
 
 def letter_context(client: Client, trip: Trip, key: str, today: date) -> dict[str, Any]:
-    """The variables of a letter's template (see VARIABLES): plain values only, so the
-    sandboxed template reaches nothing but what is written here."""
+    """The variables of a letter's template (see VARIABLES), in the client's language:
+    plain values only, so the sandboxed template reaches nothing but what is written here."""
+    with use_locale(client_locale(client)):
+        return _letter_context(client, trip, key, today)
+
+
+def _letter_context(client: Client, trip: Trip, key: str, today: date) -> dict[str, Any]:
     preferences: dict[str, list[str]] = {kind.value: [] for kind in PreferenceKind}
     for row in client.preferences:
         preferences.setdefault(row.kind, []).append(row.value)
     manager = trip.manager
     sender_name, sender_email = parseaddr(get_settings().mail_from)
+    nights = (trip.return_date - trip.departure_date).days
+    days_left = (trip.departure_date - today).days
+    price = Decimal(trip.price)
     return {
         "client": {
             "name": client.name,
@@ -449,35 +527,48 @@ def letter_context(client: Client, trip: Trip, key: str, today: date) -> dict[st
             "destination": trip.destination or "",
             "departure": day_text(trip.departure_date),
             "return": day_text(trip.return_date),
-            "nights": (trip.return_date - trip.departure_date).days,
-            "party": _party(trip.adults, trip.children),
-            "price": _money(trip.price),
+            "nights": nights,
+            "nights_text": _nights_text(nights),
+            "party": party_text(trip.adults, trip.children),
+            "price": format_number(price if price % 1 else int(price)),
             "currency": trip.currency,
-            "extras": [EXTRAS.get(code, code) for code in trip.extras or []],
+            "total": format_money(price, trip.currency),
+            "extras": [extra_label(code) for code in trip.extras or []],
         },
         "manager": {
             "name": manager.display_name if manager else sender_name or "Tourscope",
             "email": manager.email if manager else sender_email,
         },
-        "days_to_departure": (trip.departure_date - today).days,
+        "days_to_departure": days_left,
+        "days_to_departure_text": _days_text(days_left),
         "letter": {"key": key, "label": letter_label(key)},
-        "checklist": checklist(client, trip, key),
+        "checklist": _checklist(client, trip, key),
     }
 
 
-def sample_context(key: str = "2w") -> dict[str, Any]:
-    """A context from a made-up family (a child, a diet, a dog, a smoker, a transfer), for
-    the template editor's preview and for checking a template before it is saved."""
+# The made-up family of the editor's preview, named as a client of that language would be.
+SAMPLE_PEOPLE = {
+    "ru": {"client": "Ольга Образцова", "child": "Маша", "pet": ("собака", "Рекс")},
+    "en": {"client": "Olga Sample", "child": "Masha", "pet": ("dog", "Rex")},
+}
+
+
+def sample_context(key: str = "2w", *, language: str) -> dict[str, Any]:
+    """A context from a made-up family (a child, a diet, a dog, a smoker, a transfer) in
+    `language`, for the template editor's preview and for checking a template before it
+    is saved."""
     departure = date(2030, 6, 1)
     try:
         today = due_date(departure, key)
     except ValueError:
         today = departure - timedelta(days=14)
-    client = Client(name="Olga Sample", email="olga@example.org", adults=2)
-    client.children = [ClientChild(name="Masha", birth_date=date(2024, 3, 1))]
+    people = SAMPLE_PEOPLE.get(language, SAMPLE_PEOPLE[SOURCE_LOCALE])
+    client = Client(name=people["client"], email="olga@example.org", adults=2, language=language)
+    client.children = [ClientChild(name=people["child"], birth_date=date(2024, 3, 1))]
+    animal, pet_name = people["pet"]
     client.preferences = [
         ClientPreference(kind="dietary", value="gluten free"),
-        ClientPreference(kind="pet", value="dog", detail="Rex"),
+        ClientPreference(kind="pet", value=animal, detail=pet_name),
         ClientPreference(kind="habit", value="smoking"),
         ClientPreference(kind="need", value="transfer"),
         ClientPreference(kind="meal", value="AI"),
@@ -519,10 +610,11 @@ def find_letter(session: Session, letter_id: int) -> TripLetter | None:
 
 
 def draft_letter(session: Session, letter: TripLetter, now: datetime) -> LetterDraft:
-    """The letter as it would go out now; LetterError when its template fails."""
+    """The letter as it would go out now, in its client's language (that language's
+    template, dates, money and checklist); LetterError when its template fails."""
     trip = letter.trip
     context = letter_context(trip.client, trip, letter.template_key, agency_today(now))
-    template = template_for(session, letter.template_key)
+    template = template_for(session, letter.template_key, client_locale(trip.client))
     subject, body = render_template(template.subject, template.body, context)
     return LetterDraft(subject, body, context["checklist"])
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from models.trips import LetterStatus, Trip, TripLetter
+from tourscope.i18n import ngettext
 
-UNIT_NAMES = {"m": "month", "w": "week", "d": "day"}
 # The letters a re-plan may move: the ones not sent (nor cancelled with their trip).
 UNSENT = (LetterStatus.PLANNED, LetterStatus.SKIPPED)
 
@@ -36,8 +36,16 @@ class Offset:
 
     @property
     def label(self) -> str:
-        """The letter's name for a manager: "2-week letter"."""
-        return f"{self.amount}-{UNIT_NAMES[self.unit]} letter"
+        """The letter's name in the current language: "2-week letter", "письмо за 2 недели"
+        (English says "2-week letter" for any number; Russian declines the noun)."""
+        count = self.amount
+        if self.unit == "m":
+            text = ngettext("%(num)d-month letter", "%(num)d-month letter", count)
+        elif self.unit == "w":
+            text = ngettext("%(num)d-week letter", "%(num)d-week letter", count)
+        else:
+            text = ngettext("%(num)d-day letter", "%(num)d-day letter", count)
+        return text % {"num": count}
 
 
 def parse_offset(text: str) -> Offset:

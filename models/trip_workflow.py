@@ -25,19 +25,29 @@ from models.leads import Lead, LeadEvent, LeadEventKind, LeadStatus
 from models.reminders import UNSENT, plan_letters
 from models.trips import LetterStatus, Trip, TripLetter, TripStatus
 from models.users import User
+from tourscope.i18n import N_, gettext
 from tourscope.settings import get_settings
 
 # The extras a trip may be booked with, and how a manager and a client read them.
+# The extras a trip may book, by code; labels in English, shown in the reader's language
+# (`extra_label`; N_ marks them for the catalog).
 EXTRAS = {
-    "transfer": "airport transfer",
-    "car": "car hire",
-    "extra_room": "extra room",
-    "excursions": "excursions",
-    "insurance": "travel insurance",
-    "visa_support": "visa support",
-    "fast_track": "airport fast track",
-    "lounge": "airport lounge",
+    "transfer": N_("airport transfer"),
+    "car": N_("car hire"),
+    "extra_room": N_("extra room"),
+    "excursions": N_("excursions"),
+    "insurance": N_("travel insurance"),
+    "visa_support": N_("visa support"),
+    "fast_track": N_("airport fast track"),
+    "lounge": N_("airport lounge"),
 }
+
+
+def extra_label(code: str) -> str:
+    """An extra's label in the current language; an unknown code as it is."""
+    return gettext(EXTRAS[code]) if code in EXTRAS else code
+
+
 MAX_ADULTS = 20
 MAX_CHILDREN = 10
 MAX_PRICE = Decimal("1000000")

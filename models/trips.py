@@ -127,13 +127,15 @@ class TripLetter(Base):
 
 
 class LetterTemplate(Base):
-    """An admin's edit of a letter template; with no row, the default file is used
-    (config/letters/<key>.txt). The body and subject are Jinja templates."""
+    """An admin's edit of a letter template in one language; with no row, the default
+    file is used (config/letters/<language>/<key>.txt). Subject and body are Jinja."""
 
     __tablename__ = "letter_templates"
+    __table_args__ = (UniqueConstraint("key", "language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(20), unique=True)
+    key: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

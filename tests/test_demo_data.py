@@ -105,11 +105,12 @@ def test_an_empty_database_gets_a_demo_agency(session):
     )
     today = agency_today(now)
     due = {(row.client_name, row.label, row.days_overdue) for row in due_letters(session, today)}
+    # Labelled in the back office's language, the agency's default (Russian).
     assert due == {
-        ("Anna Petrova", "2-week letter", 0),
-        ("Natalia Popova", "3-day letter", 0),
-        ("Elena Vasilieva", "2-week letter", 0),
-        ("Sergey Kuznetsov", "2-week letter", 4),
+        ("Anna Petrova", "письмо за 2 недели", 0),
+        ("Natalia Popova", "письмо за 3 дня", 0),
+        ("Elena Vasilieva", "письмо за 2 недели", 0),
+        ("Sergey Kuznetsov", "письмо за 2 недели", 4),
     }
     # The admin's own dashboard has a letter to write too.
     admin = find_user(session, DEMO_ADMIN_EMAIL)
@@ -231,7 +232,7 @@ def test_the_admin_sees_the_demo_agency_on_every_back_office_page(session):
     assert {url: page.status_code for url, page in pages.items()} == dict.fromkeys(
         BACK_OFFICE_PAGES, 200
     )
-    assert "write to Elena Vasilieva: 2-week letter" in pages["/manager"].text
+    assert "написать: Elena Vasilieva, письмо за 2 недели" in pages["/manager"].text
     assert "Yulia Nikitina" in pages["/manager"].text  # a new lead nobody has taken
     assert "Natalia Popova" in pages["/manager/letters?manager=all"].text
     assert "Sergey Kuznetsov" in pages["/manager/letters?manager=all"].text

@@ -1,6 +1,7 @@
 """The outbox worker, with a real local SMTP server (aiosmtpd) that is down, then up."""
 
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -100,10 +101,13 @@ def test_an_smtp_outage_delays_the_mail_and_the_mail_arrives_once_when_it_is_bac
     envelope = inbox.envelopes[0]
     assert envelope.mail_from == "leads@tourscope.test"
     assert envelope.rcpt_tos == ["manager@tourscope.test", "admin@tourscope.test"]
-    text = envelope.content.decode()
-    assert f"Subject: New lead #{lead.id}: Olga" in text
+    # Written in the agency's language (the default, Russian), whatever the visitor's.
+    mail = message_from_bytes(envelope.content, policy=policy.default)
+    assert mail["Subject"] == f"Новая заявка #{lead.id}: Olga – for 2 adults in TR"
+    text = mail.get_content()
+    assert "Посетитель просит менеджера" in text
     assert "A quiet room" in text
-    assert f"http://tourscope.test/manager/leads/{lead.id}" in text
+    assert f"Открыть заявку: http://tourscope.test/manager/leads/{lead.id}" in text
 
     session.expire_all()
     message = session.get(OutboxMessage, message_id)
@@ -158,7 +162,9 @@ def test_without_an_smtp_host_mail_is_written_to_the_mail_folder(db_url, session
     assert "sent 1" in result.stdout
     files = list(folder.glob("*.eml"))
     assert len(files) == 1
-    assert "Olga" in files[0].read_text()
+    mail = message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert mail["Subject"].endswith(": Olga – for 2 adults in TR")
+    assert "Имя: Olga" in mail.get_content()
     # Drained: a second run sends nothing and writes nothing more.
     again = run_tourscope(
         "outbox", "--once", env={"TOURSCOPE_MAIL_DIR": str(folder), "TOURSCOPE_SMTP_HOST": ""}

@@ -21,12 +21,16 @@ CENT = Decimal("0.01")
 DATE_PATTERNS = {
     "ru": {
         "day": "d MMMM y",
+        "long_day": "d MMMM y",
+        "month": "LLLL y",
         "weekday": "EEE, d MMM y",
         "calendar": "EEE, d MMM",
         "moment": "d MMM y, HH:mm",
     },
     "en": {
         "day": "d MMM y",
+        "long_day": "d MMMM y",
+        "month": "LLLL y",
         "weekday": "EEE d MMM y",
         "calendar": "EEE d MMM",
         "moment": "d MMM y HH:mm",
@@ -41,6 +45,16 @@ def _pattern(kind: str) -> str:
 def format_day(value: date) -> str:
     """ "29 ноября 2026" / "29 Nov 2026"."""
     return format_date(value, _pattern("day"), locale=current_locale())
+
+
+def format_long_day(value: date) -> str:
+    """The month spelt out: "29 ноября 2026" / "29 November 2026"."""
+    return format_date(value, _pattern("long_day"), locale=current_locale())
+
+
+def format_month(value: date) -> str:
+    """A month of a year, standing alone: "ноябрь 2026" / "November 2026"."""
+    return format_date(value, _pattern("month"), locale=current_locale())
 
 
 def format_weekday(value: date) -> str:

@@ -101,3 +101,25 @@ def N_(message: str) -> str:
     """Marks a string for the catalog, left untranslated here: translated where it is
     shown, in the reader's language (the meal plans' labels, kept in models)."""
     return message
+
+
+def extract_yaml_labels(fileobj, keywords, comment_tags, options):
+    """A Babel extractor (babel.cfg) for configuration files written in English: every
+    value of a `label` key is a message shown to users (config/lead_scoring.yaml's
+    extras), translated with `gettext` where it is shown."""
+    import yaml
+
+    def walk(node):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == "label" and isinstance(value, yaml.ScalarNode):
+                    yield value.start_mark.line + 1, "gettext", value.value, []
+                else:
+                    yield from walk(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                yield from walk(item)
+
+    root = yaml.compose(fileobj.read().decode(options.get("encoding", "utf-8")))
+    if root is not None:
+        yield from walk(root)

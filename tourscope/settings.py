@@ -135,7 +135,8 @@ class Settings(BaseSettings):
     # due, "today" on the call plan, KPI months) are days in its time zone.
     agency_timezone: str = "Europe/Moscow"
     # Pre-trip letters, before departure: "2m" months, "2w" weeks, "3d" days. Each is also
-    # the key of its letter template (config/letters/<key>.txt, editable in the back office).
+    # the key of its letter template (config/letters/<language>/<key>.txt, editable per
+    # language in the back office).
     reminder_offsets: list[str] = ["2m", "1m", "2w", "3d"]
     # Send letters as they fall due (`tourscope care`), instead of a manager sending each.
     reminders_auto_send: bool = False

@@ -14,6 +14,7 @@ from tourscope.formatting import (
     format_day,
     format_moment,
     format_money,
+    format_month,
     format_number,
     format_weekday,
 )
@@ -106,6 +107,7 @@ def _environment() -> Environment:
     env.filters["money"] = format_money
     env.filters["number"] = format_number
     env.filters["day"] = format_day
+    env.filters["month"] = format_month
     env.filters["weekday"] = format_weekday
     env.filters["calendar_day"] = format_calendar_day
     env.globals["current_locale"] = current_locale

@@ -24,6 +24,7 @@ def _lead_leaving_in_two_weeks(session):
         session,
         name="Clara Client",
         email="clara@example.org",
+        language="en",  # she asked on the English site: her letters are English
         assigned_to=manager,
         snapshot={
             "hotel": "Antalya Palace",

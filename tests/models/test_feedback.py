@@ -36,7 +36,11 @@ def returned_trip(session: Session, back_on: date, **fields) -> Trip:
         session, f"manager{next(_numbers)}@example.com", name="Mia Manager"
     )
     client = fields.pop("client", None) or make_client(
-        session, name="Olga Ivanova", email="olga@example.org", manager=manager
+        session,
+        name="Olga Ivanova",
+        email="olga@example.org",
+        manager=manager,
+        language=fields.pop("language", "en"),
     )
     return make_trip(session, client, departure=back_on - timedelta(days=7), nights=7, **fields)
 
@@ -75,6 +79,19 @@ def test_the_invitation_carries_a_link_that_opens_the_trip(session):
     # 60 days from the invitation day: valid until the day before.
     assert "until 8 July 2026" in message.body
     assert url.group(1).startswith(f"{trip.id}.20260709.")
+
+
+def test_a_russian_client_is_invited_in_russian(session):
+    returned_trip(session, TODAY - timedelta(days=1), language="ru")
+    assert invite_feedback(session, NOW) == 1
+    [message] = outbox(session)
+
+    assert message.subject == "Как прошла поездка в Antalya, Turkey?"
+    assert message.body.startswith("Здравствуйте, Olga!\n")
+    assert "С возвращением из Antalya Palace (2 мая 2026 – 9 мая 2026)." in message.body
+    assert "работе менеджера (Mia Manager)" in message.body
+    assert "до 8 июля 2026 включительно" in message.body
+    assert "Dear" not in message.body and "July" not in message.body
 
 
 def test_a_changed_character_is_not_valid(session):

@@ -1,6 +1,7 @@
 """Letter templates, the checklist from a client's needs, and sending through the outbox."""
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from email import message_from_bytes, policy
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from models.leads import OutboxMessage
 from models.letters import (
+    TEMPLATES_DIR,
     LetterError,
     LetterTextError,
     default_template,
@@ -53,6 +55,7 @@ def family(session, manager):
         session,
         name="Olga Petrova",
         manager=manager,
+        language="en",
         children=[date(2029, 5, 1)],
         preferences=[
             ("dietary", "gluten free"),
@@ -68,12 +71,14 @@ def letter_of(trip, key: str) -> TripLetter:
     return next(letter for letter in trip.letters if letter.template_key == key)
 
 
-@pytest.mark.parametrize("key", ["2m", "1m", "2w", "3d"])
-def test_every_default_template_renders(key):
-    template = default_template(key)
+@pytest.mark.parametrize("language", ["ru", "en"])
+@pytest.mark.parametrize("key", ["2m", "1m", "2w", "3d", "default"])
+def test_every_default_template_renders(key, language):
+    template = default_template(key, language)
     assert not template.edited
     assert template.subject and "Subject:" not in template.body
-    validate_template(template.subject, template.body)
+    assert (TEMPLATES_DIR / language / f"{key}.txt").is_file()
+    validate_template(template.subject, template.body, language)
 
 
 def test_the_checklist_follows_the_clients_needs(session, manager, family):
@@ -101,7 +106,7 @@ def test_the_checklist_follows_the_clients_needs(session, manager, family):
 
 
 def test_a_plain_client_gets_the_general_checklist(session, manager):
-    client = make_client(session, manager=manager)
+    client = make_client(session, language="en", manager=manager)
     trip = create_trip(session, client, manager, trip_details(), NOW)
     checklist = draft_letter(session, letter_of(trip, "1m"), NOW).checklist
     assert any("No transfer is booked: shall we arrange one" in item for item in checklist)
@@ -110,7 +115,10 @@ def test_a_plain_client_gets_the_general_checklist(session, manager):
 
 def test_a_big_party_extras_and_meal_habits_add_their_items(session, manager):
     client = make_client(
-        session, manager=manager, preferences=[("meal", "AI"), ("need", "shopping")]
+        session,
+        language="en",
+        manager=manager,
+        preferences=[("meal", "AI"), ("need", "shopping")],
     )
     trip = create_trip(
         session,
@@ -158,13 +166,15 @@ def test_the_three_day_letter_puts_documents_tickets_and_transfer_first(session,
 def test_an_invalid_template_is_refused_and_changes_nothing(
     session, manager, subject, body, message
 ):
-    save_template(session, "2w", "Edited {{ trip.hotel }}", "Kept {{ client.name }}", manager)
+    save_template(
+        session, "2w", "Edited {{ trip.hotel }}", "Kept {{ client.name }}", manager, language="en"
+    )
     session.commit()
     with pytest.raises(LetterError, match=message):
-        save_template(session, "2w", subject, body, manager)
+        save_template(session, "2w", subject, body, manager, language="en")
     session.rollback()
     assert row_count(session, LetterTemplate) == 1
-    kept = template_for(session, "2w")
+    kept = template_for(session, "2w", "en")
     assert (kept.subject, kept.body, kept.edited) == (
         "Edited {{ trip.hotel }}",
         "Kept {{ client.name }}",
@@ -182,6 +192,7 @@ def test_an_admins_template_is_used_until_reset(session, manager, family):
         "{{ days_to_departure }} days to {{ trip.hotel }}.\n"
         "{% for item in checklist if 'Rex' in item %}{{ item }}{% endfor %}",
         manager,
+        language="en",
     )
     session.commit()
     draft = draft_letter(session, letter, datetime(2030, 9, 6, 9, 0, tzinfo=UTC))
@@ -191,28 +202,29 @@ def test_an_admins_template_is_used_until_reset(session, manager, family):
     )
     assert template_keys(session) == ["2m", "1m", "2w", "3d"]
 
-    assert reset_template(session, "2w") is True
+    assert reset_template(session, "2w", language="en") is True
     session.commit()
-    assert reset_template(session, "2w") is False
+    assert reset_template(session, "2w", language="en") is False
     assert draft_letter(session, letter, NOW).subject.startswith("Two weeks to your trip")
 
 
 def test_a_ruler_line_is_still_allowed():
-    validate_template("Hi", "{{ '-' * 40 }}\n{{ 2 ** 10 }} {{ 3 * 4 }}")
+    validate_template("Hi", "{{ '-' * 40 }}\n{{ 2 ** 10 }} {{ 3 * 4 }}", "en")
 
 
 def test_a_template_for_an_unknown_letter_is_refused(session, manager):
     with pytest.raises(LetterError, match="there is no letter '5y'"):
-        save_template(session, "5y", "Hi", "Body", manager)
+        save_template(session, "5y", "Hi", "Body", manager, language="en")
 
 
 def test_the_sample_context_has_every_documented_variable():
-    context = sample_context("3d")
+    context = sample_context("3d", language="en")
     assert set(context) == {
         "client",
         "trip",
         "manager",
         "days_to_departure",
+        "days_to_departure_text",
         "letter",
         "checklist",
     }
@@ -341,7 +353,7 @@ def test_two_stale_pages_send_once(session, manager, family, db_url):
 
 
 def test_a_client_without_email_cannot_be_written_to(session, manager):
-    client = make_client(session, manager=manager, email=None, name="Ivan Nomail")
+    client = make_client(session, language="en", manager=manager, email=None, name="Ivan Nomail")
     trip = create_trip(session, client, manager, trip_details(), NOW)
     letter = letter_of(trip, "2m")
     session.commit()
@@ -353,9 +365,9 @@ def test_a_client_without_email_cannot_be_written_to(session, manager):
 
 
 def test_a_template_failing_for_this_client_sends_nothing(session, manager):
-    client = make_client(session, manager=manager)  # no children
+    client = make_client(session, language="en", manager=manager)  # no children
     trip = create_trip(session, client, manager, trip_details(), NOW)
-    save_template(session, "2m", "Hi", "For {{ client.children[0].name }}", manager)
+    save_template(session, "2m", "Hi", "For {{ client.children[0].name }}", manager, language="en")
     session.commit()
     with pytest.raises(LetterError, match="does not exist"):
         send_letter(session, letter_of(trip, "2m"), manager, NOW)
@@ -381,14 +393,16 @@ def test_skipped_and_cancelled_letters_are_not_sent(session, manager, family):
 
 def test_sending_due_letters_sends_only_those_due(session, manager, family):
     other = make_user(session, "sam@example.com", name="Sam Second")
-    nomail = make_client(session, manager=manager, email=None, name="Ivan Nomail")
+    nomail = make_client(session, language="en", manager=manager, email=None, name="Ivan Nomail")
     created = datetime(2030, 6, 1, 9, 0, tzinfo=UTC)
     # Departs 20 Sep: 2m due 20 Jul (overdue on 22 Jul), 1m due 20 Aug (not yet).
     mine = create_trip(session, family, manager, trip_details(), created)
     # Departs 22 Aug, booked 25 Jun: 2m (22 Jun) skipped, 1m due 22 Jul, today.
     theirs = create_trip(
         session,
-        make_client(session, manager=other, name="Pavel Other", email="pavel@example.org"),
+        make_client(
+            session, language="en", manager=other, name="Pavel Other", email="pavel@example.org"
+        ),
         other,
         trip_details(departure_date=date(2030, 8, 22), return_date=date(2030, 8, 29)),
         datetime(2030, 6, 25, 9, 0, tzinfo=UTC),
@@ -400,10 +414,11 @@ def test_sending_due_letters_sends_only_those_due(session, manager, family):
     now = datetime(2030, 7, 22, 6, 0, tzinfo=UTC)
 
     rows = due_letters(session, date(2030, 7, 22))
+    # The labels in the back office's language (the agency's default, Russian).
     assert [(row.client_name, row.label, row.days_overdue) for row in rows] == [
-        ("Olga Petrova", "2-month letter", 2),
-        ("Ivan Nomail", "2-month letter", 2),
-        ("Pavel Other", "1-month letter", 0),
+        ("Olga Petrova", "письмо за 2 месяца", 2),
+        ("Ivan Nomail", "письмо за 2 месяца", 2),
+        ("Pavel Other", "письмо за 1 месяц", 0),
     ]
     assert [row.client_name for row in due_letters(session, date(2030, 7, 22), other)] == [
         "Pavel Other"
@@ -432,7 +447,7 @@ def test_sending_due_letters_sends_only_those_due(session, manager, family):
 )
 def test_the_meal_habit_is_compared_with_the_board_sold(session, manager, habit, asks_for_a_change):
     lead = make_lead(session, status="won", assigned_to=manager, snapshot={"meal": "AI"})
-    client = make_client(session, manager=manager, preferences=[("meal", habit)])
+    client = make_client(session, language="en", manager=manager, preferences=[("meal", habit)])
     lead.client = client
     trip = create_trip_from_lead(session, lead, manager, trip_details(), NOW)
 
@@ -445,3 +460,137 @@ def test_the_meal_habit_is_compared_with_the_board_sold(session, manager, habit,
         ]
     else:
         assert change == []
+
+
+# --- letters in the client's language ----------------------------------------------------
+
+
+@pytest.fixture
+def russian_family(session, manager):
+    """A Russian client: a child, a dog called Рекс, who needs a transfer."""
+    return make_client(
+        session,
+        name="Ольга Петрова",
+        email="olga.petrova@example.org",
+        manager=manager,
+        language="ru",
+        children=[date(2029, 5, 1)],
+        preferences=[("pet", "собака", "Рекс"), ("need", "transfer"), ("habit", "некурящий")],
+    )
+
+
+def russian_trip(session, client, manager, **changes):
+    details = trip_details(
+        destination="Анталья, Турция",
+        adults=2,
+        children=1,
+        price=Decimal("95000.00"),
+        currency="RUB",
+        **changes,
+    )
+    return create_trip(session, client, manager, details, NOW)
+
+
+def test_a_russian_clients_two_week_letter_is_in_russian(session, manager, russian_family):
+    trip = russian_trip(session, russian_family, manager)
+    draft = draft_letter(session, letter_of(trip, "2w"), NOW)
+
+    assert draft.subject == "Две недели до поездки: Анталья, Турция"
+    body = draft.body
+    assert body.startswith("Здравствуйте, Ольга!\n")
+    # The date spelt as Russians read it, the money by CLDR's Russian pattern (non-breaking
+    # spaces), and the plurals of the nights and the party.
+    assert (
+        "Через две недели, 20 сентября 2030, вы отправляетесь в Antalya Palace с туроператором "
+        "SunCoast Tours: 7 ночей, 2 взрослых + 1 ребёнок, стоимость тура 95\xa0000\xa0₽." in body
+    )
+    for item in (
+        "- Загранпаспорта всех путешественников, действительные не меньше 6 месяцев после "
+        "возвращения 27 сентября 2030.",
+        "- Трансфер до Antalya Palace: время встречи подтвердим за день до вылета.",
+        "- Детская кроватка в номер для малыша: попросим отель.",
+        "- Позаботьтесь о том, кто присмотрит за питомцем (собака, Рекс), пока вас не будет.",
+        "- Номер для некурящих: попросим отель.",
+    ):
+        assert item in body
+    assert body.rstrip().endswith("С уважением,\nMia Manager\nmia@example.com")
+    for english in ("Dear", "Passports", "Sep", "nights", "adults", "RUB"):
+        assert english not in body
+
+
+@pytest.mark.parametrize(
+    ("nights", "adults", "children", "expected"),
+    [
+        (1, 1, 0, "1 ночь, 1 взрослый"),
+        (3, 2, 2, "3 ночи, 2 взрослых + 2 ребёнка"),
+        (21, 5, 5, "21 ночь, 5 взрослых + 5 детей"),
+    ],
+)
+def test_russian_letters_use_the_plural_forms(
+    session, manager, russian_family, nights, adults, children, expected
+):
+    trip = russian_trip(session, russian_family, manager, nights=nights)
+    trip.adults, trip.children = adults, children
+    body = draft_letter(session, letter_of(trip, "2w"), NOW).body
+    assert f"SunCoast Tours: {expected}, стоимость тура" in body
+
+
+def test_an_english_clients_letter_stays_english(session, manager, family):
+    trip = create_trip(session, family, manager, trip_details(children=1), NOW)
+    draft = draft_letter(session, letter_of(trip, "2m"), NOW)
+
+    assert draft.subject == "Antalya, Turkey in two months: let us get ready together"
+    assert draft.body.startswith("Dear Olga,\n")
+    assert "(7 nights, 2 adults + 1 child)" in draft.body
+    assert "you leave on 20 Sep 2030 and come back on 27 Sep 2030" in draft.body
+    assert "Здравствуйте" not in draft.body and "ночей" not in draft.body
+
+
+def test_editing_the_russian_template_changes_only_russian_letters(
+    session, manager, family, russian_family
+):
+    russian = letter_of(russian_trip(session, russian_family, manager), "2w")
+    english = letter_of(create_trip(session, family, manager, trip_details(), NOW), "2w")
+    save_template(
+        session,
+        "2w",
+        "Скоро в путь, {{ client.first_name }}",
+        "Осталось {{ days_to_departure_text }}: {{ trip.departure }}.",
+        manager,
+        language="ru",
+    )
+    session.commit()
+
+    assert template_for(session, "2w", "ru").edited
+    assert not template_for(session, "2w", "en").edited
+    draft = draft_letter(session, russian, NOW)
+    assert (draft.subject, draft.body) == (
+        "Скоро в путь, Ольга",
+        "Осталось 92 дня: 20 сентября 2030.\n",
+    )
+    assert (
+        draft_letter(session, english, NOW).subject == "Two weeks to your trip to Antalya, Turkey"
+    )
+
+    assert reset_template(session, "2w", language="en") is False  # nothing English to reset
+    assert reset_template(session, "2w", language="ru") is True
+    assert draft_letter(session, russian, NOW).subject == "Две недели до поездки: Анталья, Турция"
+
+
+def test_a_template_in_a_language_we_do_not_write_is_refused(session, manager):
+    with pytest.raises(LetterError, match="no letters in 'de'"):
+        save_template(
+            session, "2w", "Hallo", "Liebe {{ client.first_name }}", manager, language="de"
+        )
+    assert row_count(session, LetterTemplate) == 0
+
+
+def test_the_preview_of_the_russian_template_is_in_russian():
+    context = sample_context("2w", language="ru")
+    assert context["client"]["first_name"] == "Ольга"
+    assert context["trip"]["departure"] == "1 июня 2030"
+    assert context["trip"]["nights_text"] == "7 ночей"
+    assert context["trip"]["party"] == "2 взрослых + 1 ребёнок"
+    assert context["trip"]["total"] == "2\xa0400\xa0€"
+    assert context["trip"]["extras"] == ["туристическая страховка"]
+    assert context["letter"]["label"] == "письмо за 2 недели"

@@ -1,11 +1,27 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
+import os
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from models import Base
 from models.db import get_engine
+from models.migrate import alembic_config, upgrade_database
+from tests.conftest import POSTGRES_URL_VARIABLE
+
+
+def downgrade_database(url: str, revision: str) -> None:
+    config = alembic_config()
+    with get_engine(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
 
 
 def test_migrations_match_models(database_url):
@@ -19,3 +35,75 @@ def test_migrations_create_every_model_table(database_url):
     tables = set(inspect(get_engine(database_url)).get_table_names())
     assert set(Base.metadata.tables) <= tables
     assert "alembic_version" in tables
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path) -> Iterator[str]:
+    """An empty database of each backend, for migrating step by step (dropped after)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'steps.db'}"
+        return
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_VARIABLE} (see README)")
+    target = make_url(url)
+    own = target.set(database=f"{target.database}_steps_{os.getpid()}")
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}"'))
+        connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    try:
+        yield own.render_as_string(hide_password=False)
+    finally:
+        get_engine(own.render_as_string(hide_password=False)).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_0015_keeps_the_edited_templates_as_english_and_makes_clients_russian(
+    empty_database_url,
+):
+    upgrade_database(empty_database_url, "0014")
+    engine = get_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO letter_templates (key, subject, body, updated_at) "
+                "VALUES ('2w', 'Edited', 'Dear {{ client.first_name }}', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO clients (name, adults, do_not_call, created_at, updated_at) "
+                "VALUES ('Olga', 2, false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+
+    upgrade_database(empty_database_url, "0015")
+
+    with engine.begin() as connection:
+        rows = connection.execute(text("SELECT key, language, subject FROM letter_templates"))
+        assert rows.all() == [("2w", "en", "Edited")]
+        assert connection.scalar(text("SELECT language FROM clients")) == "ru"
+        # A Russian version of the same letter may now be stored beside the English one...
+        connection.execute(
+            text(
+                "INSERT INTO letter_templates (key, language, subject, body, updated_at) "
+                "VALUES ('2w', 'ru', 'Правка', 'Здравствуйте', CURRENT_TIMESTAMP)"
+            )
+        )
+    # ...but not a second English one.
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO letter_templates (key, language, subject, body, updated_at) "
+                "VALUES ('2w', 'en', 'Again', 'Again', CURRENT_TIMESTAMP)"
+            )
+        )
+
+    # Back down: one template per key again, the English edit kept.
+    downgrade_database(empty_database_url, "0014")
+    with engine.begin() as connection:
+        rows = connection.execute(text("SELECT key, subject FROM letter_templates"))
+        assert rows.all() == [("2w", "Edited")]

@@ -14,24 +14,28 @@ from models.reminders import (
     schedule,
 )
 from models.trips import LetterStatus, Trip, TripLetter
+from tourscope.i18n import use_locale
 
 OFFSETS = ["2m", "1m", "2w", "3d"]
 
 
 @pytest.mark.parametrize(
-    ("text", "amount", "unit", "label"),
+    ("text", "amount", "unit", "label", "russian"),
     [
-        ("2m", 2, "m", "2-month letter"),
-        ("1m", 1, "m", "1-month letter"),
-        ("2w", 2, "w", "2-week letter"),
-        ("3d", 3, "d", "3-day letter"),
-        ("10d", 10, "d", "10-day letter"),
+        ("2m", 2, "m", "2-month letter", "письмо за 2 месяца"),
+        ("1m", 1, "m", "1-month letter", "письмо за 1 месяц"),
+        ("2w", 2, "w", "2-week letter", "письмо за 2 недели"),
+        ("3d", 3, "d", "3-day letter", "письмо за 3 дня"),
+        ("10d", 10, "d", "10-day letter", "письмо за 10 дней"),
     ],
 )
-def test_offsets_parse(text, amount, unit, label):
+def test_offsets_parse(text, amount, unit, label, russian):
     offset = parse_offset(text)
     assert (offset.amount, offset.unit) == (amount, unit)
-    assert letter_label(text) == label
+    with use_locale("en"):
+        assert letter_label(text) == label
+    with use_locale("ru"):
+        assert letter_label(text) == russian
 
 
 @pytest.mark.parametrize("text", ["", "2", "m", "0d", "2y", "-1d", "2 weeks"])

@@ -43,6 +43,7 @@ from models.lead_intake import (
 from models.lead_scoring import score_lead, scoring_rules
 from models.leads import LeadSource, RecheckStatus
 from models.queries import SearchFilters
+from tourscope.i18n import current_locale
 from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import open_session
@@ -269,6 +270,7 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
             offer_id=offer_id,
             search_query=data.values["search_query"] or None,
             client_key=key,
+            language=current_locale(),
         )
         if offer_id is not None:
             # Asked by the re-check worker, not while the visitor waits (tourscope/rechecks.py).

@@ -284,3 +284,52 @@ def test_a_refused_contact_says_why_and_stores_nothing(as_manager, session, clie
     assert reason in main_text(response.text)
     assert "typed note</textarea>" in response.text
     assert _count(session, ClientContact) == 0
+
+
+def test_the_clients_language_is_chosen_on_the_form_and_shown(as_manager, session, manager):
+    form = as_manager.get("/manager/clients/new", headers=HTML)
+    # The agency's language is preselected; each language is named in itself.
+    assert '<option value="ru" selected>Русский</option>' in form.text
+    assert '<option value="en" >English</option>' in form.text
+    response = post_form(
+        as_manager,
+        "/manager/clients/new",
+        {"name": "Emma Evans", "email": "emma@example.org", "adults": "2", "language": "en"},
+        page="/manager/clients/new",
+    )
+    assert response.status_code == 303
+    client = session.scalars(select(Client)).one()
+    assert client.language == "en"
+    page = main_text(as_manager.get(f"/manager/clients/{client.id}", headers=HTML).text)
+    assert "Language of letters English" in page
+    edit = as_manager.get(f"/manager/clients/{client.id}/edit", headers=HTML)
+    assert '<option value="en" selected>English</option>' in edit.text
+
+
+def test_an_unknown_language_is_refused_with_a_form_error(as_manager, session):
+    response = post_form(
+        as_manager,
+        "/manager/clients/new",
+        {"name": "Hans Huber", "email": "hans@example.org", "adults": "2", "language": "de"},
+        page="/manager/clients/new",
+    )
+    assert response.status_code == 422
+    assert (
+        '<p class="field-error" id="language-error">Language: choose one of the languages we '
+        "write in: Русский, English</p>"
+    ) in response.text
+    assert 'value="Hans Huber"' in response.text  # the typing is kept
+    assert _count(session, Client) == 0
+
+
+def test_a_lead_from_an_english_visitor_becomes_an_english_client(as_manager, session, manager):
+    lead = make_lead(session, name="Emma Lead", email="emma@example.org", assigned_to=manager)
+    lead.language = "en"
+    russian = make_lead(session, name="Olga Lead", email="olga@example.org", assigned_to=manager)
+    russian.language = "ru"
+    session.commit()
+    post_form(as_manager, f"/manager/leads/{lead.id}/client", {})
+    post_form(as_manager, f"/manager/leads/{russian.id}/client", {})
+    session.expire_all()
+    assert session.get(Lead, lead.id).client.language == "en"
+    assert session.get(Lead, russian.id).client.language == "ru"

@@ -50,10 +50,15 @@ def due(session, manager):
         session,
         name="Olga Petrova",
         manager=manager,
+        language="en",
         preferences=[("pet", "dog", "Rex"), ("dietary", "gluten free")],
     )
-    pavel = make_client(session, name="Pavel Other", email="pavel@example.org", manager=other)
-    ivan = make_client(session, name="Ivan Later", email="ivan@example.org", manager=manager)
+    pavel = make_client(
+        session, name="Pavel Other", email="pavel@example.org", manager=other, language="en"
+    )
+    ivan = make_client(
+        session, name="Ivan Later", email="ivan@example.org", manager=manager, language="en"
+    )
     trips = {
         "olga": book(session, olga, manager, 14),
         "pavel": book(session, pavel, other, 1),
@@ -185,7 +190,7 @@ def test_an_edit_that_cannot_be_sent_is_shown_again(as_manager, session, due, fi
 
 
 def test_a_client_without_email_is_told_on_the_page(as_manager, session, manager):
-    client = make_client(session, name="Ivan Nomail", email=None, manager=manager)
+    client = make_client(session, name="Ivan Nomail", email=None, manager=manager, language="en")
     trip = book(session, client, manager, 3)
     session.commit()
     url = f"/manager/letters/{letter(trip, '3d').id}"
@@ -227,12 +232,15 @@ def test_templates_are_for_admins_only(as_manager, session, method, path):
 
 def test_an_admin_edits_previews_and_resets_a_template(as_admin, session):
     listing = main_text(as_admin.get("/manager/templates", headers=HTML).text)
-    assert "2-week letter (2w) Two weeks to your trip to {{ trip.destination or trip.hotel }}" in (
-        listing
-    )
-    table = listing.split("Letter Subject Text")[1]
-    assert table.count(" default") == 4 and "edited" not in table
+    # Each letter in each language: the Russian and the English default.
+    assert (
+        "2-week letter (2w) Две недели до поездки: {{ trip.destination or trip.hotel }} default "
+        "Two weeks to your trip to {{ trip.destination or trip.hotel }} default"
+    ) in listing
+    table = listing.split("Letter Русский English")[1]
+    assert table.count(" default") == 8 and "edited" not in table
 
+    # The editor opens in the admin's language.
     url = "/manager/templates/2w"
     editor = as_admin.get(url, headers=HTML)
     text = main_text(editor.text)
@@ -246,16 +254,19 @@ def test_an_admin_edits_previews_and_resets_a_template(as_admin, session):
         {"subject": "For {{ client.first_name }}", "body": "{{ letter.label }}: hello"},
         page=url,
     )
-    assert (saved.status_code, saved.headers["location"]) == (303, f"{url}?done=saved")
-    page = main_text(as_admin.get(f"{url}?done=saved", headers=HTML).text)
+    assert saved.status_code == 303
+    assert saved.headers["location"] == f"{url}?language=en&done=saved"
+    page = main_text(as_admin.get(f"{url}?language=en&done=saved", headers=HTML).text)
     assert "The template is saved" in page
     assert "Subject: For Olga" in page and "2-week letter: hello" in page
-    assert "2-week letter (2w) For {{ client.first_name }} edited" in main_text(
-        as_admin.get("/manager/templates", headers=HTML).text
-    )
+    assert (
+        "2-week letter (2w) Две недели до поездки: {{ trip.destination or trip.hotel }} default "
+        "For {{ client.first_name }} edited"
+    ) in main_text(as_admin.get("/manager/templates", headers=HTML).text)
 
     reset = post_form(as_admin, f"{url}/reset", {}, page=url)
-    assert (reset.status_code, reset.headers["location"]) == (303, f"{url}?done=reset")
+    assert reset.status_code == 303
+    assert reset.headers["location"] == f"{url}?language=en&done=reset"
     assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 0
 
 
@@ -279,3 +290,50 @@ def test_an_invalid_template_is_shown_with_the_text_kept(as_admin, session, body
 
 def test_an_unknown_template_is_a_404(as_admin):
     assert as_admin.get("/manager/templates/9y", headers=HTML).status_code == 404
+
+
+def test_the_editor_switches_to_the_russian_letter_and_saves_only_it(as_admin, session):
+    english = main_text(as_admin.get("/manager/templates/2w", headers=HTML).text)
+    assert "Language of the letter: Русский | English" in english
+    assert "Two weeks to your trip to" in english
+
+    url = "/manager/templates/2w?language=ru"
+    editor = as_admin.get(url, headers=HTML)
+    text = main_text(editor.text)
+    assert 'value="Две недели до поездки: {{ trip.destination or trip.hotel }}"' in editor.text
+    # The preview is the Russian sample family's letter, with Russian dates and plurals.
+    assert "Здравствуйте, Ольга!" in text and "1 июня 2030" in text and "7 ночей" in text
+
+    saved = post_form(
+        as_admin,
+        url,
+        {"subject": "Скоро в путь, {{ client.first_name }}", "body": "{{ letter.label }}"},
+        page=url,
+    )
+    assert saved.headers["location"] == "/manager/templates/2w?language=ru&done=saved"
+    page = main_text(as_admin.get(saved.headers["location"], headers=HTML).text)
+    assert "Subject: Скоро в путь, Ольга" in page and "письмо за 2 недели" in page
+    [row] = session.scalars(select(LetterTemplate)).all()
+    assert (row.key, row.language) == ("2w", "ru")
+    # The English letter is still the default.
+    assert "Two weeks to your trip to" in main_text(
+        as_admin.get("/manager/templates/2w?language=en", headers=HTML).text
+    )
+
+
+def test_a_template_language_we_do_not_write_is_a_404(as_admin, session):
+    assert as_admin.get("/manager/templates/2w?language=de", headers=HTML).status_code == 404
+    url = "/manager/templates/2w?language=de"
+    response = post_form(as_admin, url, {"subject": "Hallo", "body": "Hallo"}, page="/manager")
+    assert response.status_code == 404
+    assert row_count(session, LetterTemplate) == 0
+
+
+def test_a_russian_clients_draft_is_in_russian(as_manager, session, manager):
+    client = make_client(session, name="Ольга Петрова", manager=manager, language="ru")
+    trip = book(session, client, manager, 14)
+    session.commit()
+    page = as_manager.get(f"/manager/letters/{letter(trip, '2w').id}", headers=HTML)
+    assert page.status_code == 200
+    assert "Здравствуйте, Ольга!" in textarea(page.text)
+    assert "Трансфер до Antalya Palace" in textarea(page.text)

@@ -34,3 +34,29 @@ def test_the_dashboard_is_in_russian(russian_manager):
     assert "Сводка" in text and "Заявки" in text and "Клиенты" in text and "Выйти" in text
     assert "Сегодня писем к отправке нет." in text
     assert "Dashboard" not in text
+
+
+def test_headings_with_a_variable_are_in_russian(russian_manager, session, manager):
+    from tests.factories import make_client, make_lead
+
+    lead = make_lead(session, name="Ольга Иванова", assigned_to=manager)
+    client = make_client(session, name="Пётр Петров", manager=manager)
+    session.commit()
+
+    lead_page = russian_manager.get(f"/manager/leads/{lead.id}")
+    assert f"<h1>Заявка №{lead.id}: Ольга Иванова</h1>" in lead_page.text
+    assert f"<title>Заявка №{lead.id} – " in lead_page.text
+    assert f"Lead #{lead.id}" not in lead_page.text
+
+    client_page = main_text(russian_manager.get(f"/manager/clients/{client.id}").text)
+    assert f"Клиент №{client.id}" in client_page and "Язык писем Русский" in client_page
+    edit = russian_manager.get(f"/manager/clients/{client.id}/edit")
+    assert "<h1>Изменить: Пётр Петров</h1>" in edit.text
+
+    kpi = russian_manager.get("/manager/kpi?month=2026-11")
+    assert "<h1>KPI, ноябрь 2026</h1>" in kpi.text
+    assert "← октябрь 2026" in kpi.text and "декабрь 2026 →" in kpi.text
+    assert "November" not in kpi.text
+
+    calls = visible_text(russian_manager.get("/manager/calls").text)
+    assert "Звонки на " in calls and "Calls for" not in calls

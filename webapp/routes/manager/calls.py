@@ -14,6 +14,7 @@ from models.calls import (
     set_daily_plan,
 )
 from models.users import User
+from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import AdminRequired, AdminUser, CurrentUser, SessionDep, current_user
@@ -21,9 +22,10 @@ from webapp.routes.manager.common import form_text, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
+# Shown after an action, in the reader's language (lazy: translated when shown).
 DONE_MESSAGES = {
-    "contact": "The call is logged.",
-    "plan": "The daily plan is saved.",
+    "contact": lazy_gettext("The call is logged."),
+    "plan": lazy_gettext("The daily plan is saved."),
 }
 
 

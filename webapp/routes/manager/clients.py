@@ -34,6 +34,8 @@ from models.queries.clients import (
     preferences_by_kind,
 )
 from models.users import User
+from tourscope.i18n import LOCALES, lazy_gettext
+from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import CurrentUser, SessionDep, current_user
 from webapp.routes.manager.common import (
@@ -47,11 +49,12 @@ from webapp.routes.manager.common import (
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
+# Shown after an action, in the reader's language (lazy: translated when shown).
 DONE_MESSAGES = {
-    "created": "The client record is created.",
-    "saved": "The client's profile is saved.",
-    "lead": "This is the lead's client record; the lead now links to it.",
-    "contact": "The contact is logged.",
+    "created": lazy_gettext("The client record is created."),
+    "saved": lazy_gettext("The client's profile is saved."),
+    "lead": lazy_gettext("This is the lead's client record; the lead now links to it."),
+    "contact": lazy_gettext("The contact is logged."),
 }
 CONTACT_FIELDS = ("kind", "outcome", "note", "next_call_on", "handed_to")
 # The blank child rows the form offers beside the children already known.
@@ -65,6 +68,7 @@ def _labels() -> dict:
         "channels": [channel.value for channel in ContactChannel],
         "outcomes": OUTCOME_LABELS,
         "contact_kinds": KIND_LABELS,
+        "languages": LOCALES,
     }
 
 
@@ -156,7 +160,11 @@ async def _save(request: Request, session: SessionDep, client: Client | None) ->
 @router.get("/clients/new", response_class=HTMLResponse)
 def new_client_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """An empty profile, the new client being the manager's own."""
-    fields = {"adults": ["2"], "manager_id": [str(user.id)]}
+    fields = {
+        "adults": ["2"],
+        "manager_id": [str(user.id)],
+        "language": [get_settings().default_locale],
+    }
     return _form_page(request, session, client=None, fields=fields)
 
 

@@ -28,6 +28,7 @@ from models.queries.leads import (
 from models.queries.letters import due_letters
 from models.trip_workflow import trip_of_lead
 from models.users import User
+from tourscope.i18n import gettext, lazy_gettext
 from webapp import csrf
 from webapp.deps import CurrentUser, SessionDep, current_user
 from webapp.routes.manager.common import (
@@ -42,10 +43,11 @@ from webapp.routes.manager.common import (
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
 DASHBOARD_ROWS = 10
+# Shown after an action, in the reader's language (lazy: translated when shown).
 DONE_MESSAGES = {
-    "status": "The status is changed.",
-    "assigned": "The lead is assigned.",
-    "note": "The note is added.",
+    "status": lazy_gettext("The status is changed."),
+    "assigned": lazy_gettext("The lead is assigned."),
+    "note": lazy_gettext("The note is added."),
 }
 
 
@@ -114,7 +116,8 @@ def _lead_page(
 ) -> HTMLResponse:
     rules = scoring_rules()
     extras = [
-        rules.extras[code].label if code in rules.extras else code for code in lead.extras or []
+        gettext(rules.extras[code].label) if code in rules.extras else code
+        for code in lead.extras or []
     ]
     context = {
         "lead": lead,

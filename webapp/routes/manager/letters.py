@@ -1,5 +1,7 @@
 """Pre-trip letters due and overdue, their drafts and sending; admins edit the templates."""
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -27,16 +29,18 @@ from models.queries.letters import DueLetterFilters, due_letters
 from models.reminders import letter_label
 from models.trips import LetterStatus, TripLetter
 from models.users import User
+from tourscope.i18n import LOCALES, current_locale, lazy_gettext
 from webapp import csrf
 from webapp.deps import AdminUser, CurrentUser, SessionDep, current_user
 from webapp.routes.manager.common import form_text, not_found, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
+# Shown after an action, in the reader's language (lazy: translated when shown).
 DONE_MESSAGES = {
-    "sent": "The letter is sent: it is in the outbox and goes out within minutes.",
-    "saved": "The template is saved; letters use it from now on.",
-    "reset": "The template is back to the default text.",
+    "sent": lazy_gettext("The letter is sent: it is in the outbox and goes out within minutes."),
+    "saved": lazy_gettext("The template is saved; letters use it from now on."),
+    "reset": lazy_gettext("The template is back to the default text."),
 }
 # A refused edit is shown again as typed, up to twice what may be sent: enough to see and
 # shorten it, without echoing an unbounded form back.
@@ -146,21 +150,37 @@ async def letter_send(request: Request, letter_id: str, session: SessionDep) -> 
     return RedirectResponse(f"/manager/letters/{letter.id}?done=sent", status_code=303)
 
 
+def _language(request: Request) -> str | None:
+    """The template language asked for (`?language=`), by default the one the admin reads
+    the back office in; None for a language we do not write letters in."""
+    language = request.query_params.get("language") or current_locale()
+    return language if language in LOCALES else None
+
+
+def _template_url(key: str, language: str, done: str | None = None) -> str:
+    query = {"language": language, **({"done": done} if done else {})}
+    return f"/manager/templates/{key}?{urlencode(query)}"
+
+
 @router.get("/templates", response_class=HTMLResponse)
 def templates_page(request: Request, session: SessionDep, user: AdminUser) -> HTMLResponse:
-    """Every letter's template, edited by an admin or the default."""
+    """Every letter's template in each language, edited by an admin or the default."""
     rows = [
-        (template, letter_label(key))
+        (letter_label(key), [template_for(session, key, language) for language in LOCALES])
         for key in template_keys(session)
-        for template in [template_for(session, key)]
     ]
-    context = {"rows": rows, "done": DONE_MESSAGES.get(request.query_params.get("done", ""))}
+    context = {
+        "rows": rows,
+        "languages": LOCALES,
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+    }
     return render(request, "manager/templates.html", context)
 
 
 def _template_page(
     request: Request,
     key: str,
+    language: str,
     subject: str,
     body: str,
     *,
@@ -168,16 +188,21 @@ def _template_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The editor with the text (saved or as typed) and its preview on the sample client."""
+    """The editor of one language's version, with the text (saved or as typed), its
+    preview on the sample client of that language, and links to the other languages."""
     preview = None
     if error is None:
         try:
-            validate_template(subject, body)
-            preview = _preview(key, subject, body)
+            validate_template(subject, body, language)
+            preview = _preview(key, language, subject, body)
         except LetterError as failure:
             error = str(failure)
     context = {
         "key": key,
+        "language": language,
+        "languages": [(code, name, _template_url(key, code)) for code, name in LOCALES.items()],
+        "action": _template_url(key, language),
+        "reset_action": f"/manager/templates/{key}/reset?{urlencode({'language': language})}",
         "label": letter_label(key),
         "subject": subject,
         "body": body,
@@ -190,39 +215,44 @@ def _template_page(
     return render(request, "manager/template_edit.html", context, status_code=status_code)
 
 
-def _preview(key: str, subject: str, body: str) -> tuple[str, str]:
-    return render_template(subject, body, sample_context(key))
+def _preview(key: str, language: str, subject: str, body: str) -> tuple[str, str]:
+    return render_template(subject, body, sample_context(key, language=language))
 
 
 @router.get("/templates/{key}", response_class=HTMLResponse)
 def template_page(request: Request, key: str, session: SessionDep, user: AdminUser) -> Response:
-    if key not in template_keys(session):
+    language = _language(request)
+    if key not in template_keys(session) or language is None:
         return not_found(request, "letter template", repr(key[:20]))
-    template = template_for(session, key)
-    return _template_page(request, key, template.subject, template.body, edited=template.edited)
+    template = template_for(session, key, language)
+    return _template_page(
+        request, key, language, template.subject, template.body, edited=template.edited
+    )
 
 
 @router.post("/templates/{key}")
 async def template_save(
     request: Request, key: str, session: SessionDep, user: AdminUser
 ) -> Response:
-    """Save the admin's template; refused (422, the text kept) when it would not render."""
+    """Save the admin's template in one language; refused (422, the text kept) when it
+    would not render. The other languages' versions are untouched."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    if key not in template_keys(session):
+    language = _language(request)
+    if key not in template_keys(session) or language is None:
         return not_found(request, "letter template", repr(key[:20]))
     subject = form_text(form, "subject", 1000)
     body = form_text(form, "body", 50_000).replace("\r\n", "\n")
     try:
-        save_template(session, key, subject, body, user)
+        save_template(session, key, subject, body, user, language=language)
     except LetterError as error:
         session.rollback()
-        edited = template_for(session, key).edited
+        edited = template_for(session, key, language).edited
         return _template_page(
-            request, key, subject, body, edited=edited, error=str(error), status_code=422
+            request, key, language, subject, body, edited=edited, error=str(error), status_code=422
         )
     session.commit()
-    return RedirectResponse(f"/manager/templates/{key}?done=saved", status_code=303)
+    return RedirectResponse(_template_url(key, language, "saved"), status_code=303)
 
 
 @router.post("/templates/{key}/reset")
@@ -231,8 +261,9 @@ async def template_reset(
 ) -> Response:
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    if key not in template_keys(session):
+    language = _language(request)
+    if key not in template_keys(session) or language is None:
         return not_found(request, "letter template", repr(key[:20]))
-    reset_template(session, key)
+    reset_template(session, key, language=language)
     session.commit()
-    return RedirectResponse(f"/manager/templates/{key}?done=reset", status_code=303)
+    return RedirectResponse(_template_url(key, language, "reset"), status_code=303)

@@ -20,6 +20,7 @@ from models.trip_workflow import (
     create_trip,
     create_trip_from_lead,
     details_from_form,
+    extra_label,
     find_trip,
     form_from_lead,
     parse_form_date,
@@ -27,6 +28,7 @@ from models.trip_workflow import (
 )
 from models.trips import Trip, TripStatus
 from models.users import User
+from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import SessionDep, current_user
@@ -34,16 +36,19 @@ from webapp.routes.manager.common import form_text, not_found, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
+# Shown after an action, in the reader's language (lazy: translated when shown).
 DONE_MESSAGES = {
-    "created": "The trip is booked and its letters are planned.",
-    "dates": "The dates are changed; the unsent letters follow the new departure date.",
-    "cancelled": "The trip is cancelled, and the letters not sent with it.",
+    "created": lazy_gettext("The trip is booked and its letters are planned."),
+    "dates": lazy_gettext(
+        "The dates are changed; the unsent letters follow the new departure date."
+    ),
+    "cancelled": lazy_gettext("The trip is cancelled, and the letters not sent with it."),
 }
 LETTER_STATUS_LABELS = {
-    "planned": "planned",
-    "sent": "sent",
-    "skipped": "skipped (booked after its date)",
-    "cancelled": "cancelled",
+    "planned": lazy_gettext("planned"),
+    "sent": lazy_gettext("sent"),
+    "skipped": lazy_gettext("skipped (booked after its date)"),
+    "cancelled": lazy_gettext("cancelled"),
 }
 CONFIRM_CANCEL = "tick the box to confirm the cancellation"
 
@@ -73,7 +78,7 @@ def _trip_form(
         "back_url": back_url,
         "back_label": back_label,
         "form": form,
-        "extras": EXTRAS,
+        "extras": {code: extra_label(code) for code in EXTRAS},
         "error": error,
     }
     return render(request, "manager/trip_form.html", context, status_code=status_code)
@@ -189,7 +194,7 @@ def _trip_page(
         "trip": trip,
         "letters": [(letter, letter_label(letter.template_key)) for letter in trip.letters],
         "letter_statuses": LETTER_STATUS_LABELS,
-        "extras": [EXTRAS.get(code, code) for code in trip.extras or []],
+        "extras": [extra_label(code) for code in trip.extras or []],
         "today": agency_today(),
         "max_reason": MAX_CANCEL_REASON_LENGTH,
         "error": error,
