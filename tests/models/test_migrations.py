@@ -61,10 +61,10 @@ def empty_database_url(request, tmp_path) -> Iterator[str]:
         admin.dispose()
 
 
-def test_0015_keeps_the_edited_templates_as_english_and_makes_clients_russian(
+def test_0016_keeps_the_edited_templates_as_english_and_makes_clients_russian(
     empty_database_url,
 ):
-    upgrade_database(empty_database_url, "0014")
+    upgrade_database(empty_database_url, "0015")
     engine = get_engine(empty_database_url)
     with engine.begin() as connection:
         connection.execute(
@@ -80,7 +80,7 @@ def test_0015_keeps_the_edited_templates_as_english_and_makes_clients_russian(
             )
         )
 
-    upgrade_database(empty_database_url, "0015")
+    upgrade_database(empty_database_url, "0016")
 
     with engine.begin() as connection:
         rows = connection.execute(text("SELECT key, language, subject FROM letter_templates"))
@@ -103,7 +103,7 @@ def test_0015_keeps_the_edited_templates_as_english_and_makes_clients_russian(
         )
 
     # Back down: one template per key again, the English edit kept.
-    downgrade_database(empty_database_url, "0014")
+    downgrade_database(empty_database_url, "0015")
     with engine.begin() as connection:
         rows = connection.execute(text("SELECT key, subject FROM letter_templates"))
         assert rows.all() == [("2w", "Edited")]
