@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from models import MealPlan
 from models.currency import DISPLAY_CURRENCIES
@@ -20,10 +19,10 @@ from models.queries import (
     suggest_widening,
 )
 from models.queries.search import MAX_CHILDREN
-from tourscope.i18n import gettext as _
 from tourscope.i18n import lazy_gettext as _l
 from webapp.catalogue_cache import ReferenceListsDep
 from webapp.deps import SessionDep, SettingsDep
+from webapp.error_text import readable_error
 from webapp.http_cache import PublicPageCache
 from webapp.lead_invitations import hotel_result_invitations, search_invitation
 from webapp.locale import page_currency
@@ -64,55 +63,12 @@ SORT_LABELS = {
 }
 
 
-# Pydantic's parsing errors, by the kind of input expected; other errors keep their message.
-WHOLE_NUMBER_ERRORS = {"int_type", "int_parsing", "int_parsing_size", "int_from_float"}
-DATE_ERRORS = {
-    "date_type",
-    "date_parsing",
-    "date_from_datetime_parsing",
-    "date_from_datetime_inexact",
-}
-NUMBER_ERRORS = {"decimal_type", "decimal_parsing", "finite_number"}
-
-
 @dataclass(frozen=True, slots=True)
 class Pager:
     page: int
     pages: int
     previous_url: str | None
     next_url: str | None
-
-
-def readable_error(error: ErrorDetails) -> str:
-    """A short sentence for a visitor, from one pydantic error."""
-    kind = error["type"]
-    limits = error.get("ctx", {})
-    if kind in WHOLE_NUMBER_ERRORS:
-        return _("Enter a whole number.")
-    if kind in DATE_ERRORS:
-        return _("Enter a real date, as YYYY-MM-DD.")
-    if kind in NUMBER_ERRORS:
-        return _("Enter a number, such as 1500.")
-    if kind == "enum":
-        choices = limits.get("expected") or _("the listed choices")
-        return _("Pick one of: %(choices)s.") % {"choices": choices}
-    if kind == "too_long" and "max_length" in limits:
-        return _("Give at most %(count)s values.") % {"count": limits["max_length"]}
-    if kind == "string_pattern_mismatch":
-        return _("Use letters, digits, '-', '_' or '.' only.")
-    if kind == "string_too_long":
-        return _("Use at most %(count)s characters.") % {"count": limits["max_length"]}
-    bounds = {
-        "greater_than_equal": ("ge", _("Enter %(limit)s or more.")),
-        "less_than_equal": ("le", _("Enter %(limit)s or less.")),
-        "greater_than": ("gt", _("Enter more than %(limit)s.")),
-        "less_than": ("lt", _("Enter less than %(limit)s.")),
-    }
-    if kind in bounds:
-        key, template = bounds[kind]
-        return template % {"limit": limits[key]}
-    message = error["msg"]
-    return message if message.endswith(".") else f"{message}."
 
 
 def field_errors(error: ValidationError) -> dict[str, str]:
