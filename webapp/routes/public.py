@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 
 from models import MealPlan
 from models.currency import DISPLAY_CURRENCIES
+from models.exchange_rates import current_rates
 from models.queries import (
     SearchFilters,
     SearchPage,
@@ -89,6 +91,28 @@ def read_form(request: Request) -> dict[str, str | list[str]]:
     }
 
 
+def convert_price_bounds(form: dict, bounds_currency: str, session) -> None:
+    """The price bounds in the currency now chosen. The form says which currency its
+    bounds were typed in (`bounds_currency`, hidden); a visitor who switches from euros to
+    roubles means the same 500-1,500 EUR, not 500-1,500 roubles. Whole units: the numbers
+    are for people to read and change."""
+    chosen = page_currency(str(form["currency"]).strip().upper() or None)
+    bounds_currency = bounds_currency.strip().upper()
+    if bounds_currency == chosen or bounds_currency not in DISPLAY_CURRENCIES:
+        return
+    rates = current_rates(session)
+    for name in ("price_min", "price_max"):
+        try:
+            amount = Decimal(str(form[name]).strip())
+        except (InvalidOperation, ValueError):
+            continue  # blank or not a number: left for the form's own message
+        if not amount.is_finite() or amount < 0:
+            continue
+        converted = rates.convert(amount, bounds_currency, chosen)
+        if converted is not None:
+            form[name] = str(converted.quantize(Decimal(1), ROUND_HALF_UP))
+
+
 def link_params(filters: SearchFilters) -> list[tuple[str, str]]:
     """The filters as a link's query. A page's default currency depends on its language
     (webapp/locale.py): a currency other than that default is always named, even the
@@ -130,6 +154,7 @@ def search_page(
     lists come from the worker's cache (webapp/catalogue_cache.py).
     """
     form = read_form(request)
+    convert_price_bounds(form, request.query_params.get("bounds_currency", ""), session)
     today = date.today()
     country = str(form["country"]).strip().upper()
     if not (len(country) == 2 and country.isascii() and country.isalpha()):
