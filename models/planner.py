@@ -9,7 +9,7 @@ The plan, a year:
   the tours are repeat purchases by the same clients.
 
 The CRM's last 12 months (since the same date a year ago, the agency's date): booked
-trips by their booking time; revenue in EUR, each trip's price converted with
+trips by their booking time; revenue in USD, each trip's price converted with
 models/currency.py (a trip in a currency without a rate is left out of the revenue and
 counted apart); clients who bought; repeat share = trips by a client who had booked an
 earlier trip (at any time) / all trips.
@@ -32,7 +32,8 @@ from models.exchange_rates import current_rates
 from models.trips import Trip, TripStatus
 
 CENT = Decimal("0.01")
-REVENUE_CURRENCY = "EUR"  # the planner's money: market prices and revenue in euros
+# The planner's money, market prices and revenue: the owner plans in dollars.
+REVENUE_CURRENCY = "USD"
 
 
 @dataclass(frozen=True)
@@ -46,19 +47,20 @@ class PlanField:
 
 
 PLAN_FIELDS: dict[str, PlanField] = {
+    # The defaults are the owner's own figures for the agency's town.
     "population": PlanField(
-        "Population of the catchment area", "50000", Decimal(1), Decimal(10**9), whole=True
+        "Population of the catchment area", "200000", Decimal(1), Decimal(10**9), whole=True
     ),
     "buying_share": PlanField(
         "Share of people who buy a tour a year, %",
-        "20",
+        "25",
         Decimal(0),
         Decimal(100),
         above_minimum=True,
     ),
     "average_price": PlanField(
         f"Average tour price, {REVENUE_CURRENCY}",
-        "1500",
+        "500",
         Decimal(0),
         Decimal(10**7),
         above_minimum=True,
@@ -140,6 +142,7 @@ def parse_plan_input(values: dict[str, str]) -> PlanInput:
 
 @dataclass(frozen=True)
 class Plan:
+    average_price: Decimal  # the assumed average tour price, USD
     market_tours: Decimal  # tours bought in the catchment area a year
     market_volume: Decimal  # EUR a year
     tours_needed: int
@@ -164,6 +167,7 @@ def compute_plan(values: PlanInput) -> Plan:
     tours_needed = math.ceil(market_tours * values.target_share / 100)
     clients_needed = math.ceil(tours_needed / values.purchases_per_client)
     return Plan(
+        average_price=values.average_price,
         market_tours=market_tours,
         market_volume=market_volume,
         tours_needed=tours_needed,
@@ -185,6 +189,12 @@ class CrmActuals:
     @property
     def repeat_share(self) -> Decimal | None:
         return _percent(self.repeat_trips, self.trips) if self.trips else None
+
+    @property
+    def average_price(self) -> Decimal | None:
+        """The CRM's own average tour price, beside the one the plan assumes."""
+        converted = self.trips - self.unconverted_trips
+        return (self.revenue / converted).quantize(CENT, ROUND_HALF_UP) if converted else None
 
 
 def _price_in_base_cents(rates: Rates) -> ColumnElement[int]:
@@ -262,6 +272,8 @@ class PlanGap:
     tours: int
     clients: int
     revenue: Decimal
+    average_price: Decimal | None  # the assumed price over the CRM's own
+    repeat_purchases: int
     repeat_share_points: Decimal | None  # percentage points
 
     @classmethod
@@ -271,6 +283,10 @@ class PlanGap:
             tours=plan.tours_needed - actuals.trips,
             clients=plan.clients_needed - actuals.clients,
             revenue=plan.revenue_needed - actuals.revenue,
+            average_price=plan.average_price - actuals.average_price
+            if actuals.average_price is not None
+            else None,
+            repeat_purchases=plan.repeat_purchases_needed - actuals.repeat_trips,
             repeat_share_points=planned_share - actual_share
             if planned_share is not None and actual_share is not None
             else None,

@@ -22,13 +22,14 @@ NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
 
 def test_the_default_plan():
     plan = compute_plan(parse_plan_input(default_plan_values()))
-    assert plan.market_tours == 10_000  # 50 000 people x 20 %
-    assert plan.market_volume == Decimal("15000000.00")  # x 1 500 EUR
-    assert plan.tours_needed == 1_000  # 10 % of the market
-    assert plan.revenue_needed == Decimal("1500000.00")
-    assert plan.clients_needed == 770  # 1 000 / 1.3, rounded up
-    assert plan.repeat_purchases_needed == 230
-    assert plan.repeat_share == Decimal("23.0")
+    # The owner's figures: 200 000 people, 25 % buying a tour a year at 500 USD, 10 % share.
+    assert plan.market_tours == 50_000
+    assert plan.market_volume == Decimal("25000000.00")
+    assert plan.tours_needed == 5_000  # 10 % of the market
+    assert plan.revenue_needed == Decimal("2500000.00")
+    assert plan.clients_needed == 3_847  # 5 000 / 1.3, rounded up
+    assert plan.repeat_purchases_needed == 1_153
+    assert plan.repeat_share == Decimal("23.1")
 
 
 def test_an_uneven_plan_rounds_tours_and_clients_up():
@@ -96,7 +97,7 @@ def test_the_crm_actuals_of_the_last_12_months(session):
     trip_at(session, anna, datetime(2024, 1, 1, tzinfo=UTC), "9999.00")  # before: not counted
     trip_at(session, anna, datetime(2025, 6, 1, tzinfo=UTC), "1000.00")  # repeat
     trip_at(session, boris, datetime(2025, 7, 1, tzinfo=UTC), "2000.00")
-    trip_at(session, boris, datetime(2026, 1, 10, tzinfo=UTC), "1000.00", "USD")  # repeat, 920 EUR
+    trip_at(session, boris, datetime(2026, 1, 10, tzinfo=UTC), "1000.00", "USD")  # repeat
     trip_at(session, clara, datetime(2026, 3, 1, tzinfo=UTC), "500.00", status="cancelled")
     trip_at(session, clara, datetime(2026, 4, 1, tzinfo=UTC), "1500.00")  # her first booked
     # 23:30 on 9 May 2025 in Moscow: before the window; 00:30 on 10 May: inside, a repeat.
@@ -109,13 +110,17 @@ def test_the_crm_actuals_of_the_last_12_months(session):
     assert actuals.since == date(2025, 5, 10)
     assert (actuals.trips, actuals.clients, actuals.repeat_trips) == (6, 5, 3)
     assert actuals.repeat_share == Decimal("50.0")
-    assert actuals.revenue == Decimal("5720.00")  # 1000 + 2000 + 920 + 1500 + 300
+    # In USD at the built-in 0.92 EUR a dollar, each trip rounded to the cent:
+    # 1086.96 + 2173.91 + 1000 + 1630.43 + 326.09
+    assert actuals.revenue == Decimal("6217.39")
     assert actuals.unconverted_trips == 1
+    assert actuals.average_price == Decimal("1243.48")  # over the 5 converted trips
 
     gap = PlanGap.between(compute_plan(parse_plan_input(default_plan_values())), actuals)
-    assert (gap.tours, gap.clients) == (994, 765)
-    assert gap.revenue == Decimal("1494280.00")
-    assert gap.repeat_share_points == Decimal("-27.0")
+    assert (gap.tours, gap.clients, gap.repeat_purchases) == (4994, 3842, 1150)
+    assert gap.revenue == Decimal("2493782.61")
+    assert gap.average_price == Decimal("-743.48")  # the CRM sells dearer than assumed
+    assert gap.repeat_share_points == Decimal("-26.9")
 
 
 def test_an_empty_crm(session):
@@ -123,4 +128,5 @@ def test_an_empty_crm(session):
     assert (actuals.trips, actuals.clients, actuals.revenue) == (0, 0, Decimal("0.00"))
     assert actuals.repeat_share is None
     gap = PlanGap.between(compute_plan(parse_plan_input(default_plan_values())), actuals)
-    assert gap.repeat_share_points is None and gap.tours == 1000
+    assert gap.repeat_share_points is None and gap.tours == 5000
+    assert actuals.average_price is None and gap.average_price is None

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -99,10 +100,16 @@ def test_months_default_step_and_refuse_nonsense(as_manager, manager):
 def test_the_planner_computes_the_defaults_beside_the_crm(as_manager, march):
     page = as_manager.get("/manager/planner", headers=HTML)
     assert page.status_code == 200
-    assert 'name="population" type="text" inputmode="decimal" value="50000"' in page.text
-    assert "15,000,000" in page.text  # market volume, EUR
-    assert "1,500,000" in page.text  # the revenue needed
-    assert "<td>770</td><td>" in page.text  # clients needed, beside the CRM's
+    assert 'name="population" type="text" inputmode="decimal" value="200000"' in page.text
+    assert "Market volume, USD" in page.text and "25,000,000" in page.text
+    assert "2,500,000" in page.text  # the revenue needed
+    assert "<td>3847</td><td>" in page.text  # clients needed, beside the CRM's
+    # The CRM's own average price beside the assumed 500 USD, and the repeat purchases'
+    # gap filled in.
+    row = re.search(r"Average tour price, USD</th>(.*?)</tr>", page.text, re.S).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", row)[0] == "500"
+    repeat = re.search(r"Repeat purchases</th>(.*?)</tr>", page.text, re.S).group(1)
+    assert all(cell.strip() for cell in re.findall(r"<td>([^<]*)</td>", repeat))
 
 
 def test_the_planner_keeps_bad_input_and_says_why(as_manager, manager):

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from models.planner import (
     PLAN_FIELDS,
+    REVENUE_CURRENCY,
     PlanGap,
     PlanInputError,
     compute_plan,
@@ -101,5 +102,6 @@ def planner_page(request: Request, session: SessionDep) -> HTMLResponse:
         "plan": plan,
         "actuals": actuals,
         "gap": gap,
+        "currency": REVENUE_CURRENCY,
     }
     return render(request, "manager/planner.html", context, status_code=422 if errors else 200)
