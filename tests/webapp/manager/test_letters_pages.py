@@ -270,6 +270,23 @@ def test_an_admin_edits_previews_and_resets_a_template(as_admin, session):
     assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 0
 
 
+def test_a_draft_is_previewed_before_it_is_saved(as_admin, session):
+    """The "Preview without saving" button shows the draft on the sample client, keeps it in the
+    editor and changes nothing clients get (issue 15, bug 8)."""
+    url = "/manager/templates/2w"
+    draft = {"subject": "Draft for {{ client.first_name }}", "body": "{{ letter.label }}: soon"}
+    shown = post_form(as_admin, url, {**draft, "intent": "preview"}, page=url)
+
+    assert shown.status_code == 200
+    text = main_text(shown.text)
+    assert "Not saved yet: this is your draft." in text
+    assert "Subject: Draft for Olga" in text and "2-week letter: soon" in text
+    assert "Draft for {{ client.first_name }}" in shown.text  # still in the editor
+    assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 0
+    saved_page = main_text(as_admin.get(f"{url}?language=en", headers=HTML).text)
+    assert "Draft for" not in saved_page and "default text" in saved_page
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

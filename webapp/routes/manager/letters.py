@@ -187,6 +187,7 @@ def _template_page(
     edited: bool,
     error: str | None = None,
     status_code: int = 200,
+    draft: bool = False,
 ) -> HTMLResponse:
     """The editor of one language's version, with the text (saved or as typed), its
     preview on the sample client of that language, and links to the other languages."""
@@ -208,6 +209,7 @@ def _template_page(
         "body": body,
         "edited": edited,
         "preview": preview,
+        "draft": draft,
         "error": error,
         "variables": VARIABLES,
         "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
@@ -243,6 +245,10 @@ async def template_save(
         return not_found(request, "letter template", repr(key[:20]))
     subject = form_text(form, "subject", 1000)
     body = form_text(form, "body", 50_000).replace("\r\n", "\n")
+    if form.get("intent") == "preview":
+        # The draft on the sample client, nothing saved: an edit is seen before it is live.
+        edited = template_for(session, key, language).edited
+        return _template_page(request, key, language, subject, body, edited=edited, draft=True)
     try:
         save_template(session, key, subject, body, user, language=language)
     except LetterError as error:
