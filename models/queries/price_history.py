@@ -89,7 +89,7 @@ def cheapest_price_by_day(
         day = first_day + timedelta(days=offset)
         day_end = agency_midnight(day + timedelta(days=1))
         prices = [
-            _price_at(Decimal(price), changes.get(offer_id, []), day_end)
+            price_at(Decimal(price), changes.get(offer_id, []), day_end)
             for offer_id, price, first_seen in offers
             if first_seen < day_end
         ]
@@ -98,6 +98,6 @@ def cheapest_price_by_day(
     return PriceHistory(filters.currency, points)
 
 
-def _price_at(price_now: Decimal, changes: list[tuple[datetime, Decimal]], moment: datetime):
+def price_at(price_now: Decimal, changes: list[tuple[datetime, Decimal]], moment: datetime):
     """The offer's base price at `moment`: the old price of its first later change."""
     return next((old for changed_at, old in changes if changed_at >= moment), price_now)
