@@ -136,6 +136,7 @@ def hotel_page(
         },
         # "Request this tour" on every offer; a personal manager for the high-value ones.
         "lead_offers": hotel_offer_invitations(filters, result),
+        "alert_query": "?" + urlencode([*search, ("hotel_id", str(number))]),
         "price_chart": price_chart(cheapest_price_by_day(session, number, filters)),
     }
     return cache.apply(
