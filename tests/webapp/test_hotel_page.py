@@ -242,3 +242,5 @@ def test_the_price_chart_shows_how_the_cheapest_price_moved(client, russian_clie
     assert re.search(r"<text [^>]*>€1,234</text>", chart)
     assert re.search(r"<text [^>]*>€1,100</text>", chart)
     assert "Самая низкая цена: 1\xa0234\xa0€ → 1\xa0100\xa0€" in russian
+    in_dollars = client.get(f"/hotels/{hotel.id}?currency=USD").text
+    assert "Lowest price: $1,341.30 → $1,195.65" in visible_text(in_dollars)
