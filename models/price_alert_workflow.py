@@ -32,6 +32,7 @@ from models.agency_time import agency_today
 from models.base import utcnow
 from models.catalog import Hotel
 from models.exchange_rates import current_rates
+from models.hotel_merges import live_hotel_id
 from models.leads import OutboxMessage
 from models.offers import Offer, PriceChange
 from models.price_alerts import PriceAlert
@@ -220,7 +221,9 @@ def cheaper_offers(
     rates = current_rates(session)
     conditions = _offer_conditions(filters, agency_today(now), rates)
     if alert.hotel_id is not None:
-        conditions.append(Offer.hotel_id == alert.hotel_id)
+        # An admin may have merged the hotel into another since: follow it.
+        hotel_id = live_hotel_id(session, alert.hotel_id) or alert.hotel_id
+        conditions.append(Offer.hotel_id == hotel_id)
     since = alert.last_digest_at or alert.created_at
     changed_since = select(PriceChange.offer_id).where(PriceChange.changed_at > since)
     offers = session.execute(

@@ -1,6 +1,8 @@
 """price alerts
 
-Visitors' "tell me when this gets cheaper" subscriptions (models/price_alerts.py).
+Visitors' "tell me when this gets cheaper" subscriptions (models/price_alerts.py), and an
+index of price changes by time: a digest run asks what changed since each alert's last
+digest.
 
 Revision ID: 0017
 Revises: 0016
@@ -51,9 +53,11 @@ def upgrade() -> None:
         ["confirmed_at", "unsubscribed_at", "expires_on"],
         unique=False,
     )
+    op.create_index("ix_price_changes_changed_at", "price_changes", ["changed_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_price_changes_changed_at", table_name="price_changes")
     op.drop_index("ix_price_alerts_live", table_name="price_alerts")
     op.drop_index("ix_price_alerts_email_created", table_name="price_alerts")
     op.drop_table("price_alerts")
