@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -66,7 +66,7 @@ class AlertLinkInvalid(Exception):
 # --- Subscribing -------------------------------------------------------------------------
 
 
-def pinned_search(filters: SearchFilters, today) -> SearchFilters:
+def pinned_search(filters: SearchFilters, today: date) -> SearchFilters:
     """The search with its departure window written out, so that the alert keeps watching
     the dates the visitor saw (a search without dates would otherwise slide each day)."""
     start, end = filters.departure_window(today)
@@ -124,7 +124,9 @@ def subscribe(
     return alert
 
 
-def _queue_mail(session: Session, alert: PriceAlert, subject: str, body: str, now) -> None:
+def _queue_mail(
+    session: Session, alert: PriceAlert, subject: str, body: str, now: datetime
+) -> None:
     session.add(
         OutboxMessage(
             created_at=now,
@@ -205,7 +207,7 @@ def unsubscribe(session: Session, token: str, now: datetime | None = None) -> Pr
 class CheaperOffer:
     hotel_id: int
     hotel_name: str
-    departure_date: object
+    departure_date: date
     nights: int
     was: Decimal  # in the alert's currency
     now: Decimal
@@ -227,8 +229,14 @@ def cheaper_offers(
     since = alert.last_digest_at or alert.created_at
     changed_since = select(PriceChange.offer_id).where(PriceChange.changed_at > since)
     offers = session.execute(
-        select(Offer.id, Offer.hotel_id, Hotel.name, Offer.departure_date, Offer.nights)
-        .add_columns(Offer.price_base)
+        select(
+            Offer.id,
+            Offer.hotel_id,
+            Hotel.name,
+            Offer.departure_date,
+            Offer.nights,
+            Offer.price_base,
+        )
         .join(Hotel, Offer.hotel_id == Hotel.id)
         .where(
             *conditions,

@@ -98,6 +98,10 @@ def cheapest_price_by_day(
     return PriceHistory(filters.currency, points)
 
 
-def price_at(price_now: Decimal, changes: list[tuple[datetime, Decimal]], moment: datetime):
-    """The offer's base price at `moment`: the old price of its first later change."""
+def price_at(
+    price_now: Decimal, changes: list[tuple[datetime, Decimal]], moment: datetime
+) -> Decimal:
+    """An offer's base price at `moment`, from its price now and its changes (oldest
+    first) since some earlier instant: the old price of its first change at or after
+    `moment`, or its price now when it has not changed since."""
     return next((old for changed_at, old in changes if changed_at >= moment), price_now)

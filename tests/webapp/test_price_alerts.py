@@ -221,3 +221,10 @@ def test_a_russian_visitor_gets_the_form_and_the_mail_in_russian(
     [confirmation] = mailbox.deliver()
     assert confirmation["Subject"] == "Подтвердите подписку на снижение цены"
     assert "Чтобы включить подписку, откройте ссылку:" in body(confirmation)
+
+
+def test_too_long_fields_are_a_form_error_not_a_bare_422(client, palace_offer):
+    answer = subscribe(client, palace_offer.hotel_id, "a" * 300 + "@example.com")
+
+    assert answer.status_code == 422
+    assert "Enter an e-mail address" in main_text(answer.text)

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from models.catalog import Hotel
 from models.price_alert_workflow import (
@@ -35,6 +36,8 @@ from webapp.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
+MAX_EMAIL = 254  # the longest address SMTP carries (RFC 5321), the column's size
+
 
 def _hotel_id(text: str) -> int | None:
     number = int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else 0
@@ -43,7 +46,7 @@ def _hotel_id(text: str) -> int | None:
 
 def _render_form(
     request: Request,
-    session: SessionDep,
+    session: Session,
     search_query: str,
     hotel_text: str,
     *,
@@ -80,13 +83,15 @@ def alert_form(request: Request, session: SessionDep) -> HTMLResponse:
 def submit_alert(
     request: Request,
     session: SessionDep,
-    email: Annotated[str, Form(max_length=254)] = "",
-    search_query: Annotated[str, Form(max_length=2000)] = "",
-    hotel_id: Annotated[str, Form(max_length=12)] = "",
-    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form()] = "",
+    search_query: Annotated[str, Form()] = "",
+    hotel_id: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
-    """Store the alert and send the confirmation mail; errors show on the form."""
-    email = email.strip()
+    """Store the alert and send the confirmation mail; errors show on the form (too
+    long a field too: the page says so, never a bare 422)."""
+    email = email.strip()[: MAX_EMAIL + 1]
+    search_query, hotel_id = search_query[:2000], hotel_id[:12]
 
     def refuse(errors: dict[str, str], status_code: int) -> HTMLResponse:
         return _render_form(
@@ -104,7 +109,7 @@ def submit_alert(
     except csrf.CsrfError:
         form = _("For your safety this form has expired; please send it again.")
         return refuse({"form": form}, 403)
-    if not EMAIL.fullmatch(email):
+    if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
         return refuse({"email": _("Enter an e-mail address such as name@example.com.")}, 422)
     filters = filters_from_query(search_query)
     hotel = _hotel_id(hotel_id)
