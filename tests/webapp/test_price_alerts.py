@@ -1,4 +1,5 @@
-"""Price alerts end to end: the form, the mails through the outbox, the signed links."""
+"""Price alerts end to end: the form, the mails through the outbox (to the mail folder and
+to a real SMTP server), the signed links."""
 
 import email
 import email.policy
@@ -8,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,9 +25,10 @@ from tests.factories import (
     make_operator,
     make_resort,
 )
+from tests.ports import free_port
 from tests.webapp.pages import main_text
 from tests.webapp.test_leads import hidden
-from tourscope.outbox import FolderTransport, deliver_due
+from tourscope.outbox import FolderTransport, SmtpTransport, deliver_due
 from webapp import csrf
 
 STAGED = [
@@ -77,6 +80,37 @@ class Mailbox:
         ]
 
 
+class SmtpMailbox:
+    """A real local SMTP server (aiosmtpd); the outbox sends to it over SMTP."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
+        self.controller.start()
+        self.transport = SmtpTransport("127.0.0.1", self.controller.port, starttls=False)
+        self.read = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope.content)
+        return "250 Message accepted for delivery"
+
+    def deliver(self) -> list[email.message.EmailMessage]:
+        deliver_due(transport=self.transport)
+        new, self.read = self.received[self.read :], len(self.received)
+        return [email.message_from_bytes(data, policy=email.policy.default) for data in new]
+
+
+@pytest.fixture(params=["folder", "smtp"])
+def any_mailbox(request, tmp_path):
+    """The demo's mail folder, and a real SMTP server."""
+    if request.param == "folder":
+        yield Mailbox(tmp_path)
+        return
+    mailbox = SmtpMailbox()
+    yield mailbox
+    mailbox.controller.stop()
+
+
 def body(message) -> str:
     return message.get_content()
 
@@ -99,9 +133,9 @@ def subscribe(client, hotel_id, email_address="ann@example.com", query="country=
 
 
 def test_subscribe_confirm_a_landing_lowers_the_price_digest_unsubscribe(
-    client, session, palace_offer, tmp_path
+    client, session, palace_offer, any_mailbox
 ):
-    mailbox = Mailbox(tmp_path)
+    mailbox = any_mailbox
     hotel_page = client.get(f"/hotels/{palace_offer.hotel_id}?country=TR").text
     assert f'href="/alerts/new?country=TR&amp;hotel_id={palace_offer.hotel_id}"' in hotel_page
 
