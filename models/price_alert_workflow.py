@@ -59,6 +59,10 @@ class AlertLimitReached(Exception):
     """This address has made its alerts for today."""
 
 
+class AlertSearchPast(Exception):
+    """The search's departure dates have all passed: there is nothing left to watch."""
+
+
 class AlertLinkInvalid(Exception):
     """A confirmation or unsubscribe link that is malformed, tampered with or unknown."""
 
@@ -86,11 +90,15 @@ def subscribe(
 ) -> PriceAlert:
     """Store an unconfirmed alert and queue its confirmation mail (the caller commits).
 
-    Raises AlertLimitReached when the address made `price_alert_limit_per_day` alerts in
-    the last 24 hours.
+    Raises AlertSearchPast when the search's last departure date has passed, and
+    AlertLimitReached when the address made `price_alert_limit_per_day` alerts in the
+    last 24 hours.
     """
     now = now or utcnow()
     email = email.strip().lower()
+    search = pinned_search(filters, agency_today(now))
+    if search.date_to < agency_today(now):
+        raise AlertSearchPast()
     recent = session.scalar(
         select(func.count())
         .select_from(PriceAlert)
@@ -98,7 +106,6 @@ def subscribe(
     )
     if recent >= get_settings().price_alert_limit_per_day:
         raise AlertLimitReached()
-    search = pinned_search(filters, agency_today(now))
     alert = PriceAlert(
         email=email,
         search_query=urlencode(search.query_params()),

@@ -262,3 +262,12 @@ def test_too_long_fields_are_a_form_error_not_a_bare_422(client, palace_offer):
 
     assert answer.status_code == 422
     assert "Enter an e-mail address" in main_text(answer.text)
+
+
+def test_a_search_whose_dates_have_passed_cannot_be_watched(client, session, palace_offer):
+    past = (utcnow() - timedelta(days=5)).date().isoformat()
+    answer = subscribe(client, palace_offer.hotel_id, query=f"date_from={past}&date_to={past}")
+
+    assert answer.status_code == 422
+    assert "The dates of this search have passed" in main_text(answer.text)
+    assert session.scalars(select(PriceAlert)).all() == []

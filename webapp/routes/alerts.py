@@ -20,6 +20,7 @@ from models.catalog import Hotel
 from models.price_alert_workflow import (
     AlertLimitReached,
     AlertLinkInvalid,
+    AlertSearchPast,
     confirm,
     subscribe,
     unsubscribe,
@@ -117,6 +118,9 @@ def submit_alert(
         hotel = None
     try:
         subscribe(session, email, filters, hotel_id=hotel, language=current_locale())
+    except AlertSearchPast:
+        past = _("The dates of this search have passed; choose new dates and try again.")
+        return refuse({"form": past}, 422)
     except AlertLimitReached:
         limit = _("This address has made as many alerts as it may today; please try tomorrow.")
         return refuse({"email": limit}, 429)
