@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format translations-extract translations-update translations-compile bench-ingest bench-search bench-care bench-protocols bench-web clean
+.PHONY: demo test lint format translations-extract translations-update translations-compile bench-ingest bench-search bench-care bench-protocols bench-web bench-leads clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,12 @@ translations-update: translations-extract
 
 translations-compile: $(STAMP)
 	$(PYBABEL) compile --directory $(CATALOGS) --statistics
+
+# Sends 400 lead forms, 8 visitors at once, to `tourscope serve` over bench-search's
+# database with no re-check worker running: p50/p95 of the POST until the redirect.
+bench-leads: $(STAMP)
+	bash scripts/ensure-postgres.sh tourscope_search_bench
+	$(BIN)/python -m benchmarks.leads $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

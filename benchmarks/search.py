@@ -29,6 +29,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from benchmarks.common import ensure_postgres_database, fresh_database, machine
 from models import Hotel, Resort
 from models.db import get_engine
+from models.migrate import upgrade_database
 from models.min_prices import rebuild_min_prices
 from models.queries import SearchFilters, price_calendar, search_hotels
 
@@ -271,6 +272,7 @@ def main() -> None:
     ensure_postgres_database(args.postgres_url)
     engine = get_engine(args.postgres_url)
     if args.reuse:
+        upgrade_database(args.postgres_url)  # seeded by an older version, perhaps
         with engine.connect() as connection:
             present = connection.scalar(text("SELECT count(*) FROM offers"))
         print(f"Reusing {present:,} offers")

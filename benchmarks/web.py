@@ -38,6 +38,7 @@ from benchmarks.common import ensure_postgres_database, machine
 from benchmarks.http_load import LoadResult, run_load
 from benchmarks.search import DEFAULT_URL, seed, typical_search
 from models.db import get_engine
+from models.migrate import upgrade_database
 from models.queries import SearchFilters
 
 SEARCHES = 200  # distinct typical searches, cycled
@@ -86,7 +87,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database_url: str, workers: int, log: Path) -> tuple[subprocess.Popen, int]:
+def start_server(
+    database_url: str, workers: int, log: Path, settings: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, int]:
+    """`tourscope serve` with production settings (and `settings`) on a free port."""
     port = free_port()
     command = [sys.executable, "-m", "tourscope.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port)]
@@ -97,6 +101,7 @@ def start_server(database_url: str, workers: int, log: Path) -> tuple[subprocess
         "TOURSCOPE_DATABASE_URL": database_url,
         "TOURSCOPE_ENVIRONMENT": "production",
         "TOURSCOPE_SECRET_KEY": secrets.token_urlsafe(48),
+        **(settings or {}),
     }
     server = subprocess.Popen(
         command,
@@ -177,6 +182,7 @@ def main() -> None:
         present = offers_present(database_url)
         if present == args.offers and not args.fresh:
             print(f"Reusing the {present:,} offers seeded by an earlier run")
+            upgrade_database(database_url)  # seeded by an older version, perhaps
         else:
             print(f"Seeding {args.offers:,} offers")
             seed(database_url, args.offers)

@@ -7,6 +7,7 @@ DROPPED_PREFIX = "tourscope/dropped/"  # + reason slug: offers that failed valid
 SKIPPED_PREFIX = "tourscope/skipped/"  # + reason: rows a spider knew were not offers
 EXPECTED_OFFERS = "tourscope/expected_items"
 SPIDER_ERRORS = "tourscope/errors"  # errors this spider logged (crawler/errorcount.py)
+FIRST_ERROR = "tourscope/first_error"  # the first of them, in one line
 UNMAPPED_PREFIX = "tourscope/unmapped/"  # + kind: operator reference values with no code of ours
 PROTOCOL_ERROR = "tourscope/protocol_error"  # a protocol operator refused us, in plain words
 # Hotel content (description, photos, location) an operator gave: asked, kept, dropped.

@@ -12,7 +12,9 @@ import logging
 
 from scrapy import signals
 
-from crawler.crawlstats import SPIDER_ERRORS
+from crawler.crawlstats import FIRST_ERROR, SPIDER_ERRORS
+
+FIRST_ERROR_LENGTH = 300
 
 
 class _SpiderErrorHandler(logging.Handler):
@@ -22,7 +24,26 @@ class _SpiderErrorHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if getattr(record, "spider", None) is self.crawler.spider:
-            self.crawler.stats.inc_value(SPIDER_ERRORS)
+            stats = self.crawler.stats
+            stats.inc_value(SPIDER_ERRORS)
+            if stats.get_value(FIRST_ERROR) is None:
+                stats.set_value(FIRST_ERROR, _one_line(record))
+
+
+def _one_line(record: logging.LogRecord) -> str:
+    """The error as an admin reads it on the crawl-health page: the message, and the
+    exception's type and text when one was logged with it."""
+    try:
+        message = record.getMessage()
+    except Exception:  # a record whose arguments do not fit its message
+        message = str(record.msg)
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        message = f"{message}: {type(error).__name__}: {error}"
+    message = " ".join(message.split())
+    if len(message) > FIRST_ERROR_LENGTH:
+        message = message[: FIRST_ERROR_LENGTH - 1] + "…"
+    return message
 
 
 class SpiderErrorCounter:

@@ -18,6 +18,8 @@ class CrawlOutcome:
     last_good_items: int | None
     # A protocol operator's refusal in plain words ("Authorisation Error"), when there was one.
     protocol_error: str | None = None
+    first_error: str | None = None  # the first error the crawl logged, in one line
+    log_file: str | None = None  # where the crawl's log is, when it has one
 
 
 def failure_reason(outcome: CrawlOutcome) -> str | None:
@@ -27,7 +29,10 @@ def failure_reason(outcome: CrawlOutcome) -> str | None:
     if outcome.finish_reason != "finished":
         return f"crawl did not finish ({outcome.finish_reason})"
     if outcome.error_count:
-        return f"{outcome.error_count} error(s) during the crawl, see the crawl log"
+        reason = f"{outcome.error_count} error(s) during the crawl"
+        if outcome.first_error:
+            reason += f", the first: {outcome.first_error}"
+        return reason + (f"; log: {outcome.log_file}" if outcome.log_file else "")
     if outcome.items_staged == 0:
         return "no offers collected"
     expected = outcome.expected_items

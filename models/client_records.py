@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qsl
 
 from pydantic import (
     BaseModel,
@@ -33,9 +34,10 @@ from models.clients import (
     ContactChannel,
     PreferenceKind,
 )
+from models.extras import extra_label
 from models.leads import Lead
 from models.users import User
-from tourscope.i18n import LOCALES, lazy_gettext
+from tourscope.i18n import LOCALES, lazy_gettext, use_locale
 from tourscope.settings import get_settings
 
 MAX_CHILDREN = 12
@@ -471,7 +473,27 @@ def update_client(session: Session, client: Client, form: ClientForm) -> Client:
 
 def _lead_adults(lead: Lead) -> int:
     adults = (lead.snapshot or {}).get("adults")
+    if not isinstance(adults, int):  # a search's lead: its party is in its search
+        searched = dict(parse_qsl(lead.search_query or "")).get("adults", "")
+        adults = int(searched) if searched.isdigit() else None
     return adults if isinstance(adults, int) and 1 <= adults <= 20 else 2
+
+
+def _lead_children_ages(lead: Lead) -> list[int]:
+    """The children's ages the visitor searched with (infants included), in order."""
+    ages = [
+        int(value)
+        for name, value in parse_qsl(lead.search_query or "")
+        if name == "children_ages" and value.isdigit()
+    ]
+    return [age for age in ages if age <= 17][:MAX_CHILDREN]
+
+
+def _birth_date_for_age(age: int, today: date) -> date:
+    """A birth date that makes a child `age` now and for about the next six months: the
+    lead gives ages, the record keeps birth dates (a manager corrects them on the call)."""
+    year = today.year - age - (1 if today.month <= 6 else 0)
+    return date(year, (today.month + 5) % 12 + 1, 1)
 
 
 def client_for_lead(session: Session, lead: Lead, actor: User | None = None) -> Client:
@@ -502,6 +524,17 @@ def client_for_lead(session: Session, lead: Lead, actor: User | None = None) -> 
             notes=lead.wishes,
             manager=lead.assigned_to or actor,
         )
+        today = agency_today()
+        for age in _lead_children_ages(lead):
+            client.children.append(ClientChild(birth_date=_birth_date_for_age(age, today)))
+        # The extras asked for on the lead form are the client's needs from now on, written
+        # in the client's language as a manager would type them.
+        with use_locale(client.language):
+            needs = [extra_label(code) for code in dict.fromkeys(lead.extras or [])]
+        for need in needs:
+            client.preferences.append(
+                ClientPreference(kind=PreferenceKind.NEED.value, value=need[:100])
+            )
         for kind, key in ((PreferenceKind.COUNTRY, "country"), (PreferenceKind.RESORT, "resort")):
             if snapshot.get(key):
                 client.preferences.append(

@@ -15,8 +15,9 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from models.extras import EXTRAS
 from tourscope.settings import get_settings
 
 
@@ -68,6 +69,19 @@ class ScoringRules(_Strict):
     party: PartyRule
     long_stay: LongStayRule
     extras: dict[str, Extra] = {}
+
+    @field_validator("extras")
+    @classmethod
+    def extras_of_the_one_vocabulary(cls, value: dict[str, Extra]) -> dict[str, Extra]:
+        # The trip form books the same extras: a code it does not know would be lost
+        # between the lead and the trip (models/extras.py).
+        unknown = [code for code in value if code not in EXTRAS]
+        if unknown:
+            raise ValueError(
+                f"unknown extra {unknown[0]!r}; the extras are those of models/extras.py: "
+                + ", ".join(EXTRAS)
+            )
+        return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,11 +35,11 @@ from models.agency_time import agency_today
 from models.base import utcnow
 from models.client_records import age_on
 from models.clients import Client, ClientChild, ClientPreference, PreferenceKind, client_locale
+from models.extras import extra_label
 from models.lead_intake import party_text
 from models.leads import OutboxMessage
 from models.offers import MealPlan
 from models.reminders import due_date, letter_label, parse_offset
-from models.trip_workflow import extra_label
 from models.trips import LetterStatus, LetterTemplate, Trip, TripLetter, TripStatus
 from models.users import User
 from tourscope.formatting import format_day, format_money, format_number

@@ -21,32 +21,12 @@ from sqlalchemy.orm import Session, selectinload
 from models.agency_time import agency_today
 from models.client_records import client_for_lead
 from models.clients import Client
+from models.extras import EXTRAS
 from models.leads import Lead, LeadEvent, LeadEventKind, LeadStatus
 from models.reminders import UNSENT, plan_letters
 from models.trips import LetterStatus, Trip, TripLetter, TripStatus
 from models.users import User
-from tourscope.i18n import N_, gettext
 from tourscope.settings import get_settings
-
-# The extras a trip may be booked with, and how a manager and a client read them.
-# The extras a trip may book, by code; labels in English, shown in the reader's language
-# (`extra_label`; N_ marks them for the catalog).
-EXTRAS = {
-    "transfer": N_("airport transfer"),
-    "car": N_("car hire"),
-    "extra_room": N_("extra room"),
-    "excursions": N_("excursions"),
-    "insurance": N_("travel insurance"),
-    "visa_support": N_("visa support"),
-    "fast_track": N_("airport fast track"),
-    "lounge": N_("airport lounge"),
-}
-
-
-def extra_label(code: str) -> str:
-    """An extra's label in the current language; an unknown code as it is."""
-    return gettext(EXTRAS[code]) if code in EXTRAS else code
-
 
 MAX_ADULTS = 20
 MAX_CHILDREN = 10
@@ -113,7 +93,7 @@ def form_from_lead(lead: Lead) -> TripForm:
         "price": str(snapshot.get("price") or ""),
         "currency": snapshot.get("currency") or get_settings().base_currency,
     }
-    extras = tuple(code for code in ("transfer", "car", "excursions") if code in lead.extras)
+    extras = tuple(code for code in lead.extras if code in EXTRAS)
     return TripForm({name: str(value) for name, value in values.items()}, extras)
 
 

@@ -181,3 +181,36 @@ def test_the_folder_sink_never_leaves_half_a_message(tmp_path):
     message.set_content("hello")
     FolderTransport(tmp_path).send(message)
     assert [path.name for path in tmp_path.iterdir()] == ["tourscope-outbox-7-1.eml"]
+
+
+def test_the_demos_workers_deliver_its_mail_to_the_mail_folder(db_url, session, tmp_path):
+    """`tourscope demo` runs the mail worker beside the site: the demo's lead e-mails end
+    up in var/mail, not waiting in the outbox (issue 15, bug 10)."""
+    import os
+    import time
+
+    from tourscope.cli import start_demo_workers
+
+    lead = make_lead(session)
+    folder = tmp_path / "mail"
+    environment = {
+        **os.environ,
+        "TOURSCOPE_MAIL_DIR": str(folder),
+        "TOURSCOPE_SMTP_HOST": "",
+        "TOURSCOPE_VAR_DIR": str(tmp_path),
+    }
+    workers = start_demo_workers(environment)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(folder.glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.3)
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=10)
+    [file] = folder.glob("*.eml")
+    mail = message_from_bytes(file.read_bytes(), policy=policy.default)
+    assert "Olga" in mail["Subject"] and "Имя: Olga" in mail.get_content()
+    session.expire_all()
+    message = session.scalars(select(OutboxMessage).where(OutboxMessage.lead_id == lead.id)).one()
+    assert message.status == "sent"

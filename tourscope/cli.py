@@ -523,17 +523,30 @@ def demo() -> None:
             f"{care.letters_due_today} letters due today — log in at "
             f"http://{settings.web_host}:{settings.web_port}/manager as {DEMO_ADMIN_EMAIL}"
         )
-    # The lead form's re-checks are asked by their own worker, beside the web site.
-    rechecker = subprocess.Popen(
-        [sys.executable, "-m", "tourscope.cli", "rechecks"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-    )
+    workers = start_demo_workers(environment)
     try:
         serve(host=None, port=None, workers=None)
     finally:
-        rechecker.terminate()
-        rechecker.wait(timeout=10)
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+# The workers `tourscope demo` runs beside the web site, as the compose stack does: the
+# lead form's re-checks, and the mail (with no SMTP host configured it lands in var/mail,
+# so the demo's lead and client e-mails can be read there).
+DEMO_WORKERS = (["rechecks"], ["outbox", "--interval", "2"])
+
+
+def start_demo_workers(environment: dict[str, str]) -> list[subprocess.Popen]:
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "tourscope.cli", *command],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+        )
+        for command in DEMO_WORKERS
+    ]
 
 
 @eval_app.command("matching")

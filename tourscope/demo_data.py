@@ -400,6 +400,8 @@ class _DemoAgency:
             self.session, email, _random_password(email), UserRole.MANAGER, name=name
         )
         set_daily_plan(self.session, user, plan)
+        # The demo's managers have worked here for years: their KPIs plan every day's calls.
+        user.created_at = min(user.created_at, self.clock.now - timedelta(days=3 * 365))
         return user
 
     def _admin(self) -> User | None:

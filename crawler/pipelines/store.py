@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from crawler.crawlstats import (
     CONTENT_PREFIX,
     EXPECTED_OFFERS,
+    FIRST_ERROR,
     OFFERS_DROPPED,
     OFFERS_READ,
     OFFERS_STAGED,
@@ -214,6 +215,8 @@ class StorePipeline:
             expected_items=stats.get_value(EXPECTED_OFFERS),
             last_good_items=self._last_good_items(),
             protocol_error=stats.get_value(PROTOCOL_ERROR),
+            first_error=stats.get_value(FIRST_ERROR),
+            log_file=self.crawler.settings.get("LOG_FILE"),
         )
         try:
             problem = failure_reason(outcome)

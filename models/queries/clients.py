@@ -111,10 +111,13 @@ class ClientPage:
 
 
 def _has_preference(kind: PreferenceKind, value: str) -> ColumnElement[bool]:
+    """Clients with a preference of `kind` that mentions `value`: "nut" finds "nut
+    allergy", as a manager types it, not only the exact words stored."""
     wanted = value.lower()
-    matches = func.lower(ClientPreference.value) == wanted
+    matches = func.lower(ClientPreference.value).contains(wanted, autoescape=True)
     if kind is PreferenceKind.PET:  # "dog" or "Rex"
-        matches = or_(matches, func.lower(ClientPreference.detail) == wanted)
+        detail = func.lower(ClientPreference.detail).contains(wanted, autoescape=True)
+        matches = or_(matches, detail)
     return (
         select(ClientPreference.id)
         .where(

@@ -13,7 +13,7 @@ from models import Country, Hotel, Offer, Operator, PriceChange, Resort
 from models.currency import Rates, base_currency
 from models.exchange_rates import current_rates
 from models.offers import Availability, on_sale
-from models.queries.search import MAX_CHILDREN, SearchFilters, in_currency
+from models.queries.search import in_currency
 
 DROPS_WINDOW_DAYS = 30  # price drops: departures from today to this many days ahead
 CHEAPEST_WINDOW_DAYS = 14  # cheapest per country: departures from today to this many days ahead
@@ -61,7 +61,8 @@ class Deals:
     drops_until: date
     cheapest_until: date
     price_drops: list[PriceDrop]  # biggest drop in percent first, then in amount
-    cheapest_by_country: list[DealOffer]  # by country name
+    cheapest_by_country: list[DealOffer]  # by country name, for `cheapest_party`
+    cheapest_party: tuple[int, int]  # (adults, children): one party, so countries compare
     rates: Rates  # what the prices were converted with, and the day they are for
 
 
@@ -112,18 +113,6 @@ def _deal_offer(row, currency: str, rates: Rates) -> DealOffer:
 
 def _bookable_departing(today: date, until: date):
     return (*on_sale(), Offer.departure_date >= today, Offer.departure_date <= until)
-
-
-def _searchable_parties():
-    """Every party a search can ask for, spelt out, so that the search index (keyed on
-    country, adults, children, departure date) answers one country's departure window
-    with one short range scan per party instead of reading all its offers."""
-    adults = SearchFilters.model_fields["adults"].metadata
-    most_adults = next(rule.le for rule in adults if hasattr(rule, "le"))
-    return (
-        Offer.adults.in_(range(1, most_adults + 1)),
-        Offer.children.in_(range(MAX_CHILDREN + 1)),
-    )
 
 
 def biggest_price_drops(
@@ -191,16 +180,23 @@ def biggest_price_drops(
     return drops
 
 
+# The party "cheapest to each country" is for: the search's own default, two adults. A
+# cheapest tour of any party would set one adult's trip beside a family's.
+CHEAPEST_PARTY = (2, 0)
+
+
 def cheapest_by_country(
     session: Session,
     *,
     currency: str | None = None,
     today: date | None = None,
     days: int = CHEAPEST_WINDOW_DAYS,
+    party: tuple[int, int] = CHEAPEST_PARTY,
 ) -> list[DealOffer]:
-    """Each country's cheapest active, bookable offer departing from today to `days` ahead.
+    """Each country's cheapest active, bookable offer for `party` (adults, children)
+    departing from today to `days` ahead.
 
-    One correlated subquery per country (a dozen), each a few index range scans.
+    One correlated subquery per country (a dozen), each one index range scan.
     """
     today = today or date.today()
     currency = currency or base_currency()
@@ -209,7 +205,8 @@ def cheapest_by_country(
         .where(
             Offer.country_id == Country.id,
             *_bookable_departing(today, today + timedelta(days=days)),
-            *_searchable_parties(),
+            Offer.adults == party[0],
+            Offer.children == party[1],
         )
         .order_by(Offer.price_base, Offer.id)
         .limit(1)
@@ -235,5 +232,6 @@ def hot_deals(session: Session, *, currency: str | None = None, today: date | No
         cheapest_until=today + timedelta(days=CHEAPEST_WINDOW_DAYS),
         price_drops=biggest_price_drops(session, currency=currency, today=today),
         cheapest_by_country=cheapest_by_country(session, currency=currency, today=today),
+        cheapest_party=CHEAPEST_PARTY,
         rates=current_rates(session),
     )

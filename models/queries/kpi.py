@@ -260,7 +260,7 @@ def kpi_report(
     feedback = _feedback(session, ids, start, end)
     letters = _letters(session, ids, first, last, today)
     calls = _calls(session, ids, start, end)
-    elapsed_days = working_days(first, min(last, today))
+    counted_until = min(last, today)
     weights = {part: Fraction(str(settings.kpi_weights[part])) for part in PARTS}
     rows = []
     for manager in managers:
@@ -274,7 +274,10 @@ def kpi_report(
         on_time, counted = letters.get(manager.id, (0, 0))
         letters_ratio = Fraction(on_time, counted) if counted else None
         logged = calls.get(manager.id, 0)
-        planned = (manager.daily_call_plan or settings.call_plan_per_day) * elapsed_days
+        # Calls are planned for the working days the account existed this month so far.
+        joined = agency_today(manager.created_at) if manager.created_at else first
+        planned_days = working_days(max(first, joined), counted_until)
+        planned = (manager.daily_call_plan or settings.call_plan_per_day) * planned_days
         calls_ratio = min(Fraction(1), Fraction(logged, planned)) if planned else None
         measured = [ratio for ratio in (letters_ratio, calls_ratio) if ratio is not None]
         procedure_score = sum(measured, Fraction(0)) / len(measured) if measured else Fraction(0)

@@ -99,3 +99,50 @@ def test_pages_fit_a_phone_and_work_with_the_keyboard(browser, session, web):
         assert outline == "solid"
     finally:
         phone.close()
+
+
+def test_the_offers_table_fits_a_laptop_and_its_badges_a_phone(browser, session, web, artifacts):
+    """At 1366x900 every column of the comparison, the links to book included, is inside
+    the page's box; on a phone the "On request" badge stays inside its card."""
+    country = make_country(session, "TR", "Turkey")
+    hotel = make_hotel(session, make_resort(session, country, "Antalya"), "Antalya Palace", 5)
+    city = make_departure_city(session)
+    for code, name in [("suncoast", "SunCoast Tours International"), ("bluesky", "BlueSky")]:
+        offer = make_offer(
+            session,
+            operator=make_operator(session, code, name),
+            hotel=hotel,
+            departure_city=city,
+            departure_date=date.today() + timedelta(days=5),
+            room_type="Deluxe Family Suite with Sea View and Balcony",
+            children=2,
+        )
+        offer.availability = "on_request"
+    session.commit()
+    sizes = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 375, "height": 740}}
+    for name, viewport in sizes.items():
+        context = browser.new_context(viewport=viewport, locale="en-US")
+        page = context.new_page()
+        try:
+            page.goto(f"{web}/hotels/{hotel.id}?adults=2&children_ages=7&children_ages=9")
+            widest = page.evaluate(
+                """() => {
+                    const box = document.querySelector('main').getBoundingClientRect();
+                    let worst = 0;
+                    for (const element of document.querySelectorAll(
+                        '.offers-table, .offers-table a, .offers-table .badge')) {
+                        const edge = element.getBoundingClientRect().right;
+                        worst = Math.max(worst, edge - box.right);
+                    }
+                    return worst;
+                }"""
+            )
+            page.screenshot(path=artifacts / f"hotel-offers-{name}.png", full_page=True)
+            assert widest <= 1, f"{name}: the offers table sticks out {widest:.0f}px"
+            requests = page.get_by_role("link", name=re.compile("Request this tour"))
+            assert requests.count() == 2
+            for index in range(2):
+                box = requests.nth(index).bounding_box()
+                assert box["x"] + box["width"] <= viewport["width"], name
+        finally:
+            context.close()

@@ -174,3 +174,18 @@ def test_missing_fields_are_dropped_with_counted_reasons(
             assert f"Dropped offer {offer.key}: {reason}" in log
     for line in MISSING_FIELDS_LOG.get(operator, []):
         assert line in log
+
+
+def test_a_crawl_that_logged_errors_names_the_first_and_its_log(crawl, sandbox, session, tmp_path):
+    """The crawl-health page shows a failed run's reason: not just "see the crawl log" but
+    the first error and the log's path (issue 15, bug 9)."""
+    sandbox.configure("suncoast", fault="error")
+    assert crawl("suncoast").returncode == 1
+
+    failed = session.scalars(select(CrawlRun)).one()
+    [log] = (tmp_path / "log").glob("crawl-*.log")
+    reason, _, where = failed.error_message.partition("; log: ")
+    assert where == str(log)
+    count, _, first = reason.partition(" error(s) during the crawl, the first: ")
+    assert int(count) >= 1 and "500" in first, failed.error_message
+    assert first.split(":")[0] in log.read_text()

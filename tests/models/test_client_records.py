@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
+from models.agency_time import agency_today
 from models.client_records import (
     ClientError,
     ClientForm,
@@ -16,6 +17,7 @@ from models.client_records import (
     update_client,
 )
 from models.clients import Client, ClientChild, ClientPreference
+from models.extras import EXTRAS
 from tests.factories import make_client, make_lead, make_user, row_count
 
 TODAY = date(2027, 3, 15)
@@ -207,6 +209,37 @@ def test_client_for_lead_makes_a_record_from_the_lead(session):
         ("country", "Turkey"),
         ("resort", "Antalya"),
     ]
+
+
+def test_a_client_made_from_a_lead_keeps_its_party_and_extras(session):
+    """Lead #14 of the walk: a family with children of 7 and 10 who asked for private
+    excursions, a car with driver and a nanny. The client record keeps the party and the
+    needs, and the trip form offers the same extras (issue 15, bug 5)."""
+    from models.lead_scoring import scoring_rules
+    from models.trip_workflow import form_from_lead
+
+    lead = make_lead(
+        session,
+        source="search",
+        snapshot={"search": "Turkey", "party": "2 adults + 2 children"},
+        search_query="country=TR&adults=2&children_ages=7&children_ages=10",
+        extras=["private_excursions", "car_with_driver", "childrens_room"],
+        language="en",
+    )
+    client = client_for_lead(session, lead)
+    session.commit()
+
+    assert client.adults == 2
+    assert sorted(age_on(child.birth_date, agency_today()) for child in client.children) == [7, 10]
+    needs = [p.value for p in client.preferences if p.kind == "need"]
+    assert needs == ["private excursions", "car with driver", "children's room or a nanny"]
+    # One vocabulary: every extra the lead form offers is one a trip can be booked with.
+    assert form_from_lead(lead).extras == (
+        "private_excursions",
+        "car_with_driver",
+        "childrens_room",
+    )
+    assert set(scoring_rules().extras) <= set(EXTRAS)
 
 
 def test_ages_count_full_years():

@@ -137,6 +137,7 @@ def test_cheapest_offer_per_country_departing_within_14_days(session, make):
     make("60.00", country="TR", availability="sold_out")
     make("70.00", country="TR", days=-1)
     cheapest_egypt = make("1200.00", country="EG", days=1, availability="on_request")
+    make("300.00", country="EG", adults=1)  # one adult's trip: not beside the couples'
 
     offers = cheapest_by_country(session)
 

@@ -64,6 +64,7 @@ def letter(session: Session, trip, key: str, due_on: date, status: str, sent_at=
 def known_data_set(session: Session) -> tuple[User, User]:
     mia = make_user(session, "mia@example.com", name="Mia Manager")
     bob = make_user(session, "bob@example.com", name="Bob Manager")
+    mia.created_at = bob.created_at = at(1, month=1)  # both worked here all year
     mia.daily_call_plan, bob.daily_call_plan = 2, 1
 
     # Sales
@@ -197,6 +198,20 @@ def test_the_current_month_counts_what_is_known_so_far(session):
     [future] = kpi_report(session, date(2026, 5, 1), [mia], datetime(2026, 3, 10, tzinfo=UTC))
     assert future.calls_planned == 0 and future.calls_ratio is None
     assert future.scores["procedure"] == 0 and future.total == 0
+
+
+def test_calls_are_planned_only_for_the_days_the_account_existed(session):
+    """A manager who joined on Tuesday 10 March is planned the working days from then on
+    (16 in March), not the whole month's 22 (issue 15, bug 7); one who joins later in
+    the month than the report's day has none planned yet."""
+    newcomer = make_user(session, "new@example.com", name="New Manager")
+    newcomer.created_at = at(10, 7, 0)  # 10:00 in Moscow
+    newcomer.daily_call_plan = 10
+    session.commit()
+    [row] = kpi_report(session, MARCH, [newcomer], AFTER_MARCH)
+    assert row.calls_planned == 10 * 16
+    [early] = kpi_report(session, MARCH, [newcomer], datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
+    assert early.calls_planned == 0 and early.calls_ratio is None
 
 
 def test_the_agency_default_plan_is_used_without_a_personal_one(session):

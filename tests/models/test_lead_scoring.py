@@ -93,7 +93,7 @@ def test_long_stay(nights, points):
 def test_requested_extras_each_count_once_and_unknown_ones_not_at_all():
     result = score(
         adults=2,
-        extras=("private_excursions", "car_with_driver", "car_with_driver", "spa", "extra_rooms"),
+        extras=("private_excursions", "car_with_driver", "car_with_driver", "spa", "extra_room"),
     )
     assert result.score == 15 + 15 + 20
     assert result.reasons == [

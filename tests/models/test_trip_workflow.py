@@ -241,7 +241,7 @@ def test_the_form_is_prefilled_from_the_offer_snapshot(session, manager):
         "price": "3100.00",
         "currency": "USD",
     }
-    assert form.extras == ("transfer",)
+    assert form.extras == ("transfer", "childrens_room")  # one vocabulary: the nanny kept
     parsed = details_from_form(form)
     assert (parsed.departure_date, parsed.price, parsed.children) == (
         date(2030, 9, 20),

@@ -66,3 +66,27 @@ def test_a_rouble_base_labels_prices_in_roubles_and_converts_them(
     assert "€" not in in_roubles.split("hotels found")[1].split("Why does")[0]
     # A Russian reader sees the same roubles, in Russian.
     assert "от 1 234 ₽" in visible_text(russian_client.get("/").text)
+
+
+def test_switching_currency_converts_the_price_bounds(client, offers, session):
+    """1,000-1,300 EUR chosen, then roubles picked: the bounds become 100,000-130,000 RUB
+    (at 100 roubles a euro), not 1,000-1,300 roubles, and find the same hotel."""
+    store_rates(session, "cbr", agency_today(), RATES)
+    session.commit()
+
+    page = client.get("/?country=TR&price_min=1000&price_max=1300&currency=RUB&bounds_currency=EUR")
+
+    assert page.status_code == 200
+    assert (
+        'name="price_min" type="number" min="0" step="any" inputmode="decimal" value="100000"'
+        in page.text
+    )
+    assert 'value="130000"' in page.text
+    text = visible_text(page.text)
+    assert "Antalya Palace" in text and "Side Garden" not in text  # 1 234 EUR, not 980.50
+    # The form now says its bounds are in roubles: submitting it again converts nothing.
+    assert 'name="bounds_currency" value="RUB"' in page.text
+    again = client.get(
+        "/?country=TR&price_min=100000&price_max=130000&currency=RUB&bounds_currency=RUB"
+    )
+    assert "Antalya Palace" in visible_text(again.text)

@@ -23,7 +23,8 @@ from tests.webapp.pages import main_text, visible_text
 
 @pytest.fixture
 def deals(session: Session) -> dict[str, int]:
-    """Two price drops in Turkey, a family offer in Egypt; returns hotel ids by name."""
+    """Two price drops in Turkey (one a family's), a couple's offer in Egypt; returns hotel
+    ids by name."""
     turkey = make_country(session, "TR", "Turkey")
     egypt = make_country(session, "EG", "Egypt")
     operator = make_operator(session, "suncoast", "SunCoast Tours")
@@ -33,8 +34,8 @@ def deals(session: Session) -> dict[str, int]:
     reef = make_hotel(session, make_resort(session, egypt, "Hurghada"), "Hurghada Reef", 3)
     for hotel, old, new, days, children in [
         (palace, "1000.00", "900.00", 20, 0),
-        (garden, "1000.00", "750.00", 25, 0),
-        (reef, None, "640.00", 6, 1),
+        (garden, "1000.00", "750.00", 25, 1),
+        (reef, None, "640.00", 6, 0),
     ]:
         offer = make_offer(
             session,
@@ -86,9 +87,9 @@ def test_the_page_shows_the_cheapest_tour_per_country(client, deals):
     html = client.get("/deals?currency=usd").text
 
     cheapest = visible_text(section(html, "cheapest-heading"))
-    assert "Cheapest tour to each country, departing by" in cheapest
+    assert "Cheapest tour to each country for 2 adults, departing by" in cheapest
     assert re.search(r"Egypt Hurghada Reef .*\$695.65", cheapest)
-    assert "2 adults + 1 child" in cheapest
+    assert "2 adults" in cheapest and "child" not in cheapest
     assert "Side Garden" not in cheapest  # departs in 25 days
 
 
@@ -103,7 +104,11 @@ def test_deals_link_to_the_hotel_page_showing_that_offer(client, deals):
     assert page.status_code == 200
     text = main_text(page.text)
     assert "1 offer from 1 operator" in text
-    assert "Hurghada Reef" in text and "2 adults + 1 child" in text
+    assert "Hurghada Reef" in text and "2 adults" in text
+    # A family's deal links to the search for that family.
+    garden_link = re.search(rf'href="(/hotels/{deals["garden"]}\?[^"]+)"', html).group(1)
+    family = main_text(client.get(garden_link.replace("&amp;", "&")).text)
+    assert "Side Garden" in family and "2 adults + 1 child" in family
 
 
 def test_nothing_to_show_says_so(client, db_url):

@@ -171,3 +171,15 @@ def test_russian_search_errors_are_in_russian(russian_client):
     assert "Пожалуйста, исправьте запрос:" in text
     assert "Взрослые: Введите целое число." in text
     assert "Ночей, от: Введите 1 или больше." in text
+
+
+def test_api_errors_follow_accept_language_with_english_keys(russian_client):
+    russian = russian_client.get("/api/search?nights_min=seven&adults=99")
+    assert russian.status_code == 422
+    messages = {tuple(error["loc"]): error["msg"] for error in russian.json()["detail"]}
+    assert messages[("query", "nights_min")] == "Введите целое число."
+    assert messages[("query", "adults")].startswith("Введите ")
+
+    english = russian_client.get("/api/search?nights_min=seven", headers={"Accept-Language": "en"})
+    assert english.status_code == 422
+    assert english.json()["detail"][0]["msg"].startswith("Input should be a valid integer")

@@ -6,12 +6,15 @@ the sandbox in tests/crawler/test_recheck.py and tests/test_rechecks.py.
 """
 
 import re
+from decimal import Decimal
 from html import unescape
 
 import pytest
 from sqlalchemy import func, select
 
 from models import Lead, LeadEvent, Offer, OutboxMessage, RecheckJob, User
+from models.agency_time import agency_today
+from models.exchange_rates import store_rates
 from models.lead_intake import RecheckAnswer, record_recheck
 from models.leads import RecheckStatus
 from tests.webapp.pages import main_text
@@ -152,6 +155,25 @@ def test_a_request_about_an_offer_is_stored_with_its_snapshot_history_and_mail(
     assert "We asked SunCoast Tours about this tour just now" in text
     assert "still available at the price you saw" in text
     assert "refresh" not in page.text and "data-poll-seconds" not in page.text
+
+
+def test_the_operators_answer_is_shown_in_the_currency_the_visitor_saw(client, offers, session):
+    """The operator quotes in dollars, the visitor saw euros: the page compares euros with
+    euros (the operator's own figure beside), in the sentence's own type size."""
+    store_rates(session, "cbr", agency_today(), {"EUR": (1, Decimal("100")), "USD": (1, 80)})
+    offer = offer_of(session, "Antalya Palace")
+    offer.price, offer.currency = Decimal("1542.50"), "USD"  # its 1 234 EUR, as quoted
+    session.commit()
+    response = submit(client, open_form(client, f"offer_id={offer.id}"))
+    lead = session.scalars(select(Lead)).one()
+    record_recheck(session, lead, RecheckAnswer(RecheckStatus.CHANGED, Decimal("1600"), "USD"))
+    session.commit()
+
+    page = client.get(response.headers["location"]).text
+    text = main_text(page)
+    assert "now asks €1,280 ($1,600), where you saw €1,234." in text  # 1 600 x 80 / 100
+    changed = re.search(r"<p>The tour is still sold.*?</p>", page, re.S).group(0)
+    assert 'class="money"' not in changed
 
 
 def test_the_confirmation_page_stops_waiting_for_an_operator_that_never_answers(

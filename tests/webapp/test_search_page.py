@@ -83,8 +83,9 @@ def test_every_input_has_a_label(client, offers):
 
     ids = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html)
     names = set(re.findall(r'<(?:input|select)[^>]*\bname="([^"]+)"', html))
-    # Every search parameter has an input (resorts appear once a country is chosen).
-    assert names == set(FORM_LABELS) - {"resorts", "sort", "page"}
+    # Every search parameter has an input (resorts appear once a country is chosen), and
+    # a hidden one says which currency the price bounds are in.
+    assert names == set(FORM_LABELS) - {"resorts", "sort", "page"} | {"bounds_currency"}
     assert {"child-age-1", "child-age-4", "operator-suncoast", "operator-bluesky"} <= set(ids)
     for input_id in ids:
         assert re.search(rf'<label [^>]*for="{input_id}"', html), input_id

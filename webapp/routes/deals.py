@@ -34,7 +34,7 @@ class DealsResponse(BaseModel):
         description="Offers whose latest price change was a drop, biggest drop (%) first"
     )
     cheapest_by_country: list[DealOffer] = Field(
-        description="Each country's cheapest offer, by country name"
+        description="Each country's cheapest offer for 2 adults, by country name"
     )
 
 

@@ -17,6 +17,7 @@ import hmac
 import logging
 from dataclasses import replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -275,6 +276,16 @@ def confirmation_url(lead_id: int) -> str:
     return f"/leads/{lead_id}/sent?key={_confirmation_key(lead_id)}"
 
 
+def recheck_in_visitor_currency(session: Session, lead: Lead) -> Decimal | None:
+    """The operator's answer in the currency the visitor saw the offer in (the operator
+    quotes its own), so that "the price you saw" and "now asks" compare like for like."""
+    shown_in = (lead.snapshot or {}).get("currency")
+    if lead.recheck_price is None or not lead.recheck_currency or not shown_in:
+        return None
+    rates = current_rates(session)
+    return rates.convert(Decimal(lead.recheck_price), lead.recheck_currency, shown_in)
+
+
 @router.get("/leads/{lead_id}/sent", response_class=HTMLResponse)
 def lead_sent(request: Request, lead_id: int, key: str = "") -> HTMLResponse:
     if not hmac.compare_digest(key, _confirmation_key(lead_id)):
@@ -289,6 +300,7 @@ def lead_sent(request: Request, lead_id: int, key: str = "") -> HTMLResponse:
         context = {
             "lead": lead,
             "snapshot": lead.snapshot,
+            "recheck_shown": recheck_in_visitor_currency(session, lead),
             "contact_times": CONTACT_TIMES,
             # Still asking the operator: the page looks again in a moment, for a while.
             "rechecking": pending and utcnow() - lead.created_at < RECHECK_PATIENCE,

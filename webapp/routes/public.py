@@ -2,15 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from models import MealPlan
 from models.currency import DISPLAY_CURRENCIES
+from models.exchange_rates import current_rates
 from models.queries import (
     SearchFilters,
     SearchPage,
@@ -20,10 +21,10 @@ from models.queries import (
     suggest_widening,
 )
 from models.queries.search import MAX_CHILDREN
-from tourscope.i18n import gettext as _
 from tourscope.i18n import lazy_gettext as _l
 from webapp.catalogue_cache import ReferenceListsDep
 from webapp.deps import SessionDep, SettingsDep
+from webapp.error_text import readable_error
 from webapp.http_cache import PublicPageCache
 from webapp.lead_invitations import hotel_result_invitations, search_invitation
 from webapp.locale import page_currency
@@ -64,55 +65,12 @@ SORT_LABELS = {
 }
 
 
-# Pydantic's parsing errors, by the kind of input expected; other errors keep their message.
-WHOLE_NUMBER_ERRORS = {"int_type", "int_parsing", "int_parsing_size", "int_from_float"}
-DATE_ERRORS = {
-    "date_type",
-    "date_parsing",
-    "date_from_datetime_parsing",
-    "date_from_datetime_inexact",
-}
-NUMBER_ERRORS = {"decimal_type", "decimal_parsing", "finite_number"}
-
-
 @dataclass(frozen=True, slots=True)
 class Pager:
     page: int
     pages: int
     previous_url: str | None
     next_url: str | None
-
-
-def readable_error(error: ErrorDetails) -> str:
-    """A short sentence for a visitor, from one pydantic error."""
-    kind = error["type"]
-    limits = error.get("ctx", {})
-    if kind in WHOLE_NUMBER_ERRORS:
-        return _("Enter a whole number.")
-    if kind in DATE_ERRORS:
-        return _("Enter a real date, as YYYY-MM-DD.")
-    if kind in NUMBER_ERRORS:
-        return _("Enter a number, such as 1500.")
-    if kind == "enum":
-        choices = limits.get("expected") or _("the listed choices")
-        return _("Pick one of: %(choices)s.") % {"choices": choices}
-    if kind == "too_long" and "max_length" in limits:
-        return _("Give at most %(count)s values.") % {"count": limits["max_length"]}
-    if kind == "string_pattern_mismatch":
-        return _("Use letters, digits, '-', '_' or '.' only.")
-    if kind == "string_too_long":
-        return _("Use at most %(count)s characters.") % {"count": limits["max_length"]}
-    bounds = {
-        "greater_than_equal": ("ge", _("Enter %(limit)s or more.")),
-        "less_than_equal": ("le", _("Enter %(limit)s or less.")),
-        "greater_than": ("gt", _("Enter more than %(limit)s.")),
-        "less_than": ("lt", _("Enter less than %(limit)s.")),
-    }
-    if kind in bounds:
-        key, template = bounds[kind]
-        return template % {"limit": limits[key]}
-    message = error["msg"]
-    return message if message.endswith(".") else f"{message}."
 
 
 def field_errors(error: ValidationError) -> dict[str, str]:
@@ -131,6 +89,28 @@ def read_form(request: Request) -> dict[str, str | list[str]]:
         name: params.getlist(name) if name in LIST_INPUTS else params.get(name, "")
         for name in FORM_LABELS
     }
+
+
+def convert_price_bounds(form: dict, bounds_currency: str, session) -> None:
+    """The price bounds in the currency now chosen. The form says which currency its
+    bounds were typed in (`bounds_currency`, hidden); a visitor who switches from euros to
+    roubles means the same 500-1,500 EUR, not 500-1,500 roubles. Whole units: the numbers
+    are for people to read and change."""
+    chosen = page_currency(str(form["currency"]).strip().upper() or None)
+    bounds_currency = bounds_currency.strip().upper()
+    if bounds_currency == chosen or bounds_currency not in DISPLAY_CURRENCIES:
+        return
+    rates = current_rates(session)
+    for name in ("price_min", "price_max"):
+        try:
+            amount = Decimal(str(form[name]).strip())
+        except (InvalidOperation, ValueError):
+            continue  # blank or not a number: left for the form's own message
+        if not amount.is_finite() or amount < 0:
+            continue
+        converted = rates.convert(amount, bounds_currency, chosen)
+        if converted is not None:
+            form[name] = str(converted.quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def link_params(filters: SearchFilters) -> list[tuple[str, str]]:
@@ -174,6 +154,7 @@ def search_page(
     lists come from the worker's cache (webapp/catalogue_cache.py).
     """
     form = read_form(request)
+    convert_price_bounds(form, request.query_params.get("bounds_currency", ""), session)
     today = date.today()
     country = str(form["country"]).strip().upper()
     if not (len(country) == 2 and country.isascii() and country.isalpha()):

@@ -7,10 +7,10 @@ from starlette.datastructures import FormData
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.clients import Client
+from models.extras import EXTRAS, extra_label
 from models.leads import Lead, LeadStatus
 from models.reminders import letter_label
 from models.trip_workflow import (
-    EXTRAS,
     FORM_FIELDS,
     MAX_CANCEL_REASON_LENGTH,
     TripError,
@@ -20,7 +20,6 @@ from models.trip_workflow import (
     create_trip,
     create_trip_from_lead,
     details_from_form,
-    extra_label,
     find_trip,
     form_from_lead,
     parse_form_date,
