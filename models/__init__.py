@@ -26,6 +26,7 @@ from models.offers import (
     StagedOffer,
 )
 from models.operator_references import OperatorReference
+from models.price_alerts import PriceAlert
 from models.trips import Feedback, LetterTemplate, Trip, TripLetter
 from models.users import User, UserRole, UserSession
 
@@ -62,6 +63,7 @@ __all__ = [
     "OperatorHotelContent",
     "OperatorReference",
     "OutboxMessage",
+    "PriceAlert",
     "PriceChange",
     "RecheckJob",
     "Resort",

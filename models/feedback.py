@@ -15,8 +15,6 @@ that day on. Days are the agency's (settings `agency_timezone`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -35,6 +33,7 @@ from models.trips import Feedback, Trip, TripStatus
 from tourscope.formatting import format_day, format_long_day
 from tourscope.i18n import use_locale
 from tourscope.settings import get_settings
+from tourscope.signing import sign
 
 MAX_COMMENT = 2000
 FEEDBACK_LETTER = "feedback"  # config/letters/<language>/feedback.txt
@@ -80,11 +79,7 @@ def _day(value: date) -> str:
 
 
 def _signature(trip_id: int, expires_on: date) -> str:
-    secret = get_settings().secret_key.get_secret_value().encode()
-    key = hmac.new(secret, _PURPOSE, hashlib.sha256).digest()
-    message = f"{trip_id}.{expires_on:%Y%m%d}".encode()
-    digest = hmac.new(key, message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return sign(_PURPOSE, f"{trip_id}.{expires_on:%Y%m%d}")
 
 
 def feedback_token(trip_id: int, expires_on: date) -> str:

@@ -267,7 +267,11 @@ class PriceChange(Base):
     """An offer's price before and after a crawl that saw it change (only on change)."""
 
     __tablename__ = "price_changes"
-    __table_args__ = (Index("ix_price_changes_offer_changed", "offer_id", "changed_at"),)
+    __table_args__ = (
+        Index("ix_price_changes_offer_changed", "offer_id", "changed_at"),
+        # What changed since an instant: the price-alert digests (migration 0017).
+        Index("ix_price_changes_changed_at", "changed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))

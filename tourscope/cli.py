@@ -875,11 +875,13 @@ def care(
     once: Annotated[bool, typer.Option("--once", help="One round, then stop.")] = False,
     interval: Annotated[float, typer.Option(help="Seconds between rounds.", min=1)] = 3600.0,
 ) -> None:
-    """Client care on a schedule: feedback invitations once trips are back, and (with
-    TOURSCOPE_REMINDERS_AUTO_SEND=true) the pre-trip letters as they fall due."""
+    """Client care on a schedule: feedback invitations once trips are back, (with
+    TOURSCOPE_REMINDERS_AUTO_SEND=true) the pre-trip letters as they fall due, and the
+    price-alert digests a crawl's landing could not queue."""
     from models.db import session_scope
     from models.feedback import invite_feedback
     from models.letters import send_due_letters
+    from models.price_alert_workflow import queue_price_alert_digests
 
     require_current_schema()
     auto_send = get_settings().reminders_auto_send
@@ -890,7 +892,11 @@ def care(
             now = datetime.now(UTC)
             invited = invite_feedback(session, now)
             sent = send_due_letters(session, now) if auto_send else 0
-        console.print(f"{_now()} feedback invitations queued {invited}, letters queued {sent}")
+            digests = queue_price_alert_digests(session, now)
+        console.print(
+            f"{_now()} feedback invitations queued {invited}, letters queued {sent}, "
+            f"price-alert digests queued {digests}"
+        )
         if once:
             return
         time.sleep(interval)

@@ -117,6 +117,11 @@ class Settings(BaseSettings):
     lead_recheck_timeout: float = Field(default=20, gt=0)
     lead_recheck_concurrency: int = Field(default=4, ge=1, le=32)
     lead_notify_to: list[str] = []
+    # Price alerts (models/price_alert_workflow.py): an offer goes into a subscriber's
+    # digest once it is at least this many percent cheaper than when the alert was made;
+    # one e-mail address may make at most this many alerts a day (each sends a mail).
+    price_alert_threshold_percent: float = Field(default=5, ge=0, lt=100)
+    price_alert_limit_per_day: int = Field(default=5, ge=1)
     # Where the site is seen from, for links in e-mails; derived from web host/port when empty.
     site_url: str = ""
 

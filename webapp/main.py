@@ -27,7 +27,7 @@ from webapp.http_cache import (
 )
 from webapp.locale import LocaleMiddleware
 from webapp.query_guard import RepeatedParameterGuard
-from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
+from webapp.routes import alerts, api, deals, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
 from webapp.templating import STATIC_DIR, templates
 
@@ -103,6 +103,7 @@ def create_app() -> FastAPI:
     app.include_router(reference.router)
     app.include_router(leads.router)
     app.include_router(feedback.router)
+    app.include_router(alerts.router)
     for router in manager.routers:
         app.include_router(router)
     app.add_exception_handler(OperationalError, database_unavailable)

@@ -60,6 +60,7 @@ from models.ingest import (
 )
 from models.locks import exclusive_lock
 from models.operator_references import save_operator_references
+from models.price_alert_workflow import queue_price_alert_digests
 
 logger = logging.getLogger(__name__)
 
@@ -262,6 +263,8 @@ class StorePipeline:
             run.stats = _jsonable(stats.get_stats())
             session.commit()
             self._settle_hotels()
+            if run.status == CrawlStatus.SUCCEEDED:
+                self._queue_price_alerts()
         except Exception:
             session.rollback()
             logger.exception("Could not record crawl run %s", run.id, extra={"spider": spider})
@@ -288,6 +291,18 @@ class StorePipeline:
         except Exception:
             self.session.rollback()
             logger.exception("Could not settle the hotels of %d resorts", len(resorts))
+
+    def _queue_price_alerts(self) -> None:
+        """The price-alert digests of what this landing made cheaper
+        (models/price_alert_workflow.py). Offers are already stored: a failure here is
+        logged, and the next landing or `tourscope care` round sends them."""
+        try:
+            digests = queue_price_alert_digests(self.session)
+            self.session.commit()
+            self.stats.set_value("tourscope/price_alert_digests", digests)
+        except Exception:
+            self.session.rollback()
+            logger.exception("Could not queue the price-alert digests")
 
     def _last_good_items(self) -> int | None:
         return self.session.scalar(

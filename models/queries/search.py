@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
 )
@@ -324,6 +325,23 @@ class SearchFilters(BaseModel):
     def widened(self, **changes: Any) -> SearchFilters:
         """A copy with `changes`, back on the first page."""
         return self.model_copy(update={"page": 1, **changes})
+
+
+def filters_from_query(query: str) -> SearchFilters:
+    """The search in a stored or forwarded query string (a lead's, an alert's); a search
+    that does not validate counts as the default one."""
+    values: dict[str, Any] = {}
+    for name, value in parse_qsl(query, keep_blank_values=False)[:100]:
+        if name not in SearchFilters.model_fields:
+            continue
+        if name in _LIST_FIELDS:
+            values.setdefault(name, []).append(value)
+        else:
+            values[name] = value
+    try:
+        return SearchFilters.model_validate(values)
+    except ValidationError:
+        return SearchFilters()
 
 
 def _shift(day: dt.date, days: int) -> dt.date:

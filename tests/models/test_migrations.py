@@ -107,3 +107,25 @@ def test_0016_keeps_the_edited_templates_as_english_and_makes_clients_russian(
     with engine.begin() as connection:
         rows = connection.execute(text("SELECT key, subject FROM letter_templates"))
         assert rows.all() == [("2w", "Edited")]
+
+
+def test_0017_adds_the_price_alerts_and_takes_them_away(empty_database_url):
+    upgrade_database(empty_database_url, "0017")
+    engine = get_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO price_alerts (email, search_query, currency, language, created_at,"
+                " expires_on) VALUES ('ann@example.com', 'country=TR', 'EUR', 'ru',"
+                " CURRENT_TIMESTAMP, CURRENT_DATE)"
+            )
+        )
+    indexes = {index["name"] for index in inspect(engine).get_indexes("price_changes")}
+    assert "ix_price_changes_changed_at" in indexes
+
+    downgrade_database(empty_database_url, "0016")
+
+    inspector = inspect(engine)
+    assert "price_alerts" not in inspector.get_table_names()
+    indexes = {index["name"] for index in inspector.get_indexes("price_changes")}
+    assert "ix_price_changes_changed_at" not in indexes

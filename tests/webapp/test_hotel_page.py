@@ -224,3 +224,23 @@ def test_the_api_says_404_and_422_readably(client, palace):
     [error] = bad_filter.json()["detail"]
     assert error["loc"] == ["query", "nights_max"]
     assert "Maximum nights must be at least the minimum nights" in error["msg"]
+
+
+def test_the_price_chart_shows_how_the_cheapest_price_moved(client, russian_client, session):
+    from tests.models.test_price_history import seed_history
+
+    hotel, _ = seed_history(session)
+
+    html = client.get(f"/hotels/{hotel.id}?currency=EUR").text
+    russian = russian_client.get(f"/hotels/{hotel.id}?currency=EUR").text
+
+    chart = re.search(r'<section class="price-history".*?</section>', html, re.S)[0]
+    assert "How the price moved" in chart
+    assert "Lowest price: €1,234 → €1,100" in visible_text(chart)
+    assert "<svg" in chart and 'role="img"' in chart and "<script" not in chart
+    assert len(re.findall(r"<circle ", chart)) == 11
+    assert re.search(r"<text [^>]*>€1,234</text>", chart)
+    assert re.search(r"<text [^>]*>€1,100</text>", chart)
+    assert "Самая низкая цена: 1\xa0234\xa0€ → 1\xa0100\xa0€" in russian
+    in_dollars = client.get(f"/hotels/{hotel.id}?currency=USD").text
+    assert "Lowest price: $1,341.30 → $1,195.65" in visible_text(in_dollars)

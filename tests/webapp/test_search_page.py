@@ -314,3 +314,29 @@ def test_new_filters_show_readable_errors(client, offers, query, message):
 
     assert response.status_code == 422
     assert message in visible_text(response.text)
+
+
+def test_after_a_search_the_form_folds_into_a_summary_above_the_results(
+    client, russian_client, offers
+):
+    html = client.get("/?country=TR&nights_min=7").text
+    landing = client.get("/").text
+    wrong = client.get("/?adults=99").text
+
+    folded = re.search(r'<details class="search-change">\s*<summary>(.*?)</summary>', html, re.S)
+    assert folded, "the results page folds its form"
+    assert "Tours for 2 adults" in visible_text(folded[1])
+    assert "at least 7 nights" in visible_text(folded[1])
+    assert "Change search" in visible_text(folded[1])
+    assert html.index('<form class="search-form"') > html.index("<details")
+    assert html.index("</details>") < html.index('id="results-heading"')
+    assert "<details" not in landing and '<form class="search-form"' in landing
+    assert "<details" not in wrong and "Please correct the search" in visible_text(wrong)
+    assert "Изменить поиск" in russian_client.get("/?country=TR").text
+
+
+def test_the_results_offer_a_price_alert_for_the_search(client, offers):
+    html = client.get("/?country=TR&nights_min=7").text
+
+    assert '<a href="/alerts/new?country=TR&amp;nights_min=7">' in html
+    assert "Tell me when this gets cheaper" in visible_text(html)

@@ -19,12 +19,14 @@ from models.queries.hotels import (
     OperatorSummary,
     hotel_offers,
 )
+from models.queries.price_history import cheapest_price_by_day
 from models.queries.search import SortOrder
 from tourscope.i18n import gettext as _
 from webapp.deps import SessionDep
 from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.lead_invitations import hotel_offer_invitations
 from webapp.locale import page_currency
+from webapp.price_chart import price_chart
 from webapp.routes.public import FORM_LABELS, field_errors, link_params
 from webapp.search_summary import search_summary_parts
 from webapp.templating import templates
@@ -134,6 +136,8 @@ def hotel_page(
         },
         # "Request this tour" on every offer; a personal manager for the high-value ones.
         "lead_offers": hotel_offer_invitations(filters, result),
+        "alert_query": "?" + urlencode([*search, ("hotel_id", str(number))]),
+        "price_chart": price_chart(cheapest_price_by_day(session, number, filters)),
     }
     return cache.apply(
         templates.TemplateResponse(

@@ -19,12 +19,11 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -44,6 +43,7 @@ from models.lead_intake import (
 from models.lead_scoring import score_lead, scoring_rules
 from models.leads import LeadSource, RecheckStatus
 from models.queries import SearchFilters
+from models.queries.search import filters_from_query
 from tourscope.i18n import current_locale
 from tourscope.settings import get_settings
 from webapp import csrf
@@ -74,24 +74,6 @@ RECHECK_POLL_SECONDS = 2
 
 
 # --- The form ----------------------------------------------------------------------------
-
-
-def _filters_from_query(query: str) -> SearchFilters:
-    """The search a lead came from; a search that does not validate counts as the default."""
-    pairs = parse_qsl(query, keep_blank_values=False)[:100]
-    values: dict[str, Any] = {}
-    for name, value in pairs:
-        field = SearchFilters.model_fields.get(name)
-        if field is None:
-            continue
-        if name in {"resorts", "children_ages", "operators"}:
-            values.setdefault(name, []).append(value)
-        else:
-            values[name] = value
-    try:
-        return SearchFilters.model_validate(values)
-    except ValidationError:
-        return SearchFilters()
 
 
 def _search_snapshot(filters: SearchFilters) -> dict[str, Any]:
@@ -130,7 +112,7 @@ def _render_form(
     status_code: int = 200,
     message: str | None = None,
 ) -> HTMLResponse:
-    filters = _filters_from_query(data.values.get("search_query", ""))
+    filters = filters_from_query(data.values.get("search_query", ""))
     offer_id = data.values.get("offer_id", "")
     subject = _subject(session, offer_id, filters) if offer_id.isdigit() or not offer_id else None
     if offer_id and subject is None:
@@ -244,7 +226,7 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
                 "your details are kept below."
             )
             return _render_form(request, session, data, status_code=429, message=message)
-        filters = _filters_from_query(data.values["search_query"])
+        filters = filters_from_query(data.values["search_query"])
         offer_id = int(data.values["offer_id"]) if data.values["offer_id"] else None
         snapshot = _subject(session, data.values["offer_id"], filters)
         if snapshot is None:

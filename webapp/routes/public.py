@@ -177,6 +177,8 @@ def search_page(
         "calendar": None,
         "suggestions": [],
         "summary": "",
+        # A visitor who searched sees the results first, the form folded (search.html).
+        "searched": bool(request.url.query),
     }
     try:
         filters = SearchFilters.model_validate(
