@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -40,6 +40,9 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Calls a day on the contact centre's plan; None: the agency's default (settings).
     daily_call_plan: Mapped[int | None] = mapped_column()
+    # The morning e-mail of letters due and calls planned (models/morning_digest.py).
+    morning_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    digest_sent_on: Mapped[date | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     sessions: Mapped[list[UserSession]] = relationship(back_populates="user")

@@ -875,12 +875,14 @@ def care(
     once: Annotated[bool, typer.Option("--once", help="One round, then stop.")] = False,
     interval: Annotated[float, typer.Option(help="Seconds between rounds.", min=1)] = 3600.0,
 ) -> None:
-    """Client care on a schedule: feedback invitations once trips are back, (with
+    """Client care on a schedule: feedback invitations once trips are back, each manager's
+    morning e-mail of letters due and calls planned, (with
     TOURSCOPE_REMINDERS_AUTO_SEND=true) the pre-trip letters as they fall due, and the
     price-alert digests a crawl's landing could not queue."""
     from models.db import session_scope
     from models.feedback import invite_feedback
     from models.letters import send_due_letters
+    from models.morning_digest import send_morning_digests
     from models.price_alert_workflow import queue_price_alert_digests
 
     require_current_schema()
@@ -893,9 +895,10 @@ def care(
             invited = invite_feedback(session, now)
             sent = send_due_letters(session, now) if auto_send else 0
             digests = queue_price_alert_digests(session, now)
+            mornings = send_morning_digests(session, now)
         console.print(
             f"{_now()} feedback invitations queued {invited}, letters queued {sent}, "
-            f"price-alert digests queued {digests}"
+            f"price-alert digests queued {digests}, managers' morning e-mails queued {mornings}"
         )
         if once:
             return

@@ -147,6 +147,9 @@ class Settings(BaseSettings):
     reminders_auto_send: bool = False
     # Calls a manager plans a day, unless their account says otherwise.
     call_plan_per_day: int = Field(default=50, ge=1, le=1000)
+    # The hour (agency time) from which `tourscope care` sends each manager's morning
+    # e-mail of letters due and calls planned (models/morning_digest.py).
+    morning_digest_hour: int = Field(default=8, ge=0, le=23)
     # Days after the return date when the feedback invitation goes out, and how long its
     # link stays valid after that.
     feedback_delay_days: int = Field(default=1, ge=0)

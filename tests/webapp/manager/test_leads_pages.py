@@ -168,3 +168,20 @@ def test_the_dashboard_shows_counts_and_the_leads_waiting(as_manager, three_lead
     assert "3 new" in text
     assert "New leads nobody has taken (2)" in text
     assert "Mo Mine" in text
+
+
+def test_a_manager_turns_the_morning_email_off_and_on(as_manager, manager, session):
+    page = main_text(as_manager.get("/manager", headers=HTML).text)
+    assert "Each morning at 8:00 you get an e-mail of the letters due" in page
+
+    off = post_form(as_manager, "/manager/morning-email", {"morning_digest": "off"})
+    assert (off.status_code, off.headers["location"]) == (303, "/manager?done=digest-off")
+    page = main_text(as_manager.get(off.headers["location"], headers=HTML).text)
+    assert "The morning e-mail is off." in page and "Turn it on" in page
+    session.refresh(manager)
+    assert manager.morning_digest is False
+
+    on = post_form(as_manager, "/manager/morning-email", {"morning_digest": "on"})
+    assert on.headers["location"] == "/manager?done=digest-on"
+    session.refresh(manager)
+    assert manager.morning_digest is True

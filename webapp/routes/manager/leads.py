@@ -29,6 +29,7 @@ from models.queries.letters import due_letters
 from models.trip_workflow import trip_of_lead
 from models.users import User
 from tourscope.i18n import gettext, lazy_gettext
+from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import CurrentUser, SessionDep, current_user
 from webapp.routes.manager.common import (
@@ -48,6 +49,8 @@ DONE_MESSAGES = {
     "status": lazy_gettext("The status is changed."),
     "assigned": lazy_gettext("The lead is assigned."),
     "note": lazy_gettext("The note is added."),
+    "digest-on": lazy_gettext("The morning e-mail is on."),
+    "digest-off": lazy_gettext("The morning e-mail is off."),
 }
 
 
@@ -83,9 +86,26 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> HTMLR
         "letters_due": due_letters(session, agency_today(), user),
         "mine": mine,
         "waiting": waiting,
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+        "digest_hour": get_settings().morning_digest_hour,
         **_labels(),
     }
     return render(request, "manager/dashboard.html", context)
+
+
+@router.post("/morning-email")
+async def morning_email(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The signed-in manager turns their own morning e-mail on or off
+    (models/morning_digest.py)."""
+    form = await request.form()
+    csrf.verify(request, form.get(csrf.FIELD))
+    wanted = form_text(form, "morning_digest", 5)
+    if wanted not in ("on", "off"):
+        return RedirectResponse("/manager", status_code=303)
+    account = session.get(User, user.id)
+    account.morning_digest = wanted == "on"
+    session.commit()
+    return RedirectResponse(f"/manager?done=digest-{wanted}", status_code=303)
 
 
 @router.get("/leads", response_class=HTMLResponse)
