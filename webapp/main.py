@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from tourscope.settings import get_settings
@@ -15,7 +16,7 @@ from webapp.admission import DatabaseAdmission, ServerBusy
 from webapp.catalogue_cache import CatalogueCache
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
 from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
-from webapp.error_text import api_validation_error
+from webapp.errors import ServerErrorPage, http_error, invalid_request
 from webapp.http_cache import (
     AnswerCache,
     AnsweredFromMemory,
@@ -93,6 +94,9 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     # Outermost: a repeated scalar API parameter is refused before anything answers it.
     app.add_middleware(RepeatedParameterGuard)
+    # An unhandled error: logged, and a readable 500 (inside the locale: in the visitor's
+    # language).
+    app.add_middleware(ServerErrorPage)
     # Around everything, error answers included: each request in its visitor's language.
     app.add_middleware(LocaleMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -114,5 +118,8 @@ def create_app() -> FastAPI:
     app.add_exception_handler(AnsweredFromMemory, answer_from_memory)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(AdminRequired, admin_required)
-    app.add_exception_handler(RequestValidationError, api_validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    # The API's 422 in the reader's language (webapp/error_text.py); a page's malformed
+    # path id is its 404 page (webapp/errors.py).
+    app.add_exception_handler(RequestValidationError, invalid_request)
     return app

@@ -47,7 +47,7 @@ from models.queries import SearchFilters
 from tourscope.i18n import current_locale
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import open_session
+from webapp.deps import RowId, open_session
 from webapp.lead_form import (
     CONTACT_TIMES,
     HONEYPOT,
@@ -305,7 +305,7 @@ def recheck_in_visitor_currency(session: Session, lead: Lead) -> Decimal | None:
 
 
 @router.get("/leads/{lead_id}/sent", response_class=HTMLResponse)
-def lead_sent(request: Request, lead_id: int, key: str = "") -> HTMLResponse:
+def lead_sent(request: Request, lead_id: RowId, key: str = "") -> HTMLResponse:
     if not hmac.compare_digest(key, _confirmation_key(lead_id)):
         context = {"title": "Request not found", "reason": "This confirmation link is not valid."}
         return templates.TemplateResponse(request, "not_found.html", context, status_code=404)

@@ -31,8 +31,8 @@ from models.trips import LetterStatus, TripLetter
 from models.users import User
 from tourscope.i18n import LOCALES, current_locale, lazy_gettext
 from webapp import csrf
-from webapp.deps import AdminUser, CurrentUser, SessionDep, current_user
-from webapp.routes.manager.common import form_text, not_found, parse_id, render
+from webapp.deps import AdminUser, CurrentUser, RowId, SessionDep, current_user
+from webapp.routes.manager.common import form_text, not_found, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
@@ -103,23 +103,21 @@ def _letter_page(
 
 
 @router.get("/letters/{letter_id}", response_class=HTMLResponse)
-def letter_page(request: Request, letter_id: str, session: SessionDep) -> HTMLResponse:
-    number = parse_id(letter_id)
-    letter = find_letter(session, number) if number else None
+def letter_page(request: Request, letter_id: RowId, session: SessionDep) -> HTMLResponse:
+    letter = find_letter(session, letter_id)
     if letter is None:
         return not_found(request, "letter", letter_id)
     return _letter_page(request, session, letter)
 
 
 @router.post("/letters/{letter_id}/send")
-async def letter_send(request: Request, letter_id: str, session: SessionDep) -> Response:
+async def letter_send(request: Request, letter_id: RowId, session: SessionDep) -> Response:
     """Send the letter now, with the subject and body as the manager left them (the draft
     when the form has no such fields); the page with the reason and the text kept (422)
     when the edit cannot be sent, or with the reason (409) when the letter cannot go."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    number = parse_id(letter_id)
-    letter = find_letter(session, number) if number else None
+    letter = find_letter(session, letter_id)
     if letter is None:
         return not_found(request, "letter", letter_id)
     subject = form_text(form, "subject", TYPED_SUBJECT_LIMIT) if "subject" in form else None
