@@ -30,6 +30,7 @@ from webapp.locale import LocaleMiddleware
 from webapp.query_guard import RepeatedParameterGuard
 from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
+from webapp.security_headers import SecurityHeaders
 from webapp.templating import STATIC_DIR, templates
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ def create_app() -> FastAPI:
     app.add_middleware(ServerErrorPage)
     # Around everything, error answers included: each request in its visitor's language.
     app.add_middleware(LocaleMiddleware)
+    # Around everything: the security headers on every answer (webapp/security_headers.py).
+    app.add_middleware(SecurityHeaders, production=settings.environment == "production")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
     app.include_router(api.router)
