@@ -28,7 +28,7 @@ from webapp.http_cache import (
 )
 from webapp.locale import LocaleMiddleware
 from webapp.query_guard import RepeatedParameterGuard
-from webapp.routes import api, deals, feedback, hotels, leads, manager, public, reference
+from webapp.routes import api, deals, docs, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
 from webapp.security_headers import SecurityHeaders
 from webapp.templating import STATIC_DIR, templates
@@ -77,7 +77,9 @@ async def csrf_refused(request: Request, error: Exception) -> Response:
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="Tourscope", docs_url="/docs")
+    # /docs is our own page (webapp/routes/docs.py): Swagger UI from /static, not a CDN;
+    # ReDoc, which only a CDN would serve, is off.
+    app = FastAPI(title="Tourscope", docs_url=None, redoc_url=None)
     app.state.database_admission = DatabaseAdmission(
         slots=settings.effective_web_db_concurrency,
         queue_limit=settings.web_queue_limit,
@@ -110,6 +112,7 @@ def create_app() -> FastAPI:
     app.include_router(reference.router)
     app.include_router(leads.router)
     app.include_router(feedback.router)
+    app.include_router(docs.router)
     for router in manager.routers:
         app.include_router(router)
     app.add_exception_handler(OperationalError, database_unavailable)
