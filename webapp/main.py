@@ -27,6 +27,7 @@ from webapp.http_cache import (
     not_modified,
 )
 from webapp.locale import LocaleMiddleware
+from webapp.openapi import install_openapi
 from webapp.query_guard import RepeatedParameterGuard
 from webapp.routes import api, deals, docs, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
@@ -128,4 +129,5 @@ def create_app() -> FastAPI:
     # The API's 422 in the reader's language (webapp/error_text.py); a page's malformed
     # path id is its 404 page (webapp/errors.py).
     app.add_exception_handler(RequestValidationError, invalid_request)
+    install_openapi(app)
     return app
