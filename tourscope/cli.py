@@ -460,6 +460,10 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default; the app does it
+        # itself, from TOURSCOPE_TRUSTED_PROXIES only (webapp/client_address.py).
+        proxy_headers=False,
+        forwarded_allow_ips="",
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tourscope.settings import get_settings
 from webapp.admission import DatabaseAdmission, ServerBusy
@@ -105,6 +106,10 @@ def create_app() -> FastAPI:
     app.add_middleware(LocaleMiddleware)
     # Around everything: the security headers on every answer (webapp/security_headers.py).
     app.add_middleware(SecurityHeaders, production=settings.environment == "production")
+    # Outermost: the client's address from X-Forwarded-For, only when the peer is one of
+    # the configured proxies (webapp/client_address.py); no proxies, no forwarded headers.
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
     app.include_router(api.router)

@@ -47,6 +47,7 @@ from models.queries import SearchFilters
 from tourscope.i18n import current_locale
 from tourscope.settings import get_settings
 from webapp import csrf
+from webapp.client_address import client_key as address_key
 from webapp.deps import RowId, open_session
 from webapp.lead_form import (
     CONTACT_TIMES,
@@ -208,10 +209,8 @@ def _too_large(request: Request) -> HTMLResponse:
 
 
 def client_key(request: Request) -> str:
-    """A keyed hash of the client's address: enough to count, useless to anyone else."""
-    address = request.client.host if request.client else "unknown"
-    secret = get_settings().secret_key.get_secret_value().encode()
-    return hmac.new(secret, f"lead-rate:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+    """The key the lead rate limit counts the client's address by (webapp/client_address.py)."""
+    return address_key(request, "lead-rate")
 
 
 def _handle_submission(request: Request, data: LeadFormInput, token: str | None) -> Response:
