@@ -29,6 +29,7 @@ lock:
 		--no-emit-find-links $(ARGS) --output-file requirements.lock pyproject.toml
 	$(LOCK_TOOLS)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
 		--no-emit-find-links $(ARGS) --extra dev --extra scrapyd \
+		--unsafe-package tourscope --unsafe-package pip --unsafe-package setuptools \
 		--output-file requirements-dev.lock pyproject.toml
 
 # The browser tests drive Debian's chromium (Playwright's own browser download does not

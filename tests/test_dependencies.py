@@ -46,6 +46,13 @@ def test_every_dependency_is_pinned_within_its_declared_range():
             )
 
 
+def test_the_locks_name_no_local_path():
+    """The dev extra names the project itself (its scrapyd extra): the lock must not pin
+    it to the folder it was compiled in."""
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        assert not re.search(r"^\S+ @ file:", (ROOT / lock).read_text(), flags=re.M), lock
+
+
 def test_the_makefile_and_the_image_install_from_the_locks():
     makefile = (ROOT / "Makefile").read_text()
     assert "pip install --quiet -r requirements-dev.lock" in makefile
