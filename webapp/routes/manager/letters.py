@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -248,7 +249,8 @@ async def template_save(
         edited = template_for(session, key, language).edited
         return _template_page(request, key, language, subject, body, edited=edited, draft=True)
     try:
-        save_template(session, key, subject, body, user, language=language)
+        # Off the event loop: the render's time limit must not stall other requests.
+        await run_in_threadpool(save_template, session, key, subject, body, user, language=language)
     except LetterError as error:
         session.rollback()
         edited = template_for(session, key, language).edited
