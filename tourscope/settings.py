@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     # for the client address every limit counts (webapp/client_address.py). None by
     # default: without a proxy, a forwarded header is anyone's to forge.
     trusted_proxies: Annotated[list[str], NoDecode] = []
+    # Logging (tourscope/logging_setup.py): "text" lines or "json" objects, and the level.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # The bearer token a Prometheus scraper sends to /metrics (webapp/metrics.py); none:
+    # /metrics answers clients on this machine only.
+    metrics_token: SecretStr | None = None
     # Requests of one web worker that may use the database at once (webapp/admission.py;
     # default: the pool size). Never more than the pool holds, so a request let in never
     # waits for a connection; the pool's overflow serves the few paths that open their own

@@ -12,7 +12,9 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from tourscope.logging_setup import configure_logging
 from tourscope.settings import get_settings
+from webapp import metrics as metrics_routes
 from webapp.admission import DatabaseAdmission, ServerBusy
 from webapp.catalogue_cache import CatalogueCache
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
@@ -28,8 +30,10 @@ from webapp.http_cache import (
     not_modified,
 )
 from webapp.locale import LocaleMiddleware
+from webapp.metrics import Metrics, RequestMetrics
 from webapp.openapi import install_openapi
 from webapp.query_guard import RepeatedParameterGuard
+from webapp.request_id import RequestIdMiddleware
 from webapp.routes import api, deals, docs, feedback, hotels, leads, manager, public, reference
 from webapp.routes.manager.auth import admin_required, login_required
 from webapp.security_headers import SecurityHeaders
@@ -79,6 +83,7 @@ async def csrf_refused(request: Request, error: Exception) -> Response:
 
 def create_app() -> FastAPI:
     settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
     # /docs is our own page (webapp/routes/docs.py): Swagger UI from /static, not a CDN;
     # ReDoc, which only a CDN would serve, is off.
     app = FastAPI(title="Tourscope", docs_url=None, redoc_url=None)
@@ -102,10 +107,15 @@ def create_app() -> FastAPI:
     # An unhandled error: logged, and a readable 500 (inside the locale: in the visitor's
     # language).
     app.add_middleware(ServerErrorPage)
+    # Request counts and latency (webapp/metrics.py), 500s included.
+    app.state.metrics = Metrics()
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     # Around everything, error answers included: each request in its visitor's language.
     app.add_middleware(LocaleMiddleware)
     # Around everything: the security headers on every answer (webapp/security_headers.py).
     app.add_middleware(SecurityHeaders, production=settings.environment == "production")
+    # Each request's id, on its log lines and in its answer (webapp/request_id.py).
+    app.add_middleware(RequestIdMiddleware)
     # Outermost: the client's address from X-Forwarded-For, only when the peer is one of
     # the configured proxies (webapp/client_address.py); no proxies, no forwarded headers.
     if settings.trusted_proxies:
@@ -119,6 +129,7 @@ def create_app() -> FastAPI:
     app.include_router(leads.router)
     app.include_router(feedback.router)
     app.include_router(docs.router)
+    app.include_router(metrics_routes.router)
     for router in manager.routers:
         app.include_router(router)
     app.add_exception_handler(OperationalError, database_unavailable)
