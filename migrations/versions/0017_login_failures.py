@@ -3,8 +3,8 @@
 The back office's per-address log-in limit was kept in each web process's memory, so it
 did not hold across workers (issue 14, item 5): `login_failures` counts them for all.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-12 10:00:00
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 import models.base
 
-revision: str = "0016"
-down_revision: str | None = "0015"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
