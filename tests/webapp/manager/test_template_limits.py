@@ -53,3 +53,21 @@ def test_the_site_answers_while_a_slow_template_is_refused(as_admin):
     assert time.monotonic() - started < 1.0
     saving.join(30)
     assert refused["response"].status_code == 422
+
+
+def test_a_slow_draft_preview_is_refused_and_the_site_answers_meanwhile(as_admin, session):
+    """'Preview without saving' renders the draft too: with the same limit, off the loop."""
+    previewed = {}
+    form = {"subject": "Hi", "body": LOOPS, "intent": "preview"}
+    previewing = threading.Thread(
+        target=lambda: previewed.update(response=post_form(as_admin, URL, form, page=URL))
+    )
+    previewing.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    assert as_admin.get("/healthz").status_code == 200
+    assert time.monotonic() - started < 1.0
+    previewing.join(30)
+    text = main_text(previewed["response"].text)
+    assert "the template takes longer than 2 seconds to render" in text
+    assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 0

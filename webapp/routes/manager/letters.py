@@ -247,7 +247,10 @@ async def template_save(
     if form.get("intent") == "preview":
         # The draft on the sample client, nothing saved: an edit is seen before it is live.
         edited = template_for(session, key, language).edited
-        return _template_page(request, key, language, subject, body, edited=edited, draft=True)
+        # Off the event loop, as a save: the draft renders with the same time limit.
+        return await run_in_threadpool(
+            _template_page, request, key, language, subject, body, edited=edited, draft=True
+        )
     try:
         # Off the event loop: the render's time limit must not stall other requests.
         await run_in_threadpool(save_template, session, key, subject, body, user, language=language)
