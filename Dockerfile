@@ -2,7 +2,10 @@
 FROM python:3.11-slim
 WORKDIR /app
 ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
+# The pinned versions of every dependency first (a layer that changes with the lock
+# only), then the project without resolving again.
+RUN pip install -r requirements.lock
 COPY tourscope ./tourscope
 COPY models ./models
 COPY migrations ./migrations
@@ -11,7 +14,7 @@ COPY webapp ./webapp
 COPY sandbox ./sandbox
 COPY config ./config
 COPY alembic.ini scrapy.cfg ./
-RUN pip install -e .
+RUN pip install --no-deps -e .
 RUN useradd --create-home tourscope && mkdir -p /app/var && chown tourscope /app/var
 USER tourscope
 EXPOSE 8000

@@ -6,13 +6,31 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format translations-extract translations-update translations-compile bench-ingest bench-search bench-care bench-protocols bench-web bench-leads clean
+.PHONY: demo test lint format lock translations-extract translations-update translations-compile bench-ingest bench-search bench-care bench-protocols bench-web bench-leads clean
 
-$(STAMP): pyproject.toml
+# Exactly the versions in the lock file (every dependency, pinned), then the project
+# itself without resolving again: the same install on every machine and in CI.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# The lock files, from pyproject.toml (pip-tools' pip-compile, in a virtual environment of
+# its own so the project's stays exactly the lock): requirements.lock for the image
+# (Dockerfile), requirements-dev.lock for development and CI. After changing a dependency
+# run `make lock` and commit both; `make lock ARGS=--upgrade` moves every pin to the newest.
+LOCK_TOOLS := .venv-lock
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_TOOLS) && \
+		$(LOCK_TOOLS)/bin/python -m pip install --quiet pip-tools)
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(ARGS) --output-file requirements.lock pyproject.toml
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(ARGS) --extra dev --extra scrapyd \
+		--unsafe-package tourscope --unsafe-package pip --unsafe-package setuptools \
+		--output-file requirements-dev.lock pyproject.toml
 
 # The browser tests drive Debian's chromium (Playwright's own browser download does not
 # work here); only the tests need it.

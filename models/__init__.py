@@ -28,7 +28,7 @@ from models.offers import (
 from models.operator_references import OperatorReference
 from models.price_alerts import PriceAlert
 from models.trips import Feedback, LetterTemplate, Trip, TripLetter
-from models.users import User, UserRole, UserSession
+from models.users import LoginFailure, User, UserRole, UserSession
 
 # Registers the hook that keeps the hotels' day prices in step with offers written through
 # the ORM (models/min_prices.py), in every process that uses the models.
@@ -57,6 +57,7 @@ __all__ = [
     "LeadEvent",
     "LeadStatus",
     "LetterTemplate",
+    "LoginFailure",
     "MealPlan",
     "Offer",
     "Operator",

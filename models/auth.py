@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
@@ -24,7 +24,7 @@ from models.passwords import (
     needs_rehash,
     verify_password,
 )
-from models.users import User, UserRole, UserSession
+from models.users import LoginFailure, User, UserRole, UserSession
 
 # A session ends after this long without a request, and in any case after SESSION_MAX_AGE.
 SESSION_IDLE_TIMEOUT = timedelta(hours=12)
@@ -169,6 +169,35 @@ class _UnknownAccountFailures:
 
 
 unknown_account_failures = _UnknownAccountFailures()
+
+
+def address_blocked_for(
+    session: Session, client_key: str, limit: int, window: timedelta, now: datetime | None = None
+) -> timedelta | None:
+    """How long the client address (its key) must wait before another log-in, when it
+    failed `limit` times within `window`; None when it may try now. Counted in the
+    database, so every web worker sees the same failures."""
+    now = now or utcnow()
+    recent = (
+        select(LoginFailure.failed_at)
+        .where(LoginFailure.client_key == client_key, LoginFailure.failed_at > now - window)
+        .order_by(LoginFailure.failed_at.desc())
+        .limit(limit)
+    ).subquery()
+    count, oldest = session.execute(select(func.count(), func.min(recent.c.failed_at))).one()
+    if count < limit:
+        return None
+    return oldest + window - now
+
+
+def record_address_failure(
+    session: Session, client_key: str, window: timedelta, now: datetime | None = None
+) -> None:
+    """Count a failed log-in from the address; failures older than `window` are dropped."""
+    now = now or utcnow()
+    session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - window))
+    session.add(LoginFailure(client_key=client_key, failed_at=now))
+    session.flush()
 
 
 def authenticate(session: Session, email: str, password: str, now: datetime | None = None) -> User:

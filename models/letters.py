@@ -33,6 +33,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from models.agency_time import agency_today
 from models.base import utcnow
+from models.bounded_render import (
+    OutputTooLong,
+    RenderTimedOut,
+    render_streamed,
+    run_with_deadline,
+)
 from models.client_records import age_on
 from models.clients import Client, ClientChild, ClientPreference, PreferenceKind, client_locale
 from models.extras import extra_label
@@ -195,11 +201,31 @@ def _parse(source: str, what: str):
         ) from None
 
 
+# A letter renders in well under a second; a template still rendering after this long (a
+# loop of loops) is refused, and so is one whose text passes MAX_BODY_LENGTH on the way.
+RENDER_SECONDS = 2.0
+
+
 def render_template(subject: str, body: str, context: dict[str, Any]) -> tuple[str, str]:
-    """(subject, body) rendered in the sandbox; LetterError saying what failed."""
+    """(subject, body) rendered in the sandbox, in a worker thread with a time and a size
+    limit (models/bounded_render.py); LetterError saying what failed."""
+
+    def render_both() -> tuple[str, str]:
+        return (
+            render_streamed(_environment.from_string(subject), context, MAX_BODY_LENGTH),
+            render_streamed(_environment.from_string(body), context, MAX_BODY_LENGTH),
+        )
+
     try:
-        rendered_subject = _environment.from_string(subject).render(context)
-        rendered_body = _environment.from_string(body).render(context)
+        rendered_subject, rendered_body = run_with_deadline(render_both, RENDER_SECONDS)
+    except RenderTimedOut:
+        raise LetterError(
+            f"the template takes longer than {RENDER_SECONDS:g} seconds to render"
+        ) from None
+    except (OutputTooLong, MemoryError):
+        raise LetterError(
+            f"the letter comes out longer than {MAX_BODY_LENGTH} characters"
+        ) from None
     except TemplateSyntaxError as error:
         raise LetterError(
             f"template syntax error on line {error.lineno}: {error.message}"

@@ -3,11 +3,14 @@
 PostgreSQL tests need `TOURSCOPE_TEST_POSTGRES_URL` (e.g.
 postgresql+psycopg://postgres@127.0.0.1:5432/tourscope_test). When it is set they
 always run, and fail loudly if the server is unreachable; when it is not set they are
-skipped with a visible reason.
+skipped with a visible reason. Each test process works in a database of its own, named
+after the URL's with a suffix unique to the run and worker, and dropped at the end: two
+runs on one server never touch each other's data.
 """
 
 import os
 import re
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 
@@ -35,21 +38,32 @@ os.environ.setdefault("TOURSCOPE_RATE_WINDOW_SECONDS", "2")
 os.environ.setdefault("TOURSCOPE_SANDBOX_TEZTOUR_RATE_WINDOW", "2")
 
 
-def _worker_database(url: str) -> str:
-    """Under pytest-xdist each worker gets a database of its own, created on first use."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
+# Unique to this run (shared by its xdist workers, which add their own name).
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:10]
+
+
+def _admin_engine(url: str) -> Engine:
+    target = make_url(url).set(database="postgres")
+    return get_engine(target.render_as_string(hide_password=False))
+
+
+def _run_database(url: str) -> str:
+    """This run's (and worker's) own database beside the configured one, created now:
+    `tourscope_test` -> `tourscope_test_run_1a2b3c4d5e_gw0`."""
     target = make_url(url)
-    own = target.set(database=f"{target.database}_{worker}")
-    admin = get_engine(target.set(database="postgres").render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
-        )
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    own = target.set(database=f"{target.database}_run_{RUN_ID}_{worker}")
+    with _admin_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
+        admin.execute(text(f'CREATE DATABASE "{own.database}"'))
     return own.render_as_string(hide_password=False)
+
+
+def _drop_run_database(url: str) -> None:
+    """Drop the run's database, closing what is still connected to it (PostgreSQL 13+)."""
+    name = make_url(url).database
+    get_engine(url).dispose()
+    with _admin_engine(url).connect().execution_options(isolation_level="AUTOCOMMIT") as admin:
+        admin.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _prepare_postgres(url: str) -> None:
@@ -71,7 +85,8 @@ def database_url(request, tmp_path_factory) -> str:
     url = os.environ.get(POSTGRES_URL_VARIABLE)
     if not url:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_URL_VARIABLE} (see README)")
-    url = _worker_database(url)
+    url = _run_database(url)
+    request.addfinalizer(lambda: _drop_run_database(url))
     _prepare_postgres(url)
     return url
 

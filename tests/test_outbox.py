@@ -214,3 +214,32 @@ def test_the_demos_workers_deliver_its_mail_to_the_mail_folder(db_url, session, 
     session.expire_all()
     message = session.scalars(select(OutboxMessage).where(OutboxMessage.lead_id == lead.id)).one()
     assert message.status == "sent"
+
+
+def test_starttls_against_a_server_without_tls_says_so_plainly(smtp_settings, session, monkeypatch):
+    """The default STARTTLS=true with a relay that has no TLS: the message waits, with a
+    one-line reason naming the server and the setting; `tourscope outbox` shows it."""
+    monkeypatch.setenv("TOURSCOPE_SMTP_STARTTLS", "true")
+    get_settings.cache_clear()
+    make_lead(session)
+    inbox = Inbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=smtp_settings)  # no TLS
+    server.start()
+    try:
+        assert deliver_due().retried == 1
+        session.expire_all()
+        message = session.scalars(select(OutboxMessage)).one()
+        assert message.last_error == (
+            f"smtp://127.0.0.1:{smtp_settings} does not offer STARTTLS "
+            "(TOURSCOPE_SMTP_STARTTLS is true): use the server's TLS port, or set "
+            "TOURSCOPE_SMTP_STARTTLS=false for a relay without TLS"
+        )
+        message.next_attempt_at = utcnow()
+        session.commit()
+        result = run_tourscope("outbox", "--once")
+    finally:
+        server.stop()
+    assert inbox.envelopes == []
+    assert result.returncode == 0
+    logged = [line for line in result.stderr.splitlines() if "does not offer STARTTLS" in line]
+    assert len(logged) == 1 and "Traceback" not in result.stderr

@@ -130,7 +130,7 @@ def crawl(
 ) -> None:
     """Crawl operators into the catalogue, with live progress and a summary."""
     from crawler.runner import UnknownOperatorError, available_operators, run_crawls
-    from crawler.spiders.base.declarative import OperatorConfigError
+    from crawler.spiders.base.declarative import OperatorConfigError, operator_file_problems
 
     try:
         known = available_operators()
@@ -145,6 +145,10 @@ def crawl(
             )
         operators = known
     unknown = [name for name in operators if name not in known]
+    broken = operator_file_problems()
+    for name in unknown:
+        if name in broken:  # its YAML file could not be loaded: say which file and field
+            raise CommandError(broken[name])
     if unknown:
         raise CommandError(
             f"unknown operator {', '.join(map(repr, unknown))}; known: {', '.join(known)}", code=2
@@ -257,8 +261,11 @@ def operators_list(context: typer.Context) -> None:
     """Every configured operator: its protocol or format, endpoint and state."""
     if context.invoked_subcommand is not None:
         return
+    from rich.markup import escape
+
     from crawler.accounts import load_accounts
     from crawler.runner import available_operators, load_spider_class
+    from crawler.spiders.base.declarative import operator_file_problems
     from crawler.spiders.base.search_api import SearchApiSpider
 
     states = _operator_states()
@@ -275,6 +282,8 @@ def operators_list(context: typer.Context) -> None:
         table.add_row(code, spider.operator_name, kind, endpoint, states.get(code, "never crawled"))
     for code, problem in load_accounts().problems.items():
         table.add_row(code, "", "", "", f"[red]not loaded: {problem}[/red]")
+    for code, problem in operator_file_problems().items():
+        table.add_row(code, "", "", "", f"[red]not loaded: {escape(problem)}[/red]")
     console.print(table)
 
 
@@ -460,6 +469,10 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 by default; the app does it
+        # itself, from TOURSCOPE_TRUSTED_PROXIES only (webapp/client_address.py).
+        proxy_headers=False,
+        forwarded_allow_ips="",
     )
 
 

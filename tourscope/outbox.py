@@ -44,6 +44,10 @@ class MailTransport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
+class SmtpTlsError(smtplib.SMTPException):
+    """STARTTLS is configured but the server offers no TLS, or the TLS handshake failed."""
+
+
 @dataclass
 class SmtpTransport:
     """An SMTP server, with STARTTLS and log-in when configured."""
@@ -58,10 +62,26 @@ class SmtpTransport:
     def send(self, message: EmailMessage) -> None:
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             if self.starttls:
-                smtp.starttls(context=ssl.create_default_context())
+                self._start_tls(smtp)
             if self.user:
                 smtp.login(self.user, self.password)
             smtp.send_message(message)
+
+    def _start_tls(self, smtp: smtplib.SMTP) -> None:
+        """STARTTLS, or SmtpTlsError saying plainly why not (smtplib's own errors name
+        neither the server nor the setting to change)."""
+        smtp.ehlo()
+        if not smtp.has_extn("starttls"):
+            raise SmtpTlsError(
+                f"{self} does not offer STARTTLS (TOURSCOPE_SMTP_STARTTLS is true): use the "
+                "server's TLS port, or set TOURSCOPE_SMTP_STARTTLS=false for a relay "
+                "without TLS"
+            )
+        try:
+            smtp.starttls(context=ssl.create_default_context())
+        except ssl.SSLError as error:
+            reason = getattr(error, "verify_message", None) or error.reason or str(error)
+            raise SmtpTlsError(f"TLS with {self} failed: {reason}") from error
 
     def __str__(self) -> str:
         return f"smtp://{self.host}:{self.port}"
@@ -173,7 +193,9 @@ def deliver_due(
             try:
                 transport.send(build_message(row, settings.mail_from))
             except (OSError, smtplib.SMTPException) as error:
-                reason = f"{type(error).__name__}: {error}"[:1000]
+                # A TLS problem is a setting to fix: its own plain words, no class name.
+                plain = isinstance(error, SmtpTlsError)
+                reason = (str(error) if plain else f"{type(error).__name__}: {error}")[:1000]
                 row.last_error = reason
                 if row.attempts >= MAX_ATTEMPTS:
                     row.status = OutboxStatus.FAILED

@@ -1,5 +1,6 @@
 """The one settings object, read by the CLI, the crawler, the web app and Alembic."""
 
+import ipaddress
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,17 @@ class Settings(BaseSettings):
     web_port: int = 8000
     # `tourscope serve` runs this many worker processes (each with its own pool).
     web_workers: int = Field(default=1, ge=1, le=64)
+    # The reverse proxies in front of the site (addresses or networks, comma-separated,
+    # e.g. "10.0.0.5,172.16.0.0/12"): only their X-Forwarded-For / -Proto are believed,
+    # for the client address every limit counts (webapp/client_address.py). None by
+    # default: without a proxy, a forwarded header is anyone's to forge.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    # Logging (tourscope/logging_setup.py): "text" lines or "json" objects, and the level.
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # The bearer token a Prometheus scraper sends to /metrics (webapp/metrics.py); none:
+    # /metrics answers clients on this machine only.
+    metrics_token: SecretStr | None = None
     # Requests of one web worker that may use the database at once (webapp/admission.py;
     # default: the pool size). Never more than the pool holds, so a request let in never
     # waits for a connection; the pool's overflow serves the few paths that open their own
@@ -168,6 +180,20 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone (e.g. Europe/Moscow)") from None
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def proxy_addresses(cls, value: str | list[str]) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else value
+        proxies = [item.strip() for item in items if item.strip()]
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"trusted proxies are IP addresses or networks, not {proxy!r}"
+                ) from None
+        return proxies
 
     @field_validator("scrapyd_nodes", mode="before")
     @classmethod

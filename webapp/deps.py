@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from models.auth import session_user
@@ -52,6 +52,24 @@ def get_session(_slot: DatabaseSlot) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+# Row ids are 32-bit integers in the database; anything larger, or not a number, cannot
+# name a row. Typed here, a path id that is not one answers 404 (a page; 422 for the API,
+# see webapp/errors.py) before any handler or query sees it.
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The row's id", examples=[1])]
+
+
+def parse_id(value: str) -> int | None:
+    """A row id typed in a form field; None unless it is a plain positive 32-bit number.
+
+    The length is checked first: int() refuses a string of over 4,300 digits with an error.
+    """
+    if value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

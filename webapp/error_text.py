@@ -30,6 +30,8 @@ def readable_error(error: ErrorDetails) -> str:
         return _("Enter a whole number.")
     if kind in DATE_ERRORS:
         return _("Enter a real date, as YYYY-MM-DD.")
+    if kind == "date_past":
+        return _("These dates are in the past: pick departure dates from today on.")
     if kind in NUMBER_ERRORS:
         return _("Enter a number, such as 1500.")
     if kind == "enum":

@@ -15,6 +15,7 @@ from models.lead_scoring import scoring_rules
 from tourscope.i18n import N_
 from tourscope.i18n import gettext as _
 from tourscope.i18n import lazy_gettext as _l
+from webapp.deps import parse_id
 
 HONEYPOT = "website"
 # The raw request is refused above this size: no field needs more.
@@ -131,7 +132,7 @@ def validate(data: LeadFormInput) -> dict[str, str]:
             "Tick the box to let a manager contact you: we call only with your consent."
         )
     offer_id = values["offer_id"]
-    if offer_id and "offer_id" not in errors and not offer_id.isdigit():
+    if offer_id and "offer_id" not in errors and parse_id(offer_id) is None:
         errors["offer_id"] = _("The offer is not one of ours; go back to the hotel page.")
     data.errors = errors
     return errors

@@ -8,14 +8,18 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from tourscope.logging_setup import configure_logging
 from tourscope.settings import get_settings
+from webapp import metrics as metrics_routes
 from webapp.admission import DatabaseAdmission, ServerBusy
 from webapp.catalogue_cache import CatalogueCache
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
 from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
-from webapp.error_text import api_validation_error
+from webapp.errors import ServerErrorPage, http_error, invalid_request
 from webapp.http_cache import (
     AnswerCache,
     AnsweredFromMemory,
@@ -26,9 +30,24 @@ from webapp.http_cache import (
     not_modified,
 )
 from webapp.locale import LocaleMiddleware
+from webapp.metrics import Metrics, RequestMetrics
+from webapp.openapi import install_openapi
 from webapp.query_guard import RepeatedParameterGuard
-from webapp.routes import alerts, api, deals, feedback, hotels, leads, manager, public, reference
+from webapp.request_id import RequestIdMiddleware
+from webapp.routes import (
+    alerts,
+    api,
+    deals,
+    docs,
+    feedback,
+    hotels,
+    leads,
+    manager,
+    public,
+    reference,
+)
 from webapp.routes.manager.auth import admin_required, login_required
+from webapp.security_headers import SecurityHeaders
 from webapp.templating import STATIC_DIR, templates
 
 logger = logging.getLogger(__name__)
@@ -75,7 +94,10 @@ async def csrf_refused(request: Request, error: Exception) -> Response:
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="Tourscope", docs_url="/docs")
+    configure_logging(settings.log_format, settings.log_level)
+    # /docs is our own page (webapp/routes/docs.py): Swagger UI from /static, not a CDN;
+    # ReDoc, which only a CDN would serve, is off.
+    app = FastAPI(title="Tourscope", docs_url=None, redoc_url=None)
     app.state.database_admission = DatabaseAdmission(
         slots=settings.effective_web_db_concurrency,
         queue_limit=settings.web_queue_limit,
@@ -93,8 +115,22 @@ def create_app() -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=GZIP_LEVEL)
     # Outermost: a repeated scalar API parameter is refused before anything answers it.
     app.add_middleware(RepeatedParameterGuard)
+    # An unhandled error: logged, and a readable 500 (inside the locale: in the visitor's
+    # language).
+    app.add_middleware(ServerErrorPage)
+    # Request counts and latency (webapp/metrics.py), 500s included.
+    app.state.metrics = Metrics()
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     # Around everything, error answers included: each request in its visitor's language.
     app.add_middleware(LocaleMiddleware)
+    # Around everything: the security headers on every answer (webapp/security_headers.py).
+    app.add_middleware(SecurityHeaders, production=settings.environment == "production")
+    # Each request's id, on its log lines and in its answer (webapp/request_id.py).
+    app.add_middleware(RequestIdMiddleware)
+    # Outermost: the client's address from X-Forwarded-For, only when the peer is one of
+    # the configured proxies (webapp/client_address.py); no proxies, no forwarded headers.
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(public.router)
     app.include_router(api.router)
@@ -104,6 +140,8 @@ def create_app() -> FastAPI:
     app.include_router(leads.router)
     app.include_router(feedback.router)
     app.include_router(alerts.router)
+    app.include_router(docs.router)
+    app.include_router(metrics_routes.router)
     for router in manager.routers:
         app.include_router(router)
     app.add_exception_handler(OperationalError, database_unavailable)
@@ -115,5 +153,9 @@ def create_app() -> FastAPI:
     app.add_exception_handler(AnsweredFromMemory, answer_from_memory)
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(AdminRequired, admin_required)
-    app.add_exception_handler(RequestValidationError, api_validation_error)
+    app.add_exception_handler(HTTPException, http_error)
+    # The API's 422 in the reader's language (webapp/error_text.py); a page's malformed
+    # path id is its 404 page (webapp/errors.py).
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    install_openapi(app)
     return app

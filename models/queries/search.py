@@ -98,10 +98,17 @@ class SearchFilters(BaseModel):
     resorts: list[ResortId] = Field(
         default=[], max_length=MAX_LIST_ITEMS, description="Resort ids (repeat the parameter)"
     )
-    date_from: dt.date | None = Field(default=None, description="Earliest departure date")
-    date_to: dt.date | None = Field(default=None, description="Latest departure date")
+    date_from: dt.date | None = Field(
+        default=None,
+        description="Earliest departure date; one in the past searches from today (and says so)",
+    )
+    date_to: dt.date | None = Field(
+        default=None, description="Latest departure date; not in the past (a 422)"
+    )
     date: dt.date | None = Field(
-        default=None, description="One departure date, widened by `flex_days` either side"
+        default=None,
+        description="One departure date, widened by `flex_days` either side; "
+        "not together with `date_from` or `date_to` (a 422)",
     )
     flex_days: int = Field(
         default=0, ge=0, le=MAX_FLEX_DAYS, description="Days either side of `date`"
@@ -196,9 +203,20 @@ class SearchFilters(BaseModel):
             )
         return value.upper()
 
+    @field_validator("date_from")
+    @classmethod
+    def from_today_on(cls, value: dt.date | None) -> dt.date | None:
+        # Offers that departed are never shown: a `from` date in the past searches from
+        # today, and is changed here so the form and the API's echo show what was searched.
+        return None if value is None else max(value, dt.date.today())
+
     @field_validator("date_to")
     @classmethod
     def date_range_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is not None and value < dt.date.today():
+            raise PydanticCustomError(
+                "date_past", "Departure dates in the past have no offers: pick dates from today on"
+            )
         date_from = info.data.get("date_from")
         if value is not None and date_from is not None:
             if date_from > value:

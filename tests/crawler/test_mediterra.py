@@ -9,6 +9,7 @@ from crawler.parsing.currency import to_base
 from models import CrawlRun
 from models.currency import BUILT_IN_RATES
 from sandbox.profiles import MEDITERRA, SUNCOAST
+from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import offers_by_key, published
 
 
@@ -114,9 +115,26 @@ def test_a_broken_yaml_is_one_readable_error(crawl, tmp_path):
     operators.mkdir()
     broken = {**SUNPATH, "fields": {**SUNPATH["fields"], "nights": {"regex": "(\\d+"}}}
     path = write_operator(operators, broken)
-    result = crawl("mediterra", env={"TOURSCOPE_OPERATORS_DIR": str(operators)})
+    result = crawl("sunpath", env={"TOURSCOPE_OPERATORS_DIR": str(operators)})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     error = " ".join(result.stderr.split())
     assert str(path) in error
     assert r"fields.nights.regex: not a valid regular expression '(\d+'" in error
+
+
+def test_a_broken_yaml_does_not_stop_the_other_operators(tmp_path):
+    """Only the bad file is skipped: the other spiders load, and `tourscope operators`
+    and the log say which file and why, in one line."""
+    operators = tmp_path / "operators"
+    operators.mkdir()
+    broken = {**SUNPATH, "fields": {**SUNPATH["fields"], "nights": {"regex": "(\\d+"}}}
+    write_operator(operators, broken)
+    result = run_tourscope("operators", env={"TOURSCOPE_OPERATORS_DIR": str(operators)})
+    assert result.returncode == 0, result.stderr
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
+    assert "declarative HTML" in rows["mediterra"] and "paged HTML" in rows["suncoast"]
+    assert "not loaded:" in rows["sunpath"]
+    logged = [line for line in result.stderr.splitlines() if "sunpath" in line]
+    assert len(logged) >= 1 and "not a valid regular expression" in logged[0]
+    assert "Traceback" not in result.stderr

@@ -103,9 +103,9 @@ def test_the_default_window_is_the_searchs_and_long_windows_are_cut(session, mak
     assert wide.days[-1].day == in_days(MAX_CALENDAR_DAYS)
 
 
-def test_past_dates_are_shown_empty(session, make):
+def test_a_past_from_date_starts_the_calendar_today(session, make):
     make(0, "300.00")
 
-    calendar = price_calendar(session, SearchFilters(date_from=in_days(-2), date_to=in_days(0)))
+    calendar = price_calendar(session, SearchFilters(date_from=in_days(-2), date_to=in_days(1)))
 
-    assert prices(calendar) == {in_days(-2): None, in_days(-1): None, in_days(0): Decimal("300.00")}
+    assert prices(calendar) == {in_days(0): Decimal("300.00"), in_days(1): None}

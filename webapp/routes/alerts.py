@@ -29,20 +29,14 @@ from models.queries.search import filters_from_query
 from tourscope.i18n import current_locale
 from tourscope.i18n import gettext as _
 from webapp import csrf
-from webapp.deps import SessionDep
+from webapp.deps import SessionDep, parse_id
 from webapp.lead_form import EMAIL
-from webapp.routes.hotels import MAX_ID
 from webapp.routes.public import link_params
 from webapp.templating import templates
 
 router = APIRouter(include_in_schema=False)
 
 MAX_EMAIL = 254  # the longest address SMTP carries (RFC 5321), the column's size
-
-
-def _hotel_id(text: str) -> int | None:
-    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 10 else 0
-    return number if 1 <= number <= MAX_ID else None
 
 
 def _render_form(
@@ -56,7 +50,7 @@ def _render_form(
     status_code: int = 200,
 ) -> HTMLResponse:
     filters = filters_from_query(search_query)
-    hotel_id = _hotel_id(hotel_text)
+    hotel_id = parse_id(hotel_text)
     hotel = session.get(Hotel, hotel_id) if hotel_id else None
     hotel_name = hotel.name if hotel else None
     query = urlencode([(n, v) for n, v in link_params(filters) if n not in {"page", "sort"}])
@@ -113,7 +107,7 @@ def submit_alert(
     if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
         return refuse({"email": _("Enter an e-mail address such as name@example.com.")}, 422)
     filters = filters_from_query(search_query)
-    hotel = _hotel_id(hotel_id)
+    hotel = parse_id(hotel_id)
     if hotel is not None and session.get(Hotel, hotel) is None:
         hotel = None
     try:

@@ -22,7 +22,8 @@ from models.queries.hotels import (
 from models.queries.price_history import cheapest_price_by_day
 from models.queries.search import SortOrder
 from tourscope.i18n import gettext as _
-from webapp.deps import SessionDep
+from webapp.deps import RowId, SessionDep
+from webapp.errors import NOT_FOUND_PAGES
 from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.lead_invitations import hotel_offer_invitations
 from webapp.locale import page_currency
@@ -32,9 +33,6 @@ from webapp.search_summary import search_summary_parts
 from webapp.templating import templates
 
 router = APIRouter()
-
-# Ids are 32-bit integers in the database; anything larger cannot name a hotel.
-MAX_ID = 2**31 - 1
 
 
 class HotelOffersResponse(BaseModel):
@@ -83,7 +81,7 @@ def _not_found_detail(hotel_id: int | str) -> str:
     tags=["hotels"],
 )
 def hotel_api(
-    hotel_id: Annotated[int, Path(ge=1, le=MAX_ID, description="The hotel's id", examples=[1])],
+    hotel_id: Annotated[RowId, Path(description="The hotel's id")],
     filters: Annotated[SearchFilters, Query()],
     session: SessionDep,
     _cache: PublicApiCache,
@@ -100,14 +98,11 @@ def hotel_api(
 
 @router.get("/hotels/{hotel_id}", response_class=HTMLResponse, include_in_schema=False)
 def hotel_page(
-    request: Request, hotel_id: str, session: SessionDep, cache: PublicPageCache
+    request: Request, hotel_id: RowId, session: SessionDep, cache: PublicPageCache
 ) -> Response:
     """The hotel page; an unknown hotel is a 404 page, bad filters show messages (422)."""
-    number = int(hotel_id) if hotel_id.isascii() and hotel_id.isdigit() else 0
-    if not 1 <= number <= MAX_ID:
-        return _not_found(request, hotel_id[:40])
-    live = live_hotel_id(session, number)
-    if live is not None and live != number:
+    live = live_hotel_id(session, hotel_id)
+    if live is not None and live != hotel_id:
         # An admin merged this hotel into another: old links and bookmarks follow it.
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"/hotels/{live}{query}", status_code=301)
@@ -119,7 +114,7 @@ def hotel_page(
     except ValidationError as error:
         errors = field_errors(error)
         filters = SearchFilters()
-    result = hotel_offers(session, number, filters)
+    result = hotel_offers(session, hotel_id, filters)
     if result is None:
         return _not_found(request, hotel_id)
     typed = [(name, value) for name, value in request.query_params.multi_items() if value]
@@ -136,8 +131,8 @@ def hotel_page(
         },
         # "Request this tour" on every offer; a personal manager for the high-value ones.
         "lead_offers": hotel_offer_invitations(filters, result),
-        "alert_query": "?" + urlencode([*search, ("hotel_id", str(number))]),
-        "price_chart": price_chart(cheapest_price_by_day(session, number, filters)),
+        "alert_query": "?" + urlencode([*search, ("hotel_id", str(hotel_id))]),
+        "price_chart": price_chart(cheapest_price_by_day(session, hotel_id, filters)),
     }
     return cache.apply(
         templates.TemplateResponse(
@@ -146,6 +141,10 @@ def hotel_page(
     )
 
 
-def _not_found(request: Request, hotel_id: str) -> HTMLResponse:
+def _not_found(request: Request, hotel_id: int | str) -> HTMLResponse:
     context = {"title": _("Hotel not found"), "reason": _not_found_detail(hotel_id)}
     return templates.TemplateResponse(request, "not_found.html", context, status_code=404)
+
+
+# A malformed id (`/hotels/abc`, 5,000 digits) gets the same page (webapp/errors.py).
+NOT_FOUND_PAGES["/hotels/{hotel_id}"] = _not_found

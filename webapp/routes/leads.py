@@ -47,7 +47,8 @@ from models.queries.search import filters_from_query
 from tourscope.i18n import current_locale
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import open_session
+from webapp.client_address import client_key as address_key
+from webapp.deps import RowId, open_session
 from webapp.lead_form import (
     CONTACT_TIMES,
     HONEYPOT,
@@ -190,10 +191,8 @@ def _too_large(request: Request) -> HTMLResponse:
 
 
 def client_key(request: Request) -> str:
-    """A keyed hash of the client's address: enough to count, useless to anyone else."""
-    address = request.client.host if request.client else "unknown"
-    secret = get_settings().secret_key.get_secret_value().encode()
-    return hmac.new(secret, f"lead-rate:{address}".encode(), hashlib.sha256).hexdigest()[:32]
+    """The key the lead rate limit counts the client's address by (webapp/client_address.py)."""
+    return address_key(request, "lead-rate")
 
 
 def _handle_submission(request: Request, data: LeadFormInput, token: str | None) -> Response:
@@ -287,7 +286,7 @@ def recheck_in_visitor_currency(session: Session, lead: Lead) -> Decimal | None:
 
 
 @router.get("/leads/{lead_id}/sent", response_class=HTMLResponse)
-def lead_sent(request: Request, lead_id: int, key: str = "") -> HTMLResponse:
+def lead_sent(request: Request, lead_id: RowId, key: str = "") -> HTMLResponse:
     if not hmac.compare_digest(key, _confirmation_key(lead_id)):
         context = {"title": "Request not found", "reason": "This confirmation link is not valid."}
         return templates.TemplateResponse(request, "not_found.html", context, status_code=404)

@@ -187,6 +187,8 @@ def search_page(
     except ValidationError as error:
         context["errors"] = field_errors(error)
         return templates.TemplateResponse(request, "search.html", context, status_code=422)
+    if filters.date_from is not None:  # a past `from` date searched from today: say so
+        form["date_from"] = filters.date_from.isoformat()
     results = search_hotels(session, filters, settings.search_page_size, today=today)
     calendar = price_calendar(session, filters, today=today)
     # The hotel page filters its offers like this search (the page and sort are ours).

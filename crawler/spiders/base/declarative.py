@@ -6,6 +6,7 @@ is validated into an `OperatorConfig` and becomes one `DeclarativeSpider` subcla
 documented in docs/declarative-spiders.md.
 """
 
+import logging
 import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import date, datetime
@@ -35,6 +36,8 @@ from crawler.items import OfferItem
 from crawler.parsing.dates import DEFAULT_FORMATS
 from crawler.spiders.base.operator import OperatorSpider
 from tourscope.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 # Through importlib.resources: in a zipped egg (a Scrapyd node) too.
 OPERATORS_DIR = resources.files("crawler") / "operators"
@@ -330,17 +333,41 @@ def operator_files() -> list[Traversable]:
     ]
 
 
-def operator_spider_classes(module: str) -> Iterator[type["DeclarativeSpider"]]:
-    """One spider class per operator file, defined as if written in `module`."""
-    seen: dict[str, Path] = {}
+def load_operator_configs() -> tuple[list[OperatorConfig], dict[str, str]]:
+    """Every operator file's configuration, and the files that could not be loaded: the
+    file's operator code (its name) -> the reason, on one line. A bad file is skipped: it
+    never stops the other operators (nor the scheduler) from loading."""
+    configs: list[OperatorConfig] = []
+    problems: dict[str, str] = {}
+    seen: dict[str, Traversable] = {}
     for path in operator_files():
-        config = load_operator_config(path)
-        if config.code in seen:
-            raise OperatorConfigError(
-                f"{_display(path)}: code: {config.code!r} is already used by "
-                f"{_display(seen[config.code])}"
-            )
+        try:
+            config = load_operator_config(path)
+            if config.code in seen:
+                raise OperatorConfigError(
+                    f"{_display(path)}: code: {config.code!r} is already used by "
+                    f"{_display(seen[config.code])}"
+                )
+        except OperatorConfigError as error:
+            problems[path.name.rsplit(".", 1)[0]] = " ".join(str(error).split())
+            continue
         seen[config.code] = path
+        configs.append(config)
+    return configs, problems
+
+
+def operator_file_problems() -> dict[str, str]:
+    """The operator files that cannot be loaded, and why (see load_operator_configs)."""
+    return load_operator_configs()[1]
+
+
+def operator_spider_classes(module: str) -> Iterator[type["DeclarativeSpider"]]:
+    """One spider class per operator file, defined as if written in `module`; a file that
+    cannot be loaded is skipped, with a one-line error in the log."""
+    configs, problems = load_operator_configs()
+    for code, problem in problems.items():
+        logger.error("operator %s not loaded: %s", code, problem)
+    for config in configs:
         yield DeclarativeSpider.for_config(config, module)
 
 

@@ -186,3 +186,20 @@ def test_anything_else_gets_401(anonymous):
     response = anonymous.get("/manager/leads", headers={"Accept": "application/json"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Cookie")
+
+
+def test_every_back_office_id_in_a_path_is_typed_and_bounded(app, as_admin):
+    """A path id that cannot name a row (5,000 digits: past int()'s limit, or a word) is a
+    404 page with the reason on every route, never a 500 or a handler parsing it."""
+    tried = 0
+    for method, path in manager_routes(app):
+        if not re.search(r"\{\w+_id\}", path):
+            continue
+        for ident in ("9" * 5000, "abc", "0"):
+            url = re.sub(r"\{\w+_id\}", ident, path)
+            data = {csrf.FIELD: form_token(as_admin, "/manager")} if method == "POST" else None
+            response = as_admin.request(method, url, data=data, headers=HTML)
+            assert response.status_code == 404, f"{method} {path} {ident[:5]}"
+            assert "whole number from 1 to 2147483647" in response.text, f"{method} {path}"
+            tried += 1
+    assert tried >= 3 * 20

@@ -2,6 +2,7 @@
 
 import math
 import secrets
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -11,16 +12,18 @@ from models.auth import (
     LOCKOUT_PERIOD,
     LoginRefusal,
     LoginRefused,
+    address_blocked_for,
     authenticate,
     end_session,
+    record_address_failure,
     session_user,
     start_session,
 )
 from webapp import csrf
+from webapp.client_address import client_key
 from webapp.deps import SESSION_COOKIE, SessionDep, SettingsDep
 from webapp.routes.manager.common import form_text, render
 from webapp.templating import templates
-from webapp.throttle import SlidingWindowLimiter
 
 router = APIRouter(prefix="/manager", include_in_schema=False)
 
@@ -28,8 +31,8 @@ LOGIN_PATH = "/manager/login"
 HOME_PATH = "/manager"
 # Failed log-ins from one client address, over all the e-mails it tries.
 CLIENT_FAILURE_LIMIT = 20
-CLIENT_FAILURE_WINDOW = 15 * 60
-login_failures = SlidingWindowLimiter(CLIENT_FAILURE_LIMIT, CLIENT_FAILURE_WINDOW)
+# Counted in the database (models/auth.py), so the limit holds across web workers.
+CLIENT_FAILURE_WINDOW = timedelta(minutes=15)
 
 _LOCK_MINUTES = int(LOCKOUT_PERIOD.total_seconds() // 60)
 REFUSALS = {
@@ -56,7 +59,7 @@ def safe_next(value: str | None) -> str:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_key(request, "login")
 
 
 def _login_form(
@@ -85,16 +88,16 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
     password = form_text(form, "password", 1000)
     next_url = safe_next(form_text(form, "next", 2000))
     client = _client(request)
-    wait = login_failures.blocked_for(client)
+    wait = address_blocked_for(session, client, CLIENT_FAILURE_LIMIT, CLIENT_FAILURE_WINDOW)
     if wait:
-        minutes = max(1, math.ceil(wait / 60))
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
         error = f"Too many failed log-ins from your address; try again in {minutes} min."
         return _login_form(request, next_url=next_url, email=email, error=error, status=429)
     try:
         user = authenticate(session, email, password)
     except LoginRefused as refusal:
-        session.commit()  # the account's failure count and lock
-        login_failures.hit(client)
+        record_address_failure(session, client, CLIENT_FAILURE_WINDOW)
+        session.commit()  # the account's failure count and lock, the address's failure
         error = REFUSALS[refusal.reason]
         return _login_form(request, next_url=next_url, email=email, error=error, status=401)
     # A new session id at every log-in: an id planted or seen before it opens nothing.

@@ -37,7 +37,7 @@ from models.users import User
 from tourscope.i18n import LOCALES, lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import CurrentUser, SessionDep, current_user
+from webapp.deps import CurrentUser, RowId, SessionDep, current_user
 from webapp.routes.manager.common import (
     form_text,
     not_found,
@@ -174,9 +174,8 @@ async def new_client(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/clients/{client_id}/edit", response_class=HTMLResponse)
-def edit_client_page(request: Request, client_id: str, session: SessionDep) -> HTMLResponse:
-    number = parse_id(client_id)
-    client = client_profile(session, number) if number else None
+def edit_client_page(request: Request, client_id: RowId, session: SessionDep) -> HTMLResponse:
+    client = client_profile(session, client_id)
     if client is None:
         return not_found(request, "client number", client_id)
     fields = client_fields(client, preference_suggestions(session))
@@ -184,9 +183,8 @@ def edit_client_page(request: Request, client_id: str, session: SessionDep) -> H
 
 
 @router.post("/clients/{client_id}/edit")
-async def edit_client(request: Request, client_id: str, session: SessionDep) -> Response:
-    number = parse_id(client_id)
-    client = client_profile(session, number) if number else None
+async def edit_client(request: Request, client_id: RowId, session: SessionDep) -> Response:
+    client = client_profile(session, client_id)
     if client is None:
         return not_found(request, "client number", client_id)
     return await _save(request, session, client)
@@ -218,10 +216,9 @@ def _client_page(
 
 
 @router.get("/clients/{client_id}", response_class=HTMLResponse)
-def client_page(request: Request, client_id: str, session: SessionDep) -> HTMLResponse:
+def client_page(request: Request, client_id: RowId, session: SessionDep) -> HTMLResponse:
     """One client: profile, party, preferences by kind, the whole history, log a contact."""
-    number = parse_id(client_id)
-    client = client_profile(session, number) if number else None
+    client = client_profile(session, client_id)
     if client is None:
         return not_found(request, "client number", client_id)
     return _client_page(request, session, client)
@@ -247,13 +244,12 @@ def _hand_over_to(session: SessionDep, text: str) -> User | None:
 
 
 @router.post("/clients/{client_id}/contacts")
-async def client_contact(request: Request, client_id: str, session: SessionDep) -> Response:
+async def client_contact(request: Request, client_id: RowId, session: SessionDep) -> Response:
     """Log a call or other contact with its outcome; back to the call list when it came
     from there, else to the client's page. A refusal shows the reason and the typed text."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    number = parse_id(client_id)
-    client = client_profile(session, number) if number else None
+    client = client_profile(session, client_id)
     if client is None:
         return not_found(request, "client number", client_id)
     user: User = request.state.user
@@ -282,14 +278,13 @@ async def client_contact(request: Request, client_id: str, session: SessionDep) 
 
 
 @router.post("/leads/{lead_id}/client")
-async def lead_client(request: Request, lead_id: str, session: SessionDep) -> Response:
+async def lead_client(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     """The lead's client record: the linked one, one with the lead's e-mail, or a new one."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    number = parse_id(lead_id)
-    lead = session.get(Lead, number) if number else None
+    lead = session.get(Lead, lead_id)
     if lead is None:
-        context = {"title": "Lead not found", "reason": f"There is no lead number {lead_id[:20]}."}
+        context = {"title": "Lead not found", "reason": f"There is no lead number {lead_id}."}
         return render(request, "not_found.html", context, status_code=404)
     client = client_for_lead(session, lead, actor=request.state.user)
     session.commit()

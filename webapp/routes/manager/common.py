@@ -8,7 +8,10 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
+from webapp.deps import parse_id
 from webapp.templating import templates
+
+__all__ = ["form_text", "not_found", "pager_links", "parse_id", "query_filters", "render"]
 
 Filters = TypeVar("Filters", bound=BaseModel)
 
@@ -25,11 +28,11 @@ def render(
     )
 
 
-def not_found(request: Request, what: str, typed_id: str) -> HTMLResponse:
+def not_found(request: Request, what: str, typed_id: int | str) -> HTMLResponse:
     """The 404 page for a row that is not there: "There is no client number 12"."""
     context = {
         "title": f"{what.capitalize()} not found",
-        "reason": f"There is no {what} {typed_id[:20]}.",
+        "reason": f"There is no {what} {str(typed_id)[:20]}.",
     }
     return render(request, "not_found.html", context, status_code=404)
 
@@ -69,10 +72,3 @@ def form_text(form: FormData, name: str, max_length: int) -> str:
     """A form field as text, cut to `max_length` (a file upload counts as empty)."""
     value = form.get(name)
     return value[:max_length] if isinstance(value, str) else ""
-
-
-def parse_id(value: str) -> int | None:
-    """A row id from a path segment; None unless it is a plain positive 32-bit number."""
-    if value.isascii() and value.isdigit() and 1 <= int(value) <= 2**31 - 1:
-        return int(value)
-    return None

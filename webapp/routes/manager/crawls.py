@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models.hotel_merges import HotelIdentityError
-from models.match_reviews import ReviewError, confirm_match, split_match
+from models.match_reviews import confirm_match, split_match
 from models.queries.crawl_health import operator_health, pending_matches
 from models.queries.hotel_admin import hotel_card, recent_merges
 from webapp import csrf
-from webapp.deps import AdminUser, SessionDep, admin_user
+from webapp.deps import AdminUser, RowId, SessionDep, admin_user
 from webapp.routes.manager.common import parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(admin_user)])
@@ -63,13 +63,10 @@ def crawls_page(request: Request, session: SessionDep) -> HTMLResponse:
     return health_page(request, session)
 
 
-async def _resolve(request: Request, session: SessionDep, review_id: str, resolve) -> Response:
+async def _resolve(request: Request, session: SessionDep, review_id: int, resolve) -> Response:
     await checked_form(request)
-    number = parse_id(review_id)
     try:
-        if number is None:
-            raise ReviewError(f"there is no match review number {review_id[:20]}")
-        resolution = resolve(session, number)
+        resolution = resolve(session, review_id)
     except HotelIdentityError as error:
         return refused(request, session, str(error), 409)
     session.commit()
@@ -78,7 +75,7 @@ async def _resolve(request: Request, session: SessionDep, review_id: str, resolv
 
 @router.post("/crawls/reviews/{review_id}/confirm")
 async def confirm_review(
-    request: Request, review_id: str, session: SessionDep, user: AdminUser
+    request: Request, review_id: RowId, session: SessionDep, user: AdminUser
 ) -> Response:
     def confirm(session, number):
         return confirm_match(session, number, by_user_id=user.id)
@@ -87,5 +84,5 @@ async def confirm_review(
 
 
 @router.post("/crawls/reviews/{review_id}/split")
-async def split_review(request: Request, review_id: str, session: SessionDep) -> Response:
+async def split_review(request: Request, review_id: RowId, session: SessionDep) -> Response:
     return await _resolve(request, session, review_id, split_match)

@@ -9,8 +9,7 @@ from pydantic import BaseModel, StringConstraints, ValidationError
 
 from models.hotel_display_names import MAX_NAME
 from models.hotel_merges import HotelIdentityError, rename_hotel, split_alias, undo_merge
-from webapp.deps import AdminUser, SessionDep, admin_user
-from webapp.routes.manager.common import parse_id
+from webapp.deps import AdminUser, RowId, SessionDep, admin_user
 from webapp.routes.manager.crawls import checked_form, refused
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(admin_user)])
@@ -34,31 +33,25 @@ def _done(what: str, hotel_id: int | None = None) -> RedirectResponse:
 
 
 @router.post("/hotels/{hotel_id}/name")
-async def rename(request: Request, hotel_id: str, session: SessionDep) -> Response:
+async def rename(request: Request, hotel_id: RowId, session: SessionDep) -> Response:
     form = await checked_form(request)
-    number = parse_id(hotel_id)
     try:
         name = HotelNameForm.model_validate({"name": form.get("name") or ""}).name
     except ValidationError as error:
         return refused(request, session, _name_error(error), 422)
     try:
-        if number is None:
-            raise HotelIdentityError(f"there is no hotel number {hotel_id[:20]}")
-        rename_hotel(session, number, name)
+        rename_hotel(session, hotel_id, name)
     except HotelIdentityError as error:
         return refused(request, session, str(error), 404)
     session.commit()
-    return _done("renamed", number)
+    return _done("renamed", hotel_id)
 
 
 @router.post("/crawls/merges/{merge_id}/undo")
-async def undo(request: Request, merge_id: str, session: SessionDep, user: AdminUser) -> Response:
+async def undo(request: Request, merge_id: RowId, session: SessionDep, user: AdminUser) -> Response:
     await checked_form(request)
-    number = parse_id(merge_id)
     try:
-        if number is None:
-            raise HotelIdentityError(f"there is no hotel merge number {merge_id[:20]}")
-        undo_merge(session, number, by_user_id=user.id)
+        undo_merge(session, merge_id, by_user_id=user.id)
     except HotelIdentityError as error:
         return refused(request, session, str(error), 409)
     session.commit()
@@ -66,13 +59,10 @@ async def undo(request: Request, merge_id: str, session: SessionDep, user: Admin
 
 
 @router.post("/crawls/aliases/{alias_id}/split")
-async def split_off(request: Request, alias_id: str, session: SessionDep) -> Response:
+async def split_off(request: Request, alias_id: RowId, session: SessionDep) -> Response:
     await checked_form(request)
-    number = parse_id(alias_id)
     try:
-        if number is None:
-            raise HotelIdentityError(f"there is no operator hotel number {alias_id[:20]}")
-        hotel = split_alias(session, number)
+        hotel = split_alias(session, alias_id)
     except HotelIdentityError as error:
         return refused(request, session, str(error), 409)
     session.commit()

@@ -31,7 +31,7 @@ from models.users import User
 from tourscope.i18n import gettext, lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import CurrentUser, SessionDep, current_user
+from webapp.deps import CurrentUser, RowId, SessionDep, current_user
 from webapp.routes.manager.common import (
     form_text,
     not_found,
@@ -156,22 +156,20 @@ def _lead_page(
 
 
 @router.get("/leads/{lead_id}", response_class=HTMLResponse)
-def lead_page(request: Request, lead_id: str, session: SessionDep) -> HTMLResponse:
+def lead_page(request: Request, lead_id: RowId, session: SessionDep) -> HTMLResponse:
     """One lead: what the visitor saw and asked for, its score, its history, the actions."""
-    number = parse_id(lead_id)
-    lead = lead_with_history(session, number) if number else None
+    lead = lead_with_history(session, lead_id)
     if lead is None:
         return not_found(request, "lead number", lead_id)
     return _lead_page(request, session, lead)
 
 
-async def _lead_action(request: Request, session: SessionDep, lead_id: str, action) -> Response:
+async def _lead_action(request: Request, session: SessionDep, lead_id: int, action) -> Response:
     """Run one change on the lead; back to its page, or the page with the reason and the
     manager's typed text (422) when the change is refused."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    number = parse_id(lead_id)
-    lead = lead_with_history(session, number) if number else None
+    lead = lead_with_history(session, lead_id)
     if lead is None:
         return not_found(request, "lead number", lead_id)
     user: User = request.state.user
@@ -187,7 +185,7 @@ async def _lead_action(request: Request, session: SessionDep, lead_id: str, acti
 
 
 @router.post("/leads/{lead_id}/status")
-async def lead_status(request: Request, lead_id: str, session: SessionDep) -> Response:
+async def lead_status(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         to_status = form_text(form, "to_status", 20)
         change_status(session, lead, to_status, user, reason=form_text(form, "reason", 1000))
@@ -197,7 +195,7 @@ async def lead_status(request: Request, lead_id: str, session: SessionDep) -> Re
 
 
 @router.post("/leads/{lead_id}/assign")
-async def lead_assign(request: Request, lead_id: str, session: SessionDep) -> Response:
+async def lead_assign(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         choice = form_text(form, "assignee", 20)
         assignee = None
@@ -215,7 +213,7 @@ async def lead_assign(request: Request, lead_id: str, session: SessionDep) -> Re
 
 
 @router.post("/leads/{lead_id}/notes")
-async def lead_note(request: Request, lead_id: str, session: SessionDep) -> Response:
+async def lead_note(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         add_note(session, lead, user, form_text(form, "note", 10_000))
         return "note"

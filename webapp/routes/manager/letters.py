@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -31,8 +32,8 @@ from models.trips import LetterStatus, TripLetter
 from models.users import User
 from tourscope.i18n import LOCALES, current_locale, lazy_gettext
 from webapp import csrf
-from webapp.deps import AdminUser, CurrentUser, SessionDep, current_user
-from webapp.routes.manager.common import form_text, not_found, parse_id, render
+from webapp.deps import AdminUser, CurrentUser, RowId, SessionDep, current_user
+from webapp.routes.manager.common import form_text, not_found, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
@@ -103,23 +104,21 @@ def _letter_page(
 
 
 @router.get("/letters/{letter_id}", response_class=HTMLResponse)
-def letter_page(request: Request, letter_id: str, session: SessionDep) -> HTMLResponse:
-    number = parse_id(letter_id)
-    letter = find_letter(session, number) if number else None
+def letter_page(request: Request, letter_id: RowId, session: SessionDep) -> HTMLResponse:
+    letter = find_letter(session, letter_id)
     if letter is None:
         return not_found(request, "letter", letter_id)
     return _letter_page(request, session, letter)
 
 
 @router.post("/letters/{letter_id}/send")
-async def letter_send(request: Request, letter_id: str, session: SessionDep) -> Response:
+async def letter_send(request: Request, letter_id: RowId, session: SessionDep) -> Response:
     """Send the letter now, with the subject and body as the manager left them (the draft
     when the form has no such fields); the page with the reason and the text kept (422)
     when the edit cannot be sent, or with the reason (409) when the letter cannot go."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    number = parse_id(letter_id)
-    letter = find_letter(session, number) if number else None
+    letter = find_letter(session, letter_id)
     if letter is None:
         return not_found(request, "letter", letter_id)
     subject = form_text(form, "subject", TYPED_SUBJECT_LIMIT) if "subject" in form else None
@@ -248,9 +247,13 @@ async def template_save(
     if form.get("intent") == "preview":
         # The draft on the sample client, nothing saved: an edit is seen before it is live.
         edited = template_for(session, key, language).edited
-        return _template_page(request, key, language, subject, body, edited=edited, draft=True)
+        # Off the event loop, as a save: the draft renders with the same time limit.
+        return await run_in_threadpool(
+            _template_page, request, key, language, subject, body, edited=edited, draft=True
+        )
     try:
-        save_template(session, key, subject, body, user, language=language)
+        # Off the event loop: the render's time limit must not stall other requests.
+        await run_in_threadpool(save_template, session, key, subject, body, user, language=language)
     except LetterError as error:
         session.rollback()
         edited = template_for(session, key, language).edited

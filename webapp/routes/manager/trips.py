@@ -30,8 +30,8 @@ from models.users import User
 from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import SessionDep, current_user
-from webapp.routes.manager.common import form_text, not_found, parse_id, render
+from webapp.deps import RowId, SessionDep, current_user
+from webapp.routes.manager.common import form_text, not_found, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
 
@@ -99,11 +99,10 @@ def _lead_form(
 
 
 @router.get("/leads/{lead_id}/trip", response_class=HTMLResponse)
-def lead_trip_form(request: Request, lead_id: str, session: SessionDep) -> Response:
+def lead_trip_form(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     """The booking form, prefilled from the offer the visitor saw; the lead's trip when it
     already has one."""
-    number = parse_id(lead_id)
-    lead = session.get(Lead, number) if number else None
+    lead = session.get(Lead, lead_id)
     if lead is None:
         return not_found(request, "lead", lead_id)
     trip = trip_of_lead(session, lead.id)
@@ -116,11 +115,10 @@ def lead_trip_form(request: Request, lead_id: str, session: SessionDep) -> Respo
 
 
 @router.post("/leads/{lead_id}/trip")
-async def lead_trip_create(request: Request, lead_id: str, session: SessionDep) -> Response:
+async def lead_trip_create(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    number = parse_id(lead_id)
-    lead = session.get(Lead, number) if number else None
+    lead = session.get(Lead, lead_id)
     if lead is None:
         return not_found(request, "lead", lead_id)
     typed = _typed(form)
@@ -150,10 +148,9 @@ def _client_form(
 
 
 @router.get("/clients/{client_id}/trip", response_class=HTMLResponse)
-def client_trip_form(request: Request, client_id: str, session: SessionDep) -> Response:
+def client_trip_form(request: Request, client_id: RowId, session: SessionDep) -> Response:
     """The booking form for a client without a lead (a repeat client calling in)."""
-    number = parse_id(client_id)
-    client = session.get(Client, number) if number else None
+    client = session.get(Client, client_id)
     if client is None:
         return not_found(request, "client", client_id)
     blank = TripForm(
@@ -163,11 +160,10 @@ def client_trip_form(request: Request, client_id: str, session: SessionDep) -> R
 
 
 @router.post("/clients/{client_id}/trip")
-async def client_trip_create(request: Request, client_id: str, session: SessionDep) -> Response:
+async def client_trip_create(request: Request, client_id: RowId, session: SessionDep) -> Response:
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    number = parse_id(client_id)
-    client = session.get(Client, number) if number else None
+    client = session.get(Client, client_id)
     if client is None:
         return not_found(request, "client", client_id)
     typed = _typed(form)
@@ -204,22 +200,20 @@ def _trip_page(
 
 
 @router.get("/trips/{trip_id}", response_class=HTMLResponse)
-def trip_page(request: Request, trip_id: str, session: SessionDep) -> HTMLResponse:
+def trip_page(request: Request, trip_id: RowId, session: SessionDep) -> HTMLResponse:
     """One trip: the tour, the client, its letters with their dates, and the actions."""
-    number = parse_id(trip_id)
-    trip = find_trip(session, number) if number else None
+    trip = find_trip(session, trip_id)
     if trip is None:
         return not_found(request, "trip", trip_id)
     return _trip_page(request, session, trip)
 
 
-async def _trip_action(request: Request, session: SessionDep, trip_id: str, action) -> Response:
+async def _trip_action(request: Request, session: SessionDep, trip_id: int, action) -> Response:
     """Run one change on the trip; back to its page, or the page with the reason and what
     was typed (422) when it is refused."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
-    number = parse_id(trip_id)
-    trip = find_trip(session, number) if number else None
+    trip = find_trip(session, trip_id)
     if trip is None:
         return not_found(request, "trip", trip_id)
     try:
@@ -236,7 +230,7 @@ async def _trip_action(request: Request, session: SessionDep, trip_id: str, acti
 
 
 @router.post("/trips/{trip_id}/dates")
-async def trip_dates(request: Request, trip_id: str, session: SessionDep) -> Response:
+async def trip_dates(request: Request, trip_id: RowId, session: SessionDep) -> Response:
     def action(trip: Trip, user: User, form: FormData) -> str:
         departure = parse_form_date(form_text(form, "departure_date", 20), "departure date")
         back = parse_form_date(form_text(form, "return_date", 20), "return date")
@@ -247,7 +241,7 @@ async def trip_dates(request: Request, trip_id: str, session: SessionDep) -> Res
 
 
 @router.post("/trips/{trip_id}/cancel")
-async def trip_cancel(request: Request, trip_id: str, session: SessionDep) -> Response:
+async def trip_cancel(request: Request, trip_id: RowId, session: SessionDep) -> Response:
     """Cancel the trip once the manager ticked the confirmation (a stray click on the
     button alone changes nothing); the optional reason goes to the lead's history."""
 
