@@ -11,6 +11,7 @@ nodes, never crawl one operator at once.
 import logging
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -137,9 +138,22 @@ class CrawlScheduler:
             self.rates_child = self.launch_rates()
             self.rates_tried_at = now
 
-    def run(self, tick_seconds: float = 10.0, on_start: Callable[[str], None] | None = None):
-        while True:
+    def run(
+        self,
+        tick_seconds: float = 10.0,
+        on_start: Callable[[str], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        """Tick until `stop` is set; then start nothing more and wait for the crawls under
+        way here (a crawl on a Scrapyd node is the node's) and the rates' refresh."""
+        stop = stop or threading.Event()
+        while not stop.is_set():
             for code in self.tick():
                 if on_start:
                     on_start(code)
-            time.sleep(tick_seconds)
+            stop.wait(tick_seconds)
+        if isinstance(self.launcher, LocalLauncher):
+            while self.launcher.in_flight():
+                time.sleep(0.2)
+        if self.rates_child is not None:
+            self.rates_child.wait()

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from tourscope.settings import get_settings
+from tourscope.stopping import stop_on_signals
 
 app = typer.Typer(
     help="Tourscope: collect tour operators' offers and publish the best deals.",
@@ -410,6 +411,7 @@ def schedule(
         )
     chosen = {code: intervals[code] for code in operators or intervals}
     require_current_schema()
+    stop = stop_on_signals()
     settings = get_settings()
     for code, minutes in chosen.items():
         console.print(f"{code}: every {minutes:g} min")
@@ -425,7 +427,8 @@ def schedule(
         rates_interval=timedelta(days=1),
     )
     console.print("exchange rates: every day")
-    scheduler.run(tick, on_start=lambda code: console.print(f"{_now()} crawling {code}"))
+    scheduler.run(tick, on_start=lambda code: console.print(f"{_now()} crawling {code}"), stop=stop)
+    console.print(f"{_now()} stopped; the crawls under way have finished")
 
 
 def _now() -> str:
@@ -843,6 +846,7 @@ def outbox(
     from tourscope.outbox import run_worker, transport_from_settings
 
     require_current_schema()
+    stop = stop_on_signals()
     console.print(
         f"Sending mail via {transport_from_settings()}" + ("" if once else " (Ctrl+C to stop)")
     )
@@ -852,9 +856,11 @@ def outbox(
             f"{_now()} sent {report.sent}, to retry {report.retried}, failed {report.failed}"
         )
 
-    total = run_worker(interval, once=once, on_report=show)
+    total = run_worker(interval, once=once, on_report=show, stop=stop)
     if once:
         console.print(f"sent {total.sent}, to retry {total.retried}, failed {total.failed}")
+    else:
+        console.print(f"{_now()} stopped")
 
 
 @app.command()
@@ -870,6 +876,7 @@ def rechecks(
 
     require_current_schema()
     settings = get_settings()
+    stop = stop_on_signals()
     console.print(
         f"Re-checking leads' offers, {settings.lead_recheck_concurrency} at once, "
         f"{settings.lead_recheck_timeout:g} s each at most" + ("" if once else " (Ctrl+C to stop)")
@@ -878,9 +885,11 @@ def rechecks(
     def show(report) -> None:
         console.print(f"{_now()} answered {report.answered}, already answered {report.skipped}")
 
-    total = run_worker(interval, once=once, on_report=show)
+    total = run_worker(interval, once=once, on_report=show, stop=stop)
     if once:
         console.print(f"answered {total.answered}, already answered {total.skipped}")
+    else:
+        console.print(f"{_now()} stopped")
 
 
 @app.command()
@@ -902,7 +911,8 @@ def care(
     auto_send = get_settings().reminders_auto_send
     letters = "sent as they fall due" if auto_send else "left for the managers to send"
     console.print(f"Client care: pre-trip letters are {letters}; mail goes out via the outbox")
-    while True:
+    stop = stop_on_signals()
+    while not stop.is_set():
         with session_scope() as session:
             now = datetime.now(UTC)
             invited = invite_feedback(session, now)
@@ -915,7 +925,8 @@ def care(
         )
         if once:
             return
-        time.sleep(interval)
+        stop.wait(interval)
+    console.print(f"{_now()} stopped")
 
 
 def _print_settings_errors(error: ValidationError) -> None:

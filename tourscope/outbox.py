@@ -16,7 +16,7 @@ import logging
 import os
 import smtplib
 import ssl
-import time
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -232,11 +232,18 @@ def deliver_due(
 
 
 def run_worker(
-    interval: float = 5.0, *, once: bool = False, on_report=None, database_url: str | None = None
+    interval: float = 5.0,
+    *,
+    once: bool = False,
+    on_report=None,
+    database_url: str | None = None,
+    stop: threading.Event | None = None,
 ) -> DeliveryReport:
-    """Deliver due messages every `interval` seconds until interrupted (or once)."""
+    """Deliver due messages every `interval` seconds until `stop` is set (or once); a
+    round in hand is finished first."""
+    stop = stop or threading.Event()
     total = DeliveryReport()
-    while True:
+    while not stop.is_set():
         report = deliver_due(database_url)
         total.sent += report.sent
         total.retried += report.retried
@@ -245,4 +252,5 @@ def run_worker(
             on_report(report)
         if once:
             return total
-        time.sleep(interval)
+        stop.wait(interval)
+    return total
