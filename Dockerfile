@@ -12,7 +12,6 @@ COPY migrations ./migrations
 COPY crawler ./crawler
 COPY webapp ./webapp
 COPY sandbox ./sandbox
-COPY config ./config
 COPY alembic.ini scrapy.cfg ./
 RUN pip install --no-deps -e .
 RUN useradd --create-home tourscope && mkdir -p /app/var && chown tourscope /app/var

@@ -2,7 +2,7 @@
 
     make bench-protocols         (or: .venv/bin/python -m benchmarks.protocols --help)
 
-Starts the sandbox, then crawls each demo account of config/operator_accounts.yaml (one
+Starts the sandbox, then crawls each demo account of tourscope/config/operator_accounts.yaml (one
 per protocol: Tourvisor, Master-Tour, TEZ TOUR) with `tourscope crawl` into a fresh
 SQLite file, and prints what its crawl run recorded: the plan's size, the requests the
 downloader sent, the offers stored, the reference values mapped and unmapped, and the

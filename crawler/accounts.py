@@ -5,7 +5,7 @@ with which credentials, and what to sweep. Each account becomes a spider of the 
 base class (crawler/spiders/accounts.py): a second Master-Tour operator is a few lines
 of YAML, not code.
 
-Accounts come from config/operator_accounts.yaml (the demo's accounts on the sandbox's
+Accounts come from tourscope/config/operator_accounts.yaml (the demo's accounts on the sandbox's
 replicas of each protocol) and from the file named by TOURSCOPE_ACCOUNTS_FILE (the
 agency's own). Credentials are never written in those files for a real endpoint: a value
 is `env:NAME` (an environment variable) or `secret:KEY` (a key of the YAML file named by
@@ -23,9 +23,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from crawler.sweep import SweepConfig
-from tourscope.settings import PROJECT_ROOT, get_settings
+from tourscope.settings import CONFIG_DIR, get_settings
 
-DEFAULT_ACCOUNTS_FILE = PROJECT_ROOT / "config" / "operator_accounts.yaml"
+DEFAULT_ACCOUNTS_FILE = CONFIG_DIR / "operator_accounts.yaml"
 SANDBOX_PREFIX = "sandbox:"
 Protocol = Literal["tourvisor", "mastertour", "teztour"]
 

@@ -1,6 +1,6 @@
 """The extra services a visitor asks for and a trip is booked with: one vocabulary.
 
-The lead form offers some of them (config/lead_scoring.yaml gives each its points, and
+The lead form offers some of them (tourscope/config/lead_scoring.yaml gives each its points, and
 must use these codes: models/lead_scoring.py checks), the trip form all of them, and a
 client made from a lead keeps those asked for as needs. Labels are English, shown in the
 reader's language (`extra_label`; N_ marks them for the catalog).

@@ -36,7 +36,7 @@ from tourscope.settings import get_settings
 from tourscope.signing import sign
 
 MAX_COMMENT = 2000
-FEEDBACK_LETTER = "feedback"  # config/letters/<language>/feedback.txt
+FEEDBACK_LETTER = "feedback"  # tourscope/config/letters/<language>/feedback.txt
 RATINGS = range(1, 6)
 # Keeps the derived key apart from every other use of the secret key.
 _PURPOSE = b"tourscope feedback link v1"
@@ -201,7 +201,7 @@ def first_name(trip: Trip) -> str:
 
 def invitation_email(trip: Trip, url: str, expires_on: date) -> tuple[str, str]:
     """The client's invitation in the client's language: (subject, plain-text body), from
-    the letter file config/letters/<language>/feedback.txt."""
+    the letter file tourscope/config/letters/<language>/feedback.txt."""
     language = client_locale(trip.client)
     with use_locale(language):
         template = default_template(FEEDBACK_LETTER, language)

@@ -1,6 +1,6 @@
 """Lead scoring: how much a trip calls for a personal manager, and why.
 
-The rules and their thresholds live in one YAML file (config/lead_scoring.yaml, or the
+The rules and their thresholds live in one YAML file (tourscope/config/lead_scoring.yaml, or the
 file named by TOURSCOPE_LEAD_SCORING_FILE); this module reads it and applies it. The same
 `score_lead` scores a lead when it is stored, and an offer or a search shown on a page
 (to invite high-value visitors to a manager), so the two never disagree.

@@ -2,7 +2,7 @@
 
 A letter's template (subject and body, Jinja) exists in each language: the admin's edit
 if there is one (`LetterTemplate`, per key and language), else the default file
-config/letters/<language>/<key>.txt (first line "Subject: ...", then the body). A
+tourscope/config/letters/<language>/<key>.txt (first line "Subject: ...", then the body). A
 client's letter is drafted in the client's language (`Client.language`): the template of
 that language, and the dates, money, plurals and checklist in it (tourscope/i18n.py's
 `use_locale`). Admins write these templates, so they are rendered in a
@@ -51,11 +51,11 @@ from models.users import User
 from tourscope.formatting import format_day, format_money, format_number
 from tourscope.i18n import LOCALES, N_, SOURCE_LOCALE, ngettext, use_locale
 from tourscope.i18n import gettext as _
-from tourscope.settings import PROJECT_ROOT, get_settings
+from tourscope.settings import CONFIG_DIR, get_settings
 
 logger = logging.getLogger(__name__)
 
-TEMPLATES_DIR = PROJECT_ROOT / "config" / "letters"  # one folder per language
+TEMPLATES_DIR = CONFIG_DIR / "letters"  # one folder per language
 # The file used for an offset that has no default of its own (a key added in settings).
 FALLBACK_KEY = "default"
 MAX_SUBJECT_LENGTH = 300

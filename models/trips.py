@@ -128,7 +128,7 @@ class TripLetter(Base):
 
 class LetterTemplate(Base):
     """An admin's edit of a letter template in one language; with no row, the default
-    file is used (config/letters/<language>/<key>.txt). Subject and body are Jinja."""
+    file is used (tourscope/config/letters/<language>/<key>.txt). Subject and body are Jinja."""
 
     __tablename__ = "letter_templates"
     __table_args__ = (UniqueConstraint("key", "language"),)

@@ -105,7 +105,7 @@ def N_(message: str) -> str:
 
 def extract_yaml_labels(fileobj, keywords, comment_tags, options):
     """A Babel extractor (babel.cfg) for configuration files written in English: every
-    value of a `label` key is a message shown to users (config/lead_scoring.yaml's
+    value of a `label` key is a message shown to users (tourscope/config/lead_scoring.yaml's
     extras), translated with `gettext` where it is shown."""
     import yaml
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -34,7 +35,7 @@ from models.base import utcnow
 from models.db import get_sessionmaker
 from models.lead_intake import RecheckAnswer, judge_recheck, record_recheck
 from models.leads import Lead, RecheckJob, RecheckJobStatus, RecheckStatus
-from tourscope.settings import PROJECT_ROOT, get_settings
+from tourscope.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,10 @@ def ask_operator(offer_id: int, snapshot: dict[str, Any], timeout: float) -> Rec
         str(max(1.0, timeout - SCRAPY_START_SECONDS)),
     ]
     try:
+        # The same var directory as this worker's, wherever the child's working directory is.
+        environment = {**os.environ, "TOURSCOPE_VAR_DIR": str(get_settings().var_dir)}
         result = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
+            command, capture_output=True, text=True, timeout=timeout, env=environment
         )
         answer = json.loads(result.stdout.strip().splitlines()[-1])
     except subprocess.TimeoutExpired:

@@ -11,6 +11,9 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The default configuration files (lead scoring, letter templates, the demo's operator
+# accounts): package data, so an installed Tourscope has them too.
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
 # Good enough for the demo on loopback, refused anywhere else.
 DEVELOPMENT_SECRET = "tourscope-development-secret-do-not-use-in-production"
 
@@ -29,7 +32,9 @@ class Settings(BaseSettings):
     # With no database configured Tourscope runs on an embedded SQLite file, so a
     # fresh checkout works without any server.
     database_url: str = ""
-    var_dir: Path = PROJECT_ROOT / "var"
+    # Runtime data (the SQLite file, logs, mail): ./var of the working directory by default,
+    # never beside an installed package.
+    var_dir: Path = Field(default_factory=lambda: Path.cwd() / "var")
 
     # The demo operators (the sandbox) play the outside world on loopback.
     sandbox_host: str = "127.0.0.1"
@@ -40,8 +45,8 @@ class Settings(BaseSettings):
     # A directory of extra declarative operators (*.yaml), read besides crawler/operators/.
     operators_dir: Path | None = None
     # Accounts at operators that speak a published protocol (crawler/accounts.py), besides
-    # the demo's config/operator_accounts.yaml, and the YAML file their `secret:` credentials
-    # are read from.
+    # the demo's tourscope/config/operator_accounts.yaml, and the YAML file their `secret:`
+    # credentials are read from.
     accounts_file: Path | None = None
     secrets_file: Path | None = None
 
@@ -124,7 +129,7 @@ class Settings(BaseSettings):
     # re-check of the offer at its operator (by the re-check worker, tourscope/rechecks.py:
     # seconds an operator gets to answer, re-checks asked at once), and who is told of a
     # new lead (default: every active manager and admin).
-    lead_scoring_file: Path = PROJECT_ROOT / "config" / "lead_scoring.yaml"
+    lead_scoring_file: Path = CONFIG_DIR / "lead_scoring.yaml"
     lead_rate_limit_per_hour: int = Field(default=5, ge=1)
     lead_recheck_timeout: float = Field(default=20, gt=0)
     lead_recheck_concurrency: int = Field(default=4, ge=1, le=32)
@@ -152,7 +157,7 @@ class Settings(BaseSettings):
     # due, "today" on the call plan, KPI months) are days in its time zone.
     agency_timezone: str = "Europe/Moscow"
     # Pre-trip letters, before departure: "2m" months, "2w" weeks, "3d" days. Each is also
-    # the key of its letter template (config/letters/<language>/<key>.txt, editable per
+    # the key of its letter template (tourscope/config/letters/<language>/<key>.txt, editable per
     # language in the back office).
     reminder_offsets: list[str] = ["2m", "1m", "2w", "3d"]
     # Send letters as they fall due (`tourscope care`), instead of a manager sending each.

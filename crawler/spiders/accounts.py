@@ -1,6 +1,6 @@
 """The protocol operators: one spider class per operator account, found here by Scrapy.
 
-Each account of config/operator_accounts.yaml (and of TOURSCOPE_ACCOUNTS_FILE) becomes a
+Each account of tourscope/config/operator_accounts.yaml (and of TOURSCOPE_ACCOUNTS_FILE) becomes a
 subclass of its protocol's base spider named after the account. An account that cannot
 be read is left out (`tourscope operators` says why); the other spiders load regardless.
 """

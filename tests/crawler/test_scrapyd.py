@@ -20,7 +20,7 @@ from crawler.scrapyd import ScrapydError, ScrapydNode
 from models import CrawlRun, CrawlStatus, Offer, Operator
 from tests.crawler.cli import run_tourscope
 from tests.ports import free_port
-from tourscope.settings import PROJECT_ROOT
+from tourscope.settings import CONFIG_DIR, PROJECT_ROOT
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -67,7 +67,7 @@ def scrapyd_nodes(db_url, sandbox, tmp_path):
         "TOURSCOPE_SANDBOX_URL": sandbox.url,
         "TOURSCOPE_VAR_DIR": str(tmp_path / "var"),
         # The egg carries the code; a node is given the accounts at protocol operators.
-        "TOURSCOPE_ACCOUNTS_FILE": str(PROJECT_ROOT / "config" / "operator_accounts.yaml"),
+        "TOURSCOPE_ACCOUNTS_FILE": str(CONFIG_DIR / "operator_accounts.yaml"),
     }
     started = [_start_node(tmp_path / f"node{number}", env) for number in (1, 2)]
     try:

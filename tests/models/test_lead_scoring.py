@@ -1,4 +1,4 @@
-"""Lead scoring: each rule of config/lead_scoring.yaml, its reason, and the high-value mark."""
+"""Lead scoring: each rule of tourscope/config/lead_scoring.yaml, its reason, high value."""
 
 import re
 from decimal import Decimal
@@ -13,9 +13,9 @@ from models.lead_scoring import (
     score_lead,
     scoring_rules,
 )
-from tourscope.settings import PROJECT_ROOT, get_settings
+from tourscope.settings import CONFIG_DIR, get_settings
 
-RULES = load_rules(PROJECT_ROOT / "config" / "lead_scoring.yaml")
+RULES = load_rules(CONFIG_DIR / "lead_scoring.yaml")
 
 
 def score(**facts):
@@ -133,7 +133,7 @@ def test_high_value_from_the_threshold_and_the_reasons_a_manager_reads():
 
 def test_another_rules_file_from_the_setting(tmp_path, monkeypatch):
     path = tmp_path / "rules.yaml"
-    text = (PROJECT_ROOT / "config" / "lead_scoring.yaml").read_text()
+    text = (CONFIG_DIR / "lead_scoring.yaml").read_text()
     path.write_text(text.replace("high_value: 40", "high_value: 10"))
     monkeypatch.setenv("TOURSCOPE_LEAD_SCORING_FILE", str(path))
     get_settings.cache_clear()
@@ -160,7 +160,7 @@ def test_a_broken_rules_file_names_the_problem(tmp_path, text, problem):
 
 
 def test_a_misspelt_rule_is_an_error_not_a_silent_zero(tmp_path):
-    text = (PROJECT_ROOT / "config" / "lead_scoring.yaml").read_text()
+    text = (CONFIG_DIR / "lead_scoring.yaml").read_text()
     path = tmp_path / "rules.yaml"
     path.write_text(text.replace("min_nights:", "min_night:"))
     with pytest.raises(ScoringConfigError, match=r"long_stay\.min_night"):
