@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models import Country, DepartureCity, Resort
+from tourscope.i18n import current_locale
 
 Place = Country | Resort | DepartureCity
 LOCALES = ("ru", "en")
@@ -21,6 +22,11 @@ LOCALES = ("ru", "en")
 
 def _is_russian(locale: str) -> bool:
     return locale.split("-")[0].split("_")[0].lower() == "ru"
+
+
+def in_reader_language(name: str, name_ru: str | None) -> str:
+    """A place's name in the language of the page being built (tourscope/i18n.py)."""
+    return name_ru if name_ru and _is_russian(current_locale()) else name
 
 
 def place_display_name(place: Place, locale: str) -> str:

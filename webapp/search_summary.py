@@ -37,8 +37,11 @@ def _nights(filters: SearchFilters) -> str | None:
     return None
 
 
-def search_summary_parts(filters: SearchFilters, today: date, *, place: bool = True) -> list[str]:
-    """The search's pieces; `place=False` leaves out where and which hotel (a hotel page)."""
+def search_summary_parts(
+    filters: SearchFilters, today: date, *, place: bool = True, country_name: str | None = None
+) -> list[str]:
+    """The search's pieces; `place=False` leaves out where and which hotel (a hotel page);
+    `country_name` names the searched country in the reader's language (else its code)."""
     start, end = filters.departure_window(today)
     parts = [
         _("for %(party)s") % {"party": party_label(filters)},
@@ -48,7 +51,7 @@ def search_summary_parts(filters: SearchFilters, today: date, *, place: bool = T
     if filters.departure_city:
         parts.append(_("from %(city)s") % {"city": filters.departure_city})
     if place and filters.country:
-        parts.append(_("in %(country)s") % {"country": filters.country})
+        parts.append(_("in %(country)s") % {"country": country_name or filters.country})
     if place and filters.resorts:
         count = len(filters.resorts)
         parts.append(
@@ -74,5 +77,5 @@ def search_summary_parts(filters: SearchFilters, today: date, *, place: bool = T
     return parts
 
 
-def describe_search(filters: SearchFilters, today: date) -> str:
-    return ", ".join(search_summary_parts(filters, today))
+def describe_search(filters: SearchFilters, today: date, *, country_name: str | None = None) -> str:
+    return ", ".join(search_summary_parts(filters, today, country_name=country_name))

@@ -13,7 +13,9 @@ from models import Country, Hotel, Offer, Operator, PriceChange, Resort
 from models.currency import Rates, base_currency
 from models.exchange_rates import current_rates
 from models.offers import Availability, on_sale
+from models.place_names import place_name_column
 from models.queries.search import in_currency
+from tourscope.i18n import current_locale
 
 DROPS_WINDOW_DAYS = 30  # price drops: departures from today to this many days ahead
 CHEAPEST_WINDOW_DAYS = 14  # cheapest per country: departures from today to this many days ahead
@@ -72,9 +74,9 @@ def _deal_columns():
         Hotel.id,
         Hotel.name,
         Hotel.stars,
-        Resort.name,
+        place_name_column(Resort, current_locale()),
         Country.code,
-        Country.name,
+        place_name_column(Country, current_locale()),
         Operator.code,
         Operator.name,
         Offer.departure_date,

@@ -13,6 +13,7 @@ from models import Country, DepartureCity, Hotel, Offer, Operator, Resort
 from models.currency import Rates
 from models.exchange_rates import current_rates
 from models.offers import Availability
+from models.place_names import in_reader_language, place_name_column
 from models.queries.search import (
     SearchFilters,
     SortOrder,
@@ -20,6 +21,7 @@ from models.queries.search import (
     in_currency,
     party_price,
 )
+from tourscope.i18n import current_locale
 
 # A hotel can have thousands of matching offers at scale; a page shows this many at most
 # (in the chosen order) and says how many there are, so the visitor can narrow the search.
@@ -107,14 +109,14 @@ class HotelOffers:
 def get_hotel(session: Session, hotel_id: int) -> HotelSummary | None:
     """The hotel, its place and its content; None when there is no such hotel."""
     row = session.execute(
-        select(Hotel, Resort.name, Country.code, Country.name)
+        select(Hotel, Resort.name, Resort.name_ru, Country.code, Country.name, Country.name_ru)
         .join(Resort, Hotel.resort_id == Resort.id)
         .join(Country, Resort.country_id == Country.id)
         .where(Hotel.id == hotel_id)
     ).one_or_none()
     if row is None:
         return None
-    hotel, resort_name, country_code, country_name = row
+    hotel, resort_name, resort_name_ru, country_code, country_name, country_name_ru = row
     description_source = (hotel.content_sources or {}).get("description")
     photos = hotel.photos or []
     operator_ids = {photo["operator_id"] for photo in photos} | {description_source}
@@ -130,9 +132,9 @@ def get_hotel(session: Session, hotel_id: int) -> HotelSummary | None:
         hotel_id=hotel.id,
         name=hotel.name,
         stars=hotel.stars,
-        resort_name=resort_name,
+        resort_name=in_reader_language(resort_name, resort_name_ru),
         country_code=country_code,
-        country_name=country_name,
+        country_name=in_reader_language(country_name, country_name_ru),
         description=hotel.description,
         description_operator=names.get(description_source),
         photos=[
@@ -189,7 +191,13 @@ def hotel_offers(
         else (Offer.price_base, Offer.departure_date, Offer.id)
     )
     rows = session.execute(
-        select(Offer, Operator.code, Operator.name, DepartureCity.code, DepartureCity.name)
+        select(
+            Offer,
+            Operator.code,
+            Operator.name,
+            DepartureCity.code,
+            place_name_column(DepartureCity, current_locale()),
+        )
         .join(Operator, Offer.operator_id == Operator.id)
         .join(DepartureCity, Offer.departure_city_id == DepartureCity.id)
         .where(*conditions)

@@ -17,19 +17,31 @@ from sqlalchemy.orm import Session
 
 from models import Country, DepartureCity, HotelDayPrice, Offer, Operator, Resort
 from models.offers import BOOKABLE
+from models.place_names import in_reader_language
 
 
 @dataclass(frozen=True, slots=True)
 class ResortOption:
     id: int
-    name: str
+    name_en: str
     country_code: str
+    name_ru: str | None = None
+
+    @property
+    def name(self) -> str:
+        """In the reader's language (lists are cached once for every language)."""
+        return in_reader_language(self.name_en, self.name_ru)
 
 
 @dataclass(frozen=True, slots=True)
 class DepartureCityOption:
     code: str
-    name: str
+    name_en: str
+    name_ru: str | None = None
+
+    @property
+    def name(self) -> str:
+        return in_reader_language(self.name_en, self.name_ru)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +68,7 @@ def list_resorts(
     # small fraction of the offers' size.
     on_sale = select(HotelDayPrice.resort_id).where(HotelDayPrice.departure_date >= today)
     statement = (
-        select(Resort.id, Resort.name, Country.code)
+        select(Resort.id, Resort.name, Country.code, Resort.name_ru)
         .join(Country, Resort.country_id == Country.id)
         .where(Resort.id.in_(on_sale))
         .order_by(Resort.name, Resort.id)
@@ -73,7 +85,7 @@ def list_departure_cities(
     today = today or date.today()
     on_sale = select(Offer.departure_city_id).where(*_on_sale(today))
     rows = session.execute(
-        select(DepartureCity.code, DepartureCity.name)
+        select(DepartureCity.code, DepartureCity.name, DepartureCity.name_ru)
         .where(DepartureCity.id.in_(on_sale))
         .order_by(DepartureCity.name)
     )

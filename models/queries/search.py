@@ -53,6 +53,7 @@ from models.currency import CENT, DISPLAY_CURRENCIES, Rates, base_currency
 from models.exchange_rates import current_rates
 from models.min_prices import cheapest_key, offer_id_of, parse_operator_ids
 from models.offers import Availability, HotelDayPrice, on_sale
+from models.place_names import in_reader_language
 from models.search_keys import search_key
 
 MAX_PAGE = 10_000
@@ -414,7 +415,13 @@ class SearchPage:
 @dataclass(frozen=True, slots=True)
 class CountryOption:
     code: str
-    name: str
+    name_en: str
+    name_ru: str | None = None
+
+    @property
+    def name(self) -> str:
+        """In the reader's language (lists are cached once for every language)."""
+        return in_reader_language(self.name_en, self.name_ru)
 
 
 def base_amount_bounds(
@@ -748,13 +755,16 @@ def _result_rows(groups, sort: SortOrder) -> Select:
             Hotel.stars,
             Resort.id.label("resort_id"),
             Resort.name.label("resort_name"),
+            Resort.name_ru.label("resort_name_ru"),
             Country.code.label("country_code"),
             Country.name.label("country_name"),
+            Country.name_ru.label("country_name_ru"),
             Offer,
             Operator.code.label("operator_code"),
             Operator.name.label("operator_name"),
             DepartureCity.code.label("city_code"),
             DepartureCity.name.label("city_name"),
+            DepartureCity.name_ru.label("city_name_ru"),
             ranked.c.offer_count,
             ranked.c.operator_count,
             func.count().over().label("total") if by_date else ranked.c.total,
@@ -822,9 +832,9 @@ def _hotel_result(row, filters: SearchFilters, operator_count: int, rates: Rates
         hotel_name=row.hotel_name,
         stars=row.stars,
         resort_id=row.resort_id,
-        resort_name=row.resort_name,
+        resort_name=in_reader_language(row.resort_name, row.resort_name_ru),
         country_code=row.country_code,
-        country_name=row.country_name,
+        country_name=in_reader_language(row.country_name, row.country_name_ru),
         currency=filters.currency,
         min_price=price.total,
         price_per_person=price.per_person,
@@ -837,7 +847,7 @@ def _hotel_result(row, filters: SearchFilters, operator_count: int, rates: Rates
         operator_count=operator_count,
         departure_date=offer.departure_date,
         departure_city_code=row.city_code,
-        departure_city_name=row.city_name,
+        departure_city_name=in_reader_language(row.city_name, row.city_name_ru),
         nights=offer.nights,
         meal=offer.meal,
         room_type=offer.room_type,
@@ -944,6 +954,6 @@ def list_countries(session: Session, *, today: dt.date | None = None) -> list[Co
         .exists()
     )
     rows = session.execute(
-        select(Country.code, Country.name).where(has_offers).order_by(Country.name)
+        select(Country.code, Country.name, Country.name_ru).where(has_offers).order_by(Country.name)
     )
-    return [CountryOption(code, name) for code, name in rows]
+    return [CountryOption(*row) for row in rows]

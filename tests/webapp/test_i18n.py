@@ -183,3 +183,23 @@ def test_api_errors_follow_accept_language_with_english_keys(russian_client):
     english = russian_client.get("/api/search?nights_min=seven", headers={"Accept-Language": "en"})
     assert english.status_code == 422
     assert english.json()["detail"][0]["msg"].startswith("Input should be a valid integer")
+
+
+def test_places_are_named_in_the_readers_language(russian_client, plural_offers, session):
+    """Countries, resorts and departure cities in Russian for a Russian reader, in the
+    results, the summary, the hotel page and the lists; hotels keep their own names."""
+    from models import Country, DepartureCity, Resort
+
+    session.query(Country).update({"name_ru": "Турция"})
+    session.query(Resort).update({"name_ru": "Анталья"})
+    session.query(DepartureCity).update({"name_ru": "Москва"})
+    session.commit()
+
+    results = visible_text(russian_client.get("/?country=TR").text)
+    assert "Antalya Palace" in results and "Анталья, Турция" in results
+    assert "в стране Турция" in results and "вылет из: Москва" in results
+    hotel_id = re.search(r'href="/hotels/(\d+)', russian_client.get("/").text).group(1)
+    assert "Анталья, Турция" in visible_text(russian_client.get(f"/hotels/{hotel_id}").text)
+    assert russian_client.get("/api/countries").json() == [{"code": "TR", "name": "Турция"}]
+    english = russian_client.get("/api/countries", headers={"Accept-Language": "en"})
+    assert english.json() == [{"code": "TR", "name": "Turkey"}]

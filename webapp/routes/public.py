@@ -208,7 +208,14 @@ def search_page(
         sort_urls={choice: search_url(filters, sort=choice) for choice in SortOrder},
         sort_labels=SORT_LABELS,
         hotel_query=f"?{hotel_query}" if hotel_query else "",
-        summary=describe_search(filters, today),
+        summary=describe_search(
+            filters,
+            today,
+            country_name=next(
+                (option.name for option in lists.countries if option.code == filters.country),
+                None,
+            ),
+        ),
         # A personal manager for high-value searches and hotels (webapp/lead_invitations.py).
         lead_invitation=search_invitation(filters, results.rates),
         lead_hotels=hotel_result_invitations(filters, results),

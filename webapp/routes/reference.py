@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 
-from models.queries import CountryOption
-from models.queries.reference import DepartureCityOption, OperatorOption, ResortOption
+from models.queries.reference import OperatorOption
 from webapp.catalogue_cache import ReferenceListsDep
 from webapp.http_cache import PublicApiCache
 
@@ -27,24 +27,48 @@ CountryCode = Annotated[
 ]
 
 
-@router.get("/countries", response_model=list[CountryOption])
-def countries(lists: ReferenceListsDep, _cache: PublicApiCache) -> list[CountryOption]:
+PLACE_NAME = "In the reader's language (Accept-Language): Russian or English"
+
+
+class _Place(BaseModel):
+    # Read from the cached lists' objects, whose `name` follows the request's language.
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Country(_Place):
+    code: str
+    name: str = Field(description=PLACE_NAME)
+
+
+class Resort(_Place):
+    id: int
+    name: str = Field(description=PLACE_NAME)
+    country_code: str
+
+
+class DepartureCity(_Place):
+    code: str
+    name: str = Field(description=PLACE_NAME)
+
+
+@router.get("/countries")
+def countries(lists: ReferenceListsDep, _cache: PublicApiCache) -> list[Country]:
     """Countries with tours on sale, by name."""
-    return lists.countries
+    return [Country.model_validate(option) for option in lists.countries]
 
 
-@router.get("/resorts", response_model=list[ResortOption])
+@router.get("/resorts")
 def resorts(
     lists: ReferenceListsDep, _cache: PublicApiCache, country: CountryCode = None
-) -> list[ResortOption]:
+) -> list[Resort]:
     """Resorts with tours on sale, of one country or of all, by name."""
-    return lists.resorts_of(country)
+    return [Resort.model_validate(option) for option in lists.resorts_of(country)]
 
 
-@router.get("/departure-cities", response_model=list[DepartureCityOption])
-def departure_cities(lists: ReferenceListsDep, _cache: PublicApiCache) -> list[DepartureCityOption]:
+@router.get("/departure-cities")
+def departure_cities(lists: ReferenceListsDep, _cache: PublicApiCache) -> list[DepartureCity]:
     """Cities that tours on sale depart from, by name."""
-    return lists.cities
+    return [DepartureCity.model_validate(option) for option in lists.cities]
 
 
 @router.get("/operators", response_model=list[OperatorOption])
