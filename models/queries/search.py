@@ -346,9 +346,7 @@ class SearchFilters(BaseModel):
         return self.model_copy(update={"page": 1, **changes})
 
 
-def filters_from_query(query: str) -> SearchFilters:
-    """The search in a stored or forwarded query string (a lead's, an alert's); a search
-    that does not validate counts as the default one."""
+def _query_values(query: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, value in parse_qsl(query, keep_blank_values=False)[:100]:
         if name not in SearchFilters.model_fields:
@@ -357,10 +355,26 @@ def filters_from_query(query: str) -> SearchFilters:
             values.setdefault(name, []).append(value)
         else:
             values[name] = value
+    return values
+
+
+def filters_from_query(query: str) -> SearchFilters:
+    """The search in a stored or forwarded query string (a lead's, an alert's); a search
+    that does not validate counts as the default one."""
     try:
-        return SearchFilters.model_validate(values)
+        return SearchFilters.model_validate(_query_values(query))
     except ValidationError:
         return SearchFilters()
+
+
+def dates_have_passed(query: str) -> bool:
+    """Whether the search in `query` was for departure dates that are now past (refused
+    by its validation, so `filters_from_query` would read it as the default search)."""
+    try:
+        SearchFilters.model_validate(_query_values(query))
+    except ValidationError as error:
+        return any(detail["type"] == "date_past" for detail in error.errors())
+    return False
 
 
 def _shift(day: dt.date, days: int) -> dt.date:

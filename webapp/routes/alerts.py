@@ -25,7 +25,7 @@ from models.price_alert_workflow import (
     subscribe,
     unsubscribe,
 )
-from models.queries.search import filters_from_query
+from models.queries.search import dates_have_passed, filters_from_query
 from tourscope.i18n import current_locale
 from tourscope.i18n import gettext as _
 from webapp import csrf
@@ -54,6 +54,15 @@ def _render_form(
     hotel = session.get(Hotel, hotel_id) if hotel_id else None
     hotel_name = hotel.name if hotel else None
     query = urlencode([(n, v) for n, v in link_params(filters) if n not in {"page", "sort"}])
+    if dates_have_passed(search_query):
+        # Said at once, and the search kept as it was: read back as the default search,
+        # the alert would watch dates the visitor never asked for.
+        query = search_query
+        errors = {
+            "form": _("The dates of this search have passed; choose new dates and try again."),
+            **(errors or {}),
+        }
+        status_code = 422
     back = f"/hotels/{hotel_id}" if hotel_name else "/"
     context = {
         "search_query": query,
@@ -111,6 +120,8 @@ def submit_alert(
     if hotel is not None and session.get(Hotel, hotel) is None:
         hotel = None
     try:
+        if dates_have_passed(search_query):
+            raise AlertSearchPast
         subscribe(session, email, filters, hotel_id=hotel, language=current_locale())
     except AlertSearchPast:
         past = _("The dates of this search have passed; choose new dates and try again.")
