@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, insert, select, update
+from sqlalchemy import BigInteger, insert, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -31,12 +31,14 @@ class CatalogueGeneration(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+# Read on every public request (validators, cached lists, rates): a prepared text
+# statement, without the ORM's per-call work.
+_GENERATION = text(f"SELECT generation FROM catalogue_generation WHERE id = {ROW_ID}")
+
+
 def current_generation(session: Session) -> int:
     """The catalogue's generation now (0 before anything ever changed it)."""
-    value = session.scalar(
-        select(CatalogueGeneration.generation).where(CatalogueGeneration.id == ROW_ID)
-    )
-    return value or 0
+    return session.execute(_GENERATION).scalar() or 0
 
 
 def bump_generation(session: Session) -> None:

@@ -115,12 +115,12 @@ class _RatesCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entry: tuple[tuple[str, int, date], Rates] | None = None
+        self._entry: tuple[tuple[object, int, date], Rates] | None = None
         self._warned = False
 
     def get(self, session: Session) -> Rates:
         today = agency_today()
-        key = (str(session.get_bind().url), current_generation(session), today)
+        key = (session.get_bind(), current_generation(session), today)
         entry = self._entry
         if entry is not None and entry[0] == key:
             return entry[1]
