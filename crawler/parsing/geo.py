@@ -14,7 +14,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import airportsdata
@@ -46,6 +46,9 @@ _COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 _DEPARTURE_COUNTRIES = frozenset({"RU", "BY", "KZ", "UZ", "KG", "AM", "AZ", "TJ", "TM"})
 
 
+# Every offer of a feed names its country, resort and departure city again: the few
+# hundred names a crawl meets are keyed once, not 600,000 times.
+@lru_cache(maxsize=8192)
 def place_key(name: str) -> str:
     """A comparison key for a place name in any script: case, accents, "ё" and punctuation
     removed ("Санкт-Петербург" and "санкт петербург" share one; so do "Türkiye" and
