@@ -101,7 +101,7 @@ def test_nothing_matched_says_why_and_links_wider_searches(client, offers):
     text = visible_text(response.text)
     assert "No tours matched your search" in text
     assert "No operator has a bookable tour for 2 adults, departing" in text
-    assert "in TR" in text and "half board or better" in text and "up to €10" in text
+    assert "in Turkey" in text and "half board or better" in text and "up to €10" in text
     assert "Any price finds 2 hotels" in text
     assert "Any country" not in text.split("Try widening it:")[1]  # finds nothing more
     link = re.search(r'<a href="([^"]+)">Any price</a>', response.text).group(1)
