@@ -263,15 +263,7 @@ def invite_feedback(session: Session, now: datetime | None = None) -> int:
         expires_on = link_expiry(trip)
         url = feedback_url(trip)
         subject, body = invitation_email(trip, url, expires_on)
-        session.add(
-            OutboxMessage(
-                created_at=now,
-                to_address=trip.client.email,
-                subject=subject,
-                body=body,
-                next_attempt_at=now,
-            )
-        )
+        session.add(OutboxMessage.due_now(trip.client.email, subject, body, now))
         invited += 1
     session.flush()
     return invited

@@ -229,16 +229,7 @@ def create_lead(
         LeadEvent(lead_id=lead.id, at=now, kind=LeadEventKind.CREATED, to_status=lead.status)
     )
     subject, body = notification_email(lead, site_url)
-    session.add(
-        OutboxMessage(
-            created_at=now,
-            to_address=", ".join(recipients),
-            subject=subject,
-            body=body,
-            next_attempt_at=now,
-            lead_id=lead.id,
-        )
-    )
+    session.add(OutboxMessage.due_now(", ".join(recipients), subject, body, now, lead_id=lead.id))
     session.flush()
     return lead
 

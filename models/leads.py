@@ -195,6 +195,20 @@ class OutboxMessage(Base):
 
     lead: Mapped[Lead | None] = relationship()
 
+    @classmethod
+    def due_now(
+        cls, to_address: str, subject: str, body: str, now: datetime, lead_id: int | None = None
+    ) -> OutboxMessage:
+        """An e-mail for the worker to send at its next round (the caller adds it)."""
+        return cls(
+            created_at=now,
+            to_address=to_address,
+            subject=subject,
+            body=body,
+            next_attempt_at=now,
+            lead_id=lead_id,
+        )
+
 
 class RecheckJob(Base):
     """A lead's offer waiting to be re-checked at its operator by the re-check worker

@@ -729,13 +729,7 @@ def send_letter(
     if claimed != 1:
         session.refresh(letter)
         raise LetterError(REFUSALS.get(LetterStatus(letter.status), "this letter cannot be sent"))
-    message = OutboxMessage(
-        created_at=now,
-        to_address=trip.client.email,
-        subject=subject,
-        body=body,
-        next_attempt_at=now,
-    )
+    message = OutboxMessage.due_now(trip.client.email, subject, body, now)
     session.add(message)
     session.flush()
     session.refresh(letter)

@@ -49,15 +49,7 @@ def send_morning_digests(session: Session, now: datetime) -> int:
             continue
         with use_locale(settings.default_locale):
             subject, body = _digest(session, manager, today, settings.effective_site_url)
-        session.add(
-            OutboxMessage(
-                created_at=now,
-                to_address=manager.email,
-                subject=subject,
-                body=body,
-                next_attempt_at=now,
-            )
-        )
+        session.add(OutboxMessage.due_now(manager.email, subject, body, now))
         queued += 1
     session.flush()
     return queued
@@ -71,12 +63,12 @@ def _digest(session: Session, manager: User, today: date, site: str) -> tuple[st
     letters = due_letters(session, today, manager)
     calls = call_list(session, manager, today, limit=CALLS_LISTED)
     overdue = sum(1 for letter in letters if letter.days_overdue)
+    plan = daily_plan(manager)
     subject = _("Your day, %(day)s: %(letters)s, %(calls)s") % {
         "day": format_day(today),
         "letters": ngettext("%(num)d letter due", "%(num)d letters due", len(letters))
         % {"num": len(letters)},
-        "calls": ngettext("%(num)d call planned", "%(num)d calls planned", daily_plan(manager))
-        % {"num": daily_plan(manager)},
+        "calls": ngettext("%(num)d call planned", "%(num)d calls planned", plan) % {"num": plan},
     }
     lines = [_("Good morning, %(name)s!") % {"name": manager.display_name}, ""]
     if letters:
@@ -105,7 +97,7 @@ def _digest(session: Session, manager: User, today: date, site: str) -> tuple[st
     lines.append("")
     lines.append(
         _("Calls: %(plan)s planned today; %(waiting)s clients are on your call list.")
-        % {"plan": daily_plan(manager), "waiting": calls.total}
+        % {"plan": plan, "waiting": calls.total}
     )
     for row in calls.rows:
         lines.append(f"- {row.client.name}")

@@ -134,15 +134,7 @@ def subscribe(
 def _queue_mail(
     session: Session, alert: PriceAlert, subject: str, body: str, now: datetime
 ) -> None:
-    session.add(
-        OutboxMessage(
-            created_at=now,
-            to_address=alert.email,
-            subject=subject,
-            body=body,
-            next_attempt_at=now,
-        )
-    )
+    session.add(OutboxMessage.due_now(alert.email, subject, body, now))
 
 
 def _alert_subject(session: Session, alert: PriceAlert) -> str:
