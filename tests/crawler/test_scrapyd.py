@@ -113,7 +113,9 @@ def _job_log(node_directory: Path, spider: str) -> str:
     )
 
 
-def test_a_crawl_scheduled_on_two_nodes_at_once_lands_once(scrapyd_nodes, session, tmp_path):
+def test_a_crawl_scheduled_on_two_nodes_at_once_lands_once(
+    scrapyd_nodes, sandbox, session, tmp_path
+):
     """Scrapyd's schedule.json on both nodes at the same moment: the operator's lock in
     the shared database lets one crawl through; the other ends at once, saying why."""
     # The deployed egg carries every operator, the YAML-declared ones included.
@@ -121,6 +123,8 @@ def test_a_crawl_scheduled_on_two_nodes_at_once_lands_once(scrapyd_nodes, sessio
         f"{scrapyd_nodes[0]}/listspiders.json", params={"project": "tourscope"}, timeout=60
     ).json()
     assert sorted(listed["spiders"]) == available_operators()
+    # A slow operator (seconds a page), so that the two crawls surely overlap.
+    sandbox.configure("suncoast", fault="slow")
     for url in scrapyd_nodes:
         answer = httpx.post(
             f"{url}/schedule.json", data={"project": "tourscope", "spider": "suncoast"}
