@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic_core import ErrorDetails
 
-from tourscope.i18n import current_locale
+from tourscope.i18n import N_, current_locale
 from tourscope.i18n import gettext as _
 
 # Pydantic's parsing errors, by the kind of input expected; other errors keep their message.
@@ -21,6 +21,21 @@ DATE_ERRORS = {
 }
 NUMBER_ERRORS = {"decimal_type", "decimal_parsing", "finite_number"}
 
+# The search filters' own rules (models/queries/search.py), by error type: translated here,
+# so a Russian reader never gets one of them in English. `%(name)s` takes the error's ctx.
+SEARCH_RULES = {
+    "city_code": N_("Use a three-letter airport city code, such as MOW."),
+    "country_code": N_("Use a two-letter country code, such as TR or EG."),
+    "date_range": N_("The 'to' date must be on or after the 'from' date."),
+    "date_range_length": N_("Pick departure dates at most %(days)s days apart."),
+    "date_or_range": N_("Give one departure date or a from/to range, not both."),
+    "nights_range": N_("Maximum nights must be at least the minimum nights."),
+    "meal_code": N_("Use a meal plan code: RO, BB, HB, FB, AI or UAI."),
+    "price_range": N_("The maximum price must be at least the minimum price."),
+    "currency": N_("Pick a currency among %(known)s."),
+    "hotel_name": N_("Use letters, digits and spaces only."),
+}
+
 
 def readable_error(error: ErrorDetails) -> str:
     """A short sentence for a visitor, from one pydantic error."""
@@ -32,6 +47,8 @@ def readable_error(error: ErrorDetails) -> str:
         return _("Enter a real date, as YYYY-MM-DD.")
     if kind == "date_past":
         return _("These dates are in the past: pick departure dates from today on.")
+    if kind in SEARCH_RULES:
+        return _(SEARCH_RULES[kind]) % limits
     if kind in NUMBER_ERRORS:
         return _("Enter a number, such as 1500.")
     if kind == "enum":

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -31,6 +32,7 @@ from pydantic import (
     Field,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -79,6 +81,41 @@ ResortId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 OperatorCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 ChildAge = Annotated[int, Field(ge=0, le=17)]
 
+
+def _text_schema(pattern: str, example: str) -> WithJsonSchema:
+    """The OpenAPI schema of a code the validators below check by hand (for their wording).
+
+    The pattern allows the surrounding blanks the validators strip, so the schema accepts
+    exactly what the server does.
+    """
+    pattern = rf"^\s*(?:{pattern})\s*$"
+    return WithJsonSchema({"type": "string", "pattern": pattern, "example": example})
+
+
+def _any_case(code: str) -> str:
+    return "".join(f"[{letter.upper()}{letter.lower()}]" for letter in code)
+
+
+MAX_NAME_LENGTH = 100
+# The length limit is on the name without its surrounding blanks, so it is in the pattern.
+HotelNamePart = Annotated[
+    str, _text_schema(rf"[^\x00-\x1f\x7f-\x9f]{{0,{MAX_NAME_LENGTH}}}", "Rixos")
+]
+CityCode = Annotated[str, _text_schema("[A-Za-z]{3}", "MOW")]
+CountryCode = Annotated[str, _text_schema("[A-Za-z]{2}", "TR")]
+CurrencyCode = Annotated[
+    str, _text_schema("|".join(_any_case(code) for code in DISPLAY_CURRENCIES), "EUR")
+]
+MAX_PRICE = 10**10
+# A URL's price is a number (pydantic's own schema would also allow any string).
+PriceFloor = Annotated[
+    Decimal, WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": MAX_PRICE})
+]
+PriceCeiling = Annotated[
+    Decimal,
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": MAX_PRICE}),
+]
+
 # Fields whose blank form input means "the default" rather than "unset".
 _LIST_FIELDS = {"resorts", "children_ages", "operators"}
 
@@ -92,10 +129,10 @@ class SearchFilters(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    departure_city: str | None = Field(
+    departure_city: CityCode | None = Field(
         default=None, description="IATA code of the departure city, such as MOW"
     )
-    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 country code")
+    country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 country code")
     resorts: list[ResortId] = Field(
         default=[], max_length=MAX_LIST_ITEMS, description="Resort ids (repeat the parameter)"
     )
@@ -126,23 +163,24 @@ class SearchFilters(BaseModel):
     meal_min: MealPlan | None = Field(
         default=None, description="This meal plan or better (RO < BB < HB < FB < AI < UAI)"
     )
-    price_min: Decimal | None = Field(
-        default=None, ge=0, lt=10**10, allow_inf_nan=False, description="Total, in `currency`"
+    price_min: PriceFloor | None = Field(
+        default=None, ge=0, lt=MAX_PRICE, allow_inf_nan=False, description="Total, in `currency`"
     )
-    price_max: Decimal | None = Field(
-        default=None, gt=0, lt=10**10, allow_inf_nan=False, description="Total, in `currency`"
+    price_max: PriceCeiling | None = Field(
+        default=None, gt=0, lt=MAX_PRICE, allow_inf_nan=False, description="Total, in `currency`"
     )
-    currency: str = Field(
+    currency: CurrencyCode = Field(
         default_factory=base_currency,
         description=f"Currency of prices: one of {', '.join(DISPLAY_CURRENCIES)}",
     )
     operators: list[OperatorCode] = Field(
         default=[], max_length=MAX_LIST_ITEMS, description="Operator codes (repeat the parameter)"
     )
-    hotel_name: str | None = Field(
+    hotel_name: HotelNamePart | None = Field(
         default=None,
-        max_length=100,
-        description="Part of the hotel's or its resort's name, in Latin or Cyrillic letters",
+        max_length=MAX_NAME_LENGTH,
+        description="Part of the hotel's or its resort's name, in Latin or Cyrillic letters; "
+        "no control characters",
     )
     sort: SortOrder = Field(default=SortOrder.PRICE, description="price, stars or date")
     page: int = Field(default=1, ge=1, le=MAX_PAGE)
@@ -289,7 +327,9 @@ class SearchFilters(BaseModel):
     @field_validator("hotel_name")
     @classmethod
     def printable_name(cls, value: str | None) -> str | None:
-        if value is not None and not value.isprintable():
+        # Control characters (a NUL, a line break inside the name) are refused: PostgreSQL
+        # stores no NUL, and no name has them. Other rare characters simply match nothing.
+        if value is not None and any(unicodedata.category(char) == "Cc" for char in value):
             raise PydanticCustomError("hotel_name", "Use letters, digits and spaces only")
         return value
 
