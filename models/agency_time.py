@@ -7,6 +7,8 @@ Letters fall due, calls count for a day, and KPI months begin by the agency's cl
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationInfo
+
 from models.base import utcnow
 from tourscope.settings import get_settings
 
@@ -14,6 +16,13 @@ from tourscope.settings import get_settings
 def agency_today(now: datetime | None = None, zone: ZoneInfo | None = None) -> date:
     """The agency's local date at `now` (default: this instant)."""
     return (now or utcnow()).astimezone(zone or get_settings().agency_zone).date()
+
+
+def validation_today(info: ValidationInfo) -> date:
+    """The day a form or query is validated against: the agency's today, unless the caller
+    validates as of another day (`context={"today": day}`, as the demo seeds its past)."""
+    context = info.context or {}
+    return context.get("today") or agency_today()
 
 
 def agency_midnight(day: date) -> datetime:

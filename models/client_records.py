@@ -25,7 +25,7 @@ from pydantic import (
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.agency_time import agency_today
+from models.agency_time import agency_today, validation_today
 from models.clients import (
     BudgetBand,
     Client,
@@ -147,11 +147,6 @@ def age_on(birth_date: date, day: date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def _today(info: ValidationInfo) -> date:
-    context = info.context or {}
-    return context.get("today") or agency_today()
-
-
 class ChildEntry(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
@@ -166,7 +161,7 @@ class ChildEntry(BaseModel):
     @field_validator("birth_date")
     @classmethod
     def a_child_today(cls, value: date, info: ValidationInfo) -> date:
-        today = _today(info)
+        today = validation_today(info)
         if value > today:
             raise ValueError(f"born on {value.isoformat()}, a date in the future")
         if age_on(value, today) >= ADULT_AGE:

@@ -7,6 +7,7 @@ from itertools import count
 from sqlalchemy.orm import Session
 
 from models import Country, DepartureCity, Hotel, HotelAlias, Offer, Operator, Resort
+from models.agency_time import agency_today
 from models.base import utcnow
 
 _sequence = count(1)
@@ -14,7 +15,7 @@ _sequence = count(1)
 
 def in_days(days: int) -> date:
     """A date `days` from today: test data always departs relative to the day it runs."""
-    return date.today() + timedelta(days=days)
+    return agency_today() + timedelta(days=days)
 
 
 def make_operator(session: Session, code: str = "acme", name: str = "Acme Tours") -> Operator:
@@ -107,7 +108,7 @@ def make_offer(
         resort_id=hotel.resort_id,
         stars=hotel.stars,
         departure_city=departure_city,
-        departure_date=departure_date or date.today() + timedelta(days=14),
+        departure_date=departure_date or agency_today() + timedelta(days=14),
         nights=nights,
         meal=meal,
         room_type=room_type,

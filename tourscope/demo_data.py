@@ -158,15 +158,17 @@ def _places(session: Session, today: date) -> list[_Place]:
     """What a couple finds searching the catalogue for a week or two in a good hotel over
     the next two months: the cheapest such hotel of each country. The fixed few when the
     catalogue has none (nothing crawled yet)."""
-    # Built, not validated: the demo is seeded as of `today`, which the tests set to other
-    # days than the machine's (a visitor's search refuses dates before the machine's).
-    filters = SearchFilters.model_construct(
-        adults=2,
-        nights_min=7,
-        nights_max=14,
-        stars_min=4,
-        date_from=today + timedelta(days=1),
-        date_to=today + timedelta(days=CATALOGUE_DAYS),
+    # Validated as of `today`, which the tests set to other days than the agency's.
+    filters = SearchFilters.model_validate(
+        {
+            "adults": 2,
+            "nights_min": 7,
+            "nights_max": 14,
+            "stars_min": 4,
+            "date_from": today + timedelta(days=1),
+            "date_to": today + timedelta(days=CATALOGUE_DAYS),
+        },
+        context={"today": today},
     )
     found: dict[str, _Place] = {}
     for hotel in search_hotels(session, filters, CATALOGUE_HOTELS, today=today).hotels:

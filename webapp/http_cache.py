@@ -36,6 +36,7 @@ from fastapi import Depends, Request, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models.agency_time import agency_today
 from models.catalogue_generation import current_generation
 from tourscope.i18n import current_locale
 from webapp.deps import SessionDep
@@ -73,7 +74,7 @@ class CatalogueVersion:
 
 def catalogue_version(session: SessionDep) -> CatalogueVersion:
     """Read first, before the data: what is read after it is at least this new."""
-    return CatalogueVersion(current_generation(session), date.today())
+    return CatalogueVersion(current_generation(session), agency_today())
 
 
 CatalogueVersionDep = Annotated[CatalogueVersion, Depends(catalogue_version)]

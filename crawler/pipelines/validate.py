@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from crawler.crawlstats import DROPPED_PREFIX, OFFERS_DROPPED
 from crawler.items import OfferBatch, OfferItem
+from models.agency_time import agency_today
 from models.db import session_scope
 from models.exchange_rates import current_rates
 from tourscope.settings import get_settings
@@ -98,7 +99,7 @@ class ValidatePipeline:
     def process_item(self, batch):
         if not isinstance(batch, OfferBatch):  # reference lists pass through
             return batch
-        today = date.today()
+        today = agency_today()
         kept = []
         for offer in batch.offers:
             drop = drop_reason(offer, today, self.max_price_base)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import HotelDayPrice, Offer
+from models.agency_time import agency_today
 from models.exchange_rates import current_rates
 from models.queries.search import (
     SearchFilters,
@@ -56,7 +57,7 @@ def min_price_by_date(
     """The cheapest base price of the search's offers on each departure date that has one:
     from the hotels' day prices when they answer the search (`reads_day_prices`), else
     from the offers (always, with `from_offers`)."""
-    today = today or dt.date.today()
+    today = today or agency_today()
     if not from_offers and reads_day_prices(filters):
         day, price = HotelDayPrice.departure_date, HotelDayPrice.min_price
         conditions = day_price_conditions(filters, today)
@@ -80,7 +81,7 @@ def price_calendar(
     Every other filter applies as in the search, so a day's price is what a search on
     that one day would show first.
     """
-    today = today or dt.date.today()
+    today = today or agency_today()
     start, end = filters.departure_window(today)
     if (end - start).days >= MAX_CALENDAR_DAYS:
         end = start + dt.timedelta(days=MAX_CALENDAR_DAYS - 1)

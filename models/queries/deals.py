@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Country, Hotel, Offer, Operator, PriceChange, Resort
+from models.agency_time import agency_today
 from models.currency import Rates, base_currency
 from models.exchange_rates import current_rates
 from models.offers import Availability, on_sale
@@ -130,7 +131,7 @@ def biggest_price_drops(
     Only the newest change of each offer counts: an offer that dropped and then rose again
     is no deal. Only active, bookable offers departing from today to `days` ahead qualify.
     """
-    today = today or date.today()
+    today = today or agency_today()
     currency = currency or base_currency()
     rates = current_rates(session)
     conditions = _bookable_departing(today, today + timedelta(days=days))
@@ -200,7 +201,7 @@ def cheapest_by_country(
 
     One correlated subquery per country (a dozen), each one index range scan.
     """
-    today = today or date.today()
+    today = today or agency_today()
     currency = currency or base_currency()
     cheapest_id = (
         select(Offer.id)
@@ -226,7 +227,7 @@ def cheapest_by_country(
 
 def hot_deals(session: Session, *, currency: str | None = None, today: date | None = None) -> Deals:
     """Everything the deals page shows."""
-    today = today or date.today()
+    today = today or agency_today()
     currency = currency or base_currency()
     return Deals(
         currency=currency,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Country, DepartureCity, Hotel, Offer, Operator, Resort
+from models.agency_time import agency_today
 from models.currency import Rates
 from models.exchange_rates import current_rates
 from models.offers import Availability
@@ -170,7 +171,7 @@ def hotel_offers(
     rates = current_rates(session)
     conditions = [
         Offer.hotel_id == hotel_id,
-        *_offer_conditions(filters, today or date.today(), rates),
+        *_offer_conditions(filters, today or agency_today(), rates),
     ]
 
     per_operator = session.execute(

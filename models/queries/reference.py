@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Country, DepartureCity, HotelDayPrice, Offer, Operator, Resort
+from models.agency_time import agency_today
 from models.offers import BOOKABLE
 from models.place_names import in_reader_language
 
@@ -63,7 +64,7 @@ def list_resorts(
     session: Session, country_code: str | None = None, *, today: date | None = None
 ) -> list[ResortOption]:
     """Resorts with offers on sale, of one country (by ISO code) or of all, by name."""
-    today = today or date.today()
+    today = today or agency_today()
     # The hotels' day prices hold exactly the days with offers on sale, in a table a
     # small fraction of the offers' size.
     on_sale = select(HotelDayPrice.resort_id).where(HotelDayPrice.departure_date >= today)
@@ -82,7 +83,7 @@ def list_departure_cities(
     session: Session, *, today: date | None = None
 ) -> list[DepartureCityOption]:
     """Departure cities with offers on sale, by name."""
-    today = today or date.today()
+    today = today or agency_today()
     on_sale = select(Offer.departure_city_id).where(*_on_sale(today))
     rows = session.execute(
         select(DepartureCity.code, DepartureCity.name, DepartureCity.name_ru)

@@ -51,6 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models import Country, DepartureCity, Hotel, MealPlan, Offer, Operator, Resort
+from models.agency_time import agency_today, validation_today
 from models.currency import CENT, DISPLAY_CURRENCIES, Rates, base_currency
 from models.exchange_rates import current_rates
 from models.min_prices import cheapest_key, offer_id_of, parse_operator_ids
@@ -244,15 +245,15 @@ class SearchFilters(BaseModel):
 
     @field_validator("date_from")
     @classmethod
-    def from_today_on(cls, value: dt.date | None) -> dt.date | None:
+    def from_today_on(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
         # Offers that departed are never shown: a `from` date in the past searches from
         # today, and is changed here so the form and the API's echo show what was searched.
-        return None if value is None else max(value, dt.date.today())
+        return None if value is None else max(value, validation_today(info))
 
     @field_validator("date_to")
     @classmethod
     def date_range_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        if value is not None and value < dt.date.today():
+        if value is not None and value < validation_today(info):
             raise PydanticCustomError(
                 "date_past", "Departure dates in the past have no offers: pick dates from today on"
             )
@@ -727,7 +728,7 @@ def search_hotels(
     clamped to the last. `from_offers` reads the offers even when the hotels' day prices
     would answer: the reference the day prices are checked against.
     """
-    today = today or dt.date.today()
+    today = today or agency_today()
     from_day_prices = not from_offers and reads_day_prices(filters)
     rates = current_rates(session)
     values = _search_values(filters, today, rates)
@@ -919,7 +920,7 @@ def count_hotels(
     from_offers: bool = False,
 ) -> int:
     """How many hotels the search finds (all pages)."""
-    today = today or dt.date.today()
+    today = today or agency_today()
     if not from_offers and reads_day_prices(filters):
         hotel_id, conditions = HotelDayPrice.hotel_id, day_price_conditions(filters, today)
     else:
@@ -983,7 +984,7 @@ def suggest_widening(
     session: Session, filters: SearchFilters, *, today: dt.date | None = None
 ) -> list[Suggestion]:
     """Ways to widen a search, each with the number of hotels it would find."""
-    today = today or dt.date.today()
+    today = today or agency_today()
     return [
         Suggestion(
             label=label,
@@ -1001,7 +1002,7 @@ def list_countries(session: Session, *, today: dt.date | None = None) -> list[Co
     One EXISTS probe per country into the hotels' day prices (a row exists exactly for a
     day with an offer on sale), each answered by the leading column of their index.
     """
-    today = today or dt.date.today()
+    today = today or agency_today()
     has_offers = (
         select(HotelDayPrice.id)
         .where(HotelDayPrice.country_id == Country.id, HotelDayPrice.departure_date >= today)

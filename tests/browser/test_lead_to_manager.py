@@ -3,10 +3,11 @@ sees the operator's answer arrive on the confirmation page, then a manager logs 
 the back office, opens the lead and moves it to "contacted"."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from models.agency_time import agency_today
 from tests.factories import PASSWORD, make_user
 
 
@@ -20,8 +21,8 @@ def test_a_visitor_requests_a_tour_and_a_manager_contacts_them(
 
     # The visitor: search, open a hotel, request one of its tours.
     page.goto(f"{web}/")
-    page.fill("input[name=date_from]", (date.today() + timedelta(days=1)).isoformat())
-    page.fill("input[name=date_to]", (date.today() + timedelta(days=80)).isoformat())
+    page.fill("input[name=date_from]", (agency_today() + timedelta(days=1)).isoformat())
+    page.fill("input[name=date_to]", (agency_today() + timedelta(days=80)).isoformat())
     page.click("form.search-form button[type=submit]")
     page.locator(".hotel-list .hotel .hotel-name a").first.click()
     page.wait_for_url(re.compile(r"/hotels/\d+"))

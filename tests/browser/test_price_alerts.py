@@ -1,13 +1,14 @@
 """In a browser, at desktop and phone widths: the folded search form, the price chart and a
 price-alert subscription (screenshots in test-artifacts/)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
 from models import PriceChange
+from models.agency_time import agency_today
 from models.base import utcnow
 from tests.factories import (
     make_country,
@@ -34,7 +35,7 @@ def hotel_with_history(session):
             operator=operator,
             hotel=hotel,
             departure_city=city,
-            departure_date=date.today() + timedelta(days=10),
+            departure_date=agency_today() + timedelta(days=10),
             price=str(900 + 50 * number),
         )
         offer.first_seen_at = utcnow() - timedelta(days=12)

@@ -4,10 +4,11 @@ Runs on a catalogue filled by a real crawl of a sandbox operator, on each test d
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from models.agency_time import agency_today
 from tests.factories import (
     make_country,
     make_departure_city,
@@ -23,8 +24,8 @@ def test_search_open_a_hotel_and_reach_the_operator(crawl, sandbox, web, page, a
     assert result.returncode == 0, result.stderr[-2000:]
 
     page.goto(f"{web}/")
-    page.fill("input[name=date_from]", (date.today() + timedelta(days=1)).isoformat())
-    page.fill("input[name=date_to]", (date.today() + timedelta(days=80)).isoformat())
+    page.fill("input[name=date_from]", (agency_today() + timedelta(days=1)).isoformat())
+    page.fill("input[name=date_to]", (agency_today() + timedelta(days=80)).isoformat())
     page.click("form.search-form button[type=submit]")
 
     expect(page.locator("#results-heading")).to_contain_text(re.compile(r"\d+ hotels? found"))
@@ -68,7 +69,7 @@ def test_pages_fit_a_phone_and_work_with_the_keyboard(browser, session, web):
             operator=make_operator(session, code, name),
             hotel=hotel,
             departure_city=city,
-            departure_date=date.today() + timedelta(days=5),
+            departure_date=agency_today() + timedelta(days=5),
         )
     session.commit()
     phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
@@ -113,7 +114,7 @@ def test_the_offers_table_fits_a_laptop_and_its_badges_a_phone(browser, session,
             operator=make_operator(session, code, name),
             hotel=hotel,
             departure_city=city,
-            departure_date=date.today() + timedelta(days=5),
+            departure_date=agency_today() + timedelta(days=5),
             room_type="Deluxe Family Suite with Sea View and Balcony",
             children=2,
         )

@@ -1,12 +1,12 @@
 """Real crawls of the demo operator over loopback, into SQLite and PostgreSQL."""
 
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import CrawlRun, Offer, Operator, StagedOffer
+from models.agency_time import agency_today
 from models.base import utcnow
 from models.ingest import stage_offers
 from tests.crawler.conftest import offers_by_key
@@ -87,7 +87,7 @@ def _staged_row(operator_id: int, run_id: int) -> dict:
         "resort_id": 1,
         "stars": 4,
         "departure_city_id": 1,
-        "departure_date": date.today(),
+        "departure_date": agency_today(),
         "nights": 7,
         "meal": "AI",
         "room_type": "Room",

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from crawler.exchange_rates import RatesError, parse_daily_rates
 from crawler.scheduler import rates_due
 from models import ExchangeRate, Offer
+from models.agency_time import agency_today
 from models.exchange_rates import current_rates
 from models.queries import SearchFilters, search_hotels
 from sandbox.cbr import daily_rates_xml, in_force, value_on
@@ -44,7 +45,7 @@ def test_refresh_stores_the_days_rates_with_their_date(db_url, sandbox, session)
     result = refresh(db_url, sandbox)
 
     assert result.returncode == 0, result.stderr
-    rate_date = in_force(date.today())
+    rate_date = in_force(agency_today())
     assert f"rates for {rate_date:%Y-%m-%d} stored" in result.stdout
     rates = stored(session)
     assert rates[(rate_date, "EUR")] == (1, value_on(BASE_EUR_RATE, rate_date))
@@ -57,7 +58,7 @@ def test_refresh_stores_the_days_rates_with_their_date(db_url, sandbox, session)
 
 
 def test_a_sunday_has_saturdays_rates(db_url, sandbox, session):
-    sunday = date.today() - timedelta(days=(date.today().weekday() + 1) % 7 or 7)
+    sunday = agency_today() - timedelta(days=(agency_today().weekday() + 1) % 7 or 7)
 
     result = refresh(db_url, sandbox, "--date", sunday.isoformat())
 
@@ -131,7 +132,7 @@ def test_a_crawl_with_the_rouble_as_base_shows_true_prices_in_euros_and_roubles(
     db_url, sandbox, session, crawl, monkeypatch
 ):
     assert refresh(db_url, sandbox).returncode == 0
-    euro = value_on(BASE_EUR_RATE, in_force(date.today()))
+    euro = value_on(BASE_EUR_RATE, in_force(agency_today()))
 
     result = crawl("suncoast", env={"TOURSCOPE_BASE_CURRENCY": "RUB"})  # quotes in EUR
     assert result.returncode == 0, result.stderr
@@ -181,4 +182,4 @@ def test_the_scheduler_refreshes_the_rates(db_url, sandbox, session, tmp_path):
     finally:
         scheduler.terminate()
         scheduler.wait(timeout=10)
-    assert {day for day, _ in stored(session)} == {in_force(date.today())}
+    assert {day for day, _ in stored(session)} == {in_force(agency_today())}

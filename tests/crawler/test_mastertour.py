@@ -18,6 +18,7 @@ from crawler.spiders.base.mastertour import REFERENCE_LISTS
 from crawler.spiders.base.protocol_spiders import spider_class
 from crawler.sweep import SearchQuery
 from models import Country, CrawlRun, Offer, Operator, Resort
+from models.agency_time import agency_today
 from models.operator_references import OperatorReference
 from sandbox.operators import mastertour as replica
 from tests.crawler.cli import run_tourscope
@@ -31,7 +32,7 @@ SIZE = 6000  # the demo sweep asks a narrow question: a bigger catalogue gives i
 
 def sweep_truth(sandbox, account: OperatorAccount = DEMO, epoch: int = 0) -> dict:
     """The replica's offers the account's sweep asks for, by the key the crawl stores."""
-    sweep, today = account.sweep, date.today()
+    sweep, today = account.sweep, agency_today()
     first, last = (today + timedelta(days=days) for days in sweep.days_ahead)
     return {
         f"{replica.offer_id(offer)}:{EUR_ID}": offer

@@ -1,10 +1,11 @@
 """A crawl that lands queues the price-alert digests of what it made cheaper."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from models import Country, OutboxMessage, PriceAlert
+from models.agency_time import agency_today
 from models.base import utcnow
 from models.price_alert_workflow import subscribe
 from models.queries import SearchFilters
@@ -13,7 +14,7 @@ from models.queries import SearchFilters
 def test_a_landing_that_lowers_prices_queues_one_digest_per_subscriber(crawl, sandbox, session):
     assert crawl("suncoast").returncode == 0
     country = session.scalars(select(Country.code).order_by(Country.code)).first()
-    today = date.today()
+    today = agency_today()
     filters = SearchFilters(country=country, date_from=today, date_to=today + timedelta(days=300))
     for address in ("ann@example.com", "bob@example.com"):
         subscribe(session, address, filters, hotel_id=None, language="en").confirmed_at = utcnow()

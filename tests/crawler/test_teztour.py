@@ -16,6 +16,7 @@ from crawler.runner import load_spider_class
 from crawler.spiders.base.teztour import read_classes, read_meals, read_reference_list
 from crawler.sweep import SweepConfig
 from models import CrawlRun
+from models.agency_time import agency_today
 from models.operator_references import OperatorReference
 from sandbox.operators.teztour import PROFILE
 from tests.crawler.cli import run_tourscope
@@ -48,7 +49,7 @@ def catalogue_key(offer_key: str) -> str:
 def swept(sandbox, size: int = 300, **control) -> dict:
     """The replica's offers the demo sweep asks for: MOW -> TR, EG, 3..30 days, 6..14 nights,
     two adults."""
-    today = date.today()
+    today = agency_today()
     return {
         key: offer
         for key, offer in published(sandbox, PROFILE, size=size, **control).items()
@@ -189,7 +190,7 @@ def test_the_plan_keeps_every_query_inside_the_documented_limits(sandbox):
     original = spider.account
     spider.account = original.model_copy(update={"sweep": sweep})
     try:
-        today = date.today()
+        today = agency_today()
         queries = spider.plan(today).queries
     finally:
         spider.account = original

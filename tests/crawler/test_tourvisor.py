@@ -19,6 +19,7 @@ from crawler.pipelines.hotel_content import HotelContentPipeline
 from crawler.spiders.base.protocol_spiders import spider_class
 from crawler.sweep import SearchQuery
 from models import CrawlRun, Offer
+from models.agency_time import agency_today
 from models.operator_references import OperatorReference
 from sandbox.operators.tourvisor import PROFILE, tour_id
 from tests.crawler.cli import run_tourscope
@@ -32,7 +33,7 @@ ACCOUNT = "tourvisor_demo"
 
 def swept_tours(sandbox, **control) -> dict:
     """The tours the demo sweep must find, by Tourvisor tour id: the truth of a crawl."""
-    today = date.today()
+    today = agency_today()
     parties = {(2, 0), (2, 1)}
     return {
         tour_id(offer): offer

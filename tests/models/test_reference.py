@@ -1,7 +1,8 @@
 """Reference lists: resorts, departure cities and operators with tours on sale."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from models.agency_time import agency_today
 from models.queries.reference import list_departure_cities, list_operators, list_resorts
 from tests.factories import (
     make_country,
@@ -30,7 +31,7 @@ def test_lists_hold_only_places_with_tours_on_sale(session):
             session, operator=operator, hotel=make_hotel(session, resort), departure_city=city
         )
     old = make_hotel(session, kemer)
-    past = date.today() - timedelta(days=1)
+    past = agency_today() - timedelta(days=1)
     make_offer(session, operator=operator, hotel=old, departure_city=moscow, departure_date=past)
     make_offer(session, operator=operator, hotel=old, departure_city=moscow, is_active=False)
 

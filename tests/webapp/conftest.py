@@ -1,12 +1,13 @@
 """Web app fixtures: an app on the clean test database, and a small catalogue of offers."""
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from models.agency_time import agency_today
 from tests.factories import (
     make_country,
     make_departure_city,
@@ -45,7 +46,7 @@ def offers(session: Session) -> None:
     palace = make_hotel(session, make_resort(session, turkey, "Antalya"), "Antalya Palace", 5)
     garden = make_hotel(session, make_resort(session, turkey, "Side"), "Side Garden", 4)
     reef = make_hotel(session, make_resort(session, egypt, "Hurghada"), "Hurghada Reef", 3)
-    departure = date.today() + timedelta(days=30)
+    departure = agency_today() + timedelta(days=30)
     for operator, hotel, price, nights in [
         (suncoast, palace, "1234.00", 7),
         (bluesky, palace, "1500.00", 7),

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from models.agency_time import agency_today
 from tests.webapp.pages import ENGLISH
 from tourscope.settings import get_settings
 from webapp.main import create_app
@@ -223,9 +224,9 @@ def test_an_empty_search_suggests_wider_ones(client, offers):
 
 
 def test_calendar_lists_every_date_with_its_minimum(client, offers):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    departure = date.today() + timedelta(days=30)
+    departure = agency_today() + timedelta(days=30)
     response = client.get(f"/api/calendar?date={departure.isoformat()}&flex_days=1&country=TR")
 
     assert response.status_code == 200

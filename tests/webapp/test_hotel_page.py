@@ -1,13 +1,14 @@
 """The hotel page and /api/hotels/{id}: offers of every operator side by side."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy.orm import Session
 
 from models import Hotel
+from models.agency_time import agency_today
 from models.base import utcnow
 from tests.factories import (
     make_country,
@@ -19,7 +20,7 @@ from tests.factories import (
 )
 from tests.webapp.pages import main_text, visible_text
 
-DEPARTURE = date.today() + timedelta(days=10)
+DEPARTURE = agency_today() + timedelta(days=10)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from models.agency_time import agency_today
 from tests.factories import (
     make_country,
     make_departure_city,
@@ -107,7 +108,7 @@ def plural_offers(session) -> date:
     operator = make_operator(session, "suncoast", "SunCoast Tours")
     city = make_departure_city(session)
     hotel = make_hotel(session, make_resort(session, turkey, "Antalya"), "Antalya Palace", 5)
-    departure = date.today() + timedelta(days=30)
+    departure = agency_today() + timedelta(days=30)
     for nights, adults, price in [(1, 1, "1225.44"), (2, 2, "2000.00"), (5, 5, "95000.00")]:
         make_offer(
             session,
@@ -146,7 +147,7 @@ def test_russian_search_results_speak_russian(russian_client, plural_offers):
     assert "Найден 1 отель" in text
     assert "от 1 225,44 € у SunCoast Tours" in text
     assert "1 ночь" in text and "проверено только что" in text
-    assert f"для: 1 взрослый, с вылетом {ru_day(date.today() + timedelta(days=1))}" in text
+    assert f"для: 1 взрослый, с вылетом {ru_day(agency_today() + timedelta(days=1))}" in text
     assert "Всё включено" in text
 
 

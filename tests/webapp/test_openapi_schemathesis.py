@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import Session
 
 from models import PriceChange
+from models.agency_time import agency_today
 from models.base import utcnow
 from models.queries.search import MAX_RANGE_DAYS
 from tests.factories import (
@@ -30,7 +31,7 @@ from webapp.main import create_app
 
 def fill_catalogue(session: Session) -> None:
     """Hotels in two countries at two operators, with price drops, on request offers..."""
-    today = date.today()
+    today = agency_today()
     turkey = make_country(session, "TR", "Turkey")
     egypt = make_country(session, "EG", "Egypt")
     operators = [
@@ -116,7 +117,7 @@ def keep_rules_across_fields(context, case: schemathesis.Case) -> schemathesis.C
     if not isinstance(case.query, dict) or not case.query:
         return case
     query = case.query = dict(case.query)
-    today = date.today()
+    today = agency_today()
     date_from, date_to = _as_date(query.get("date_from")), _as_date(query.get("date_to"))
     if not _blank(query.get("date")) and (date_from or date_to):
         query.pop("date")

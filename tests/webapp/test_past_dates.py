@@ -6,8 +6,9 @@ form still showed the old date.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+from models.agency_time import agency_today
 from tests.webapp.pages import main_text
 
 PAST_RANGE = {"date_from": "2020-01-01", "date_to": "2020-01-05"}
@@ -36,7 +37,7 @@ def test_the_page_speaks_russian_about_past_dates(russian_client, offers):
 
 
 def test_a_past_from_date_searches_from_today_and_the_form_and_api_say_so(client, offers):
-    today = date.today()
+    today = agency_today()
     until = (today + timedelta(days=40)).isoformat()
     api = client.get("/api/search", params={"date_from": "2020-01-01", "date_to": until})
     assert api.status_code == 200

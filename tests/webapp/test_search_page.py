@@ -1,11 +1,12 @@
 """The public search page: results as a visitor sees them, and readable form errors."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html import unescape
 
 import pytest
 
+from models.agency_time import agency_today
 from tests.factories import (
     make_country,
     make_departure_city,
@@ -44,7 +45,7 @@ def test_the_page_lists_hotels_cheapest_first_with_their_best_offer(client, offe
     assert "from €980.50 at BlueSky Travel" in text
     assert "7 nights · All inclusive · Deluxe Sea View" in text
     assert "2 offers match your search" in text
-    departure = date.today() + timedelta(days=30)
+    departure = agency_today() + timedelta(days=30)
     assert f'datetime="{departure.isoformat()}"' in response.text
     assert f"{departure.day} {departure.strftime('%b %Y')}" in text
 
@@ -228,7 +229,7 @@ def test_a_result_shows_party_prices_operator_freshness_and_links(client, sessio
 
     hotel = make_hotel(session, make_resort(session, make_country(session)), "Family Club", 4)
     operator = make_operator(session, "suncoast", "SunCoast Tours")
-    departure = date.today() + timedelta(days=5)
+    departure = agency_today() + timedelta(days=5)
     offer = make_offer(
         session,
         operator=operator,
@@ -282,7 +283,7 @@ def test_the_price_calendar_is_a_row_of_dates_linking_to_one_day_searches(client
     assert "Cheapest price by departure date" in text
     days = re.findall(r'<li class="calendar-day[^"]*">', response.text)
     assert len(days) == 31  # tomorrow and the 30 days after
-    departure = date.today() + timedelta(days=30)
+    departure = agency_today() + timedelta(days=30)
     cheapest = re.search(
         rf'<li class="calendar-day level-0 cheapest">\s*<a href="([^"]+)">\s*'
         rf'<span class="calendar-date"><time datetime="{departure.isoformat()}">',

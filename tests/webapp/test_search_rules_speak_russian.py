@@ -6,13 +6,14 @@ date or a from/to range, not both" reached a Russian reader in English, even in 
 """
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from models.agency_time import agency_today
 from tests.webapp.pages import main_text
 
-SOON = date.today() + timedelta(days=10)
+SOON = agency_today() + timedelta(days=10)
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 
 RULE_BREAKERS = {

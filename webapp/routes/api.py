@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 
+from models.agency_time import agency_today
 from models.queries import (
     HotelResult,
     SearchFilters,
@@ -96,7 +97,7 @@ def search(
     carries an ETag that changes when the catalogue does: send it back in If-None-Match
     to get 304 Not Modified while it is current.
     """
-    today = date.today()
+    today = agency_today()
     page = search_hotels(session, filters, settings.search_page_size, today=today)
     suggestions = [] if page.hotels else suggest_widening(session, filters, today=today)
     date_from, date_to = filters.departure_window(today)

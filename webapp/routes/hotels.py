@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, get_origin
 from urllib.parse import urlencode
 
@@ -10,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
+from models.agency_time import agency_today
 from models.hotel_merges import live_hotel_id
 from models.queries import SearchFilters
 from models.queries.hotels import (
@@ -123,7 +123,7 @@ def hotel_page(
         "result": result,
         "errors": errors,
         "labels": FORM_LABELS,
-        "search_summary": search_summary_parts(filters, date.today(), place=False),
+        "search_summary": search_summary_parts(filters, agency_today(), place=False),
         "search_url": "/?" + urlencode(typed) if typed else "/",
         "sort_urls": {
             choice: "?" + urlencode([*search, ("sort", choice.value)])

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import logging
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from models import Lead
+from models.agency_time import agency_today
 from models.base import utcnow
 from models.exchange_rates import current_rates
 from models.lead_intake import (
@@ -78,7 +79,7 @@ RECHECK_POLL_SECONDS = 2
 
 
 def _search_snapshot(filters: SearchFilters) -> dict[str, Any]:
-    today = date.today()
+    today = agency_today()
     start, end = filters.departure_window(today)
     return {
         "search": describe_search(filters, today),

@@ -1,7 +1,6 @@
 """The public HTML pages: the hotel search, its price calendar and its suggestions."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -10,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from models import MealPlan
+from models.agency_time import agency_today
 from models.currency import DISPLAY_CURRENCIES
 from models.exchange_rates import current_rates
 from models.queries import (
@@ -155,7 +155,7 @@ def search_page(
     """
     form = read_form(request)
     convert_price_bounds(form, request.query_params.get("bounds_currency", ""), session)
-    today = date.today()
+    today = agency_today()
     country = str(form["country"]).strip().upper()
     if not (len(country) == 2 and country.isascii() and country.isalpha()):
         country = ""

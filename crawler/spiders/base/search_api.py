@@ -33,6 +33,7 @@ from crawler.redaction import redact
 from crawler.reference_mapping import map_reference
 from crawler.spiders.base.operator import OperatorSpider
 from crawler.sweep import ProtocolLimits, SearchQuery, SweepPlan, plan_queries
+from models.agency_time import agency_today
 from models.operator_references import MAPPED_KINDS
 
 # Real operators get at most this much of our attention, whatever the sweep asks.
@@ -132,7 +133,7 @@ class SearchApiSpider(OperatorSpider):
     @classmethod
     def plan(cls, today: date | None = None) -> SweepPlan:
         """The crawl's queries and request count, without sending anything."""
-        queries = plan_queries(cls.account.sweep, cls.limits, today or date.today())
+        queries = plan_queries(cls.account.sweep, cls.limits, today or agency_today())
         return SweepPlan(
             queries=queries,
             reference_requests=cls.reference_request_count,
