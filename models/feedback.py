@@ -15,7 +15,6 @@ that day on. Days are the agency's (settings `agency_timezone`).
 
 from __future__ import annotations
 
-import hmac
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -33,13 +32,13 @@ from models.trips import Feedback, Trip, TripStatus
 from tourscope.formatting import format_day, format_long_day
 from tourscope.i18n import use_locale
 from tourscope.settings import get_settings
-from tourscope.signing import sign
+from tourscope.signing import sign, signature_holds
 
 MAX_COMMENT = 2000
 FEEDBACK_LETTER = "feedback"  # tourscope/config/letters/<language>/feedback.txt
 RATINGS = range(1, 6)
 # Keeps the derived key apart from every other use of the secret key.
-_PURPOSE = b"tourscope feedback link v1"
+FEEDBACK_PURPOSE = b"tourscope feedback link v1"
 _TOKEN = re.compile(r"([1-9][0-9]{0,8})\.([0-9]{8})\.([A-Za-z0-9_-]{43})")
 
 
@@ -79,7 +78,7 @@ def _day(value: date) -> str:
 
 
 def _signature(trip_id: int, expires_on: date) -> str:
-    return sign(_PURPOSE, f"{trip_id}.{expires_on:%Y%m%d}")
+    return sign(FEEDBACK_PURPOSE, f"{trip_id}.{expires_on:%Y%m%d}")
 
 
 def feedback_token(trip_id: int, expires_on: date) -> str:
@@ -114,7 +113,7 @@ def _read_token(token: str) -> tuple[int, date]:
         expires_on = datetime.strptime(expiry_text, "%Y%m%d").date()
     except ValueError:
         raise LinkInvalid() from None
-    if not hmac.compare_digest(_signature(trip_id, expires_on), signature):
+    if not signature_holds(FEEDBACK_PURPOSE, f"{trip_id}.{expires_on:%Y%m%d}", signature):
         raise LinkInvalid()
     return trip_id, expires_on
 

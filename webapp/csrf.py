@@ -11,8 +11,6 @@ Use in a route: `token = csrf.issue(request, response)` (or via the template glo
 POST `csrf.verify(request, form["csrf_token"])`, which raises CsrfError.
 """
 
-import hashlib
-import hmac
 import secrets
 
 from fastapi import Request, Response
@@ -20,6 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tourscope.settings import get_settings
+from tourscope.signing import sign, signature_holds
 
 COOKIE = "tourscope_csrf"
 FIELD = "csrf_token"
@@ -29,21 +28,19 @@ class CsrfError(Exception):
     """The form's CSRF token is missing or does not match: the form is refused."""
 
 
-def _sign(value: str) -> str:
-    key = get_settings().secret_key.get_secret_value().encode()
-    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+CSRF_PURPOSE = b"tourscope csrf token"
 
 
 def token_for(request: Request) -> str:
     """The token to put in a form served on this request (whose answer then sets the
     cookie, if new, and is never cached: the token is this visitor's)."""
     request.state.csrf_issued = True
-    return _sign(request.state.csrf_value)
+    return sign(CSRF_PURPOSE, request.state.csrf_value)
 
 
 def verify(request: Request, token: str | None) -> None:
     value = request.cookies.get(COOKIE)
-    if not value or not token or not hmac.compare_digest(_sign(value), token):
+    if not value or not token or not signature_holds(CSRF_PURPOSE, value, token):
         raise CsrfError("the form has expired or did not come from this site; please try again")
 
 

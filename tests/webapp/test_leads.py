@@ -12,12 +12,13 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from models import Lead, LeadEvent, Offer, OutboxMessage, RecheckJob, User
+from models import Lead, LeadEvent, Offer, OutboxMessage, RecheckJob, User, feedback
 from models.agency_time import agency_today
 from models.exchange_rates import store_rates
 from models.lead_intake import RecheckAnswer, record_recheck
 from models.leads import RecheckStatus
 from tests.webapp.pages import main_text
+from tourscope import signing
 from webapp import csrf
 from webapp.routes import leads as lead_routes
 
@@ -215,6 +216,11 @@ def test_the_confirmation_page_is_only_for_its_visitor(client, offers, session):
     assert client.get(f"/leads/{lead_id}/sent").status_code == 404
     assert client.get(f"/leads/{lead_id}/sent?key=guess").status_code == 404
     assert client.get(f"/leads/{lead_id + 1}/sent?key=guess").status_code == 404
+    # One signer keys each use apart: a CSRF token or a feedback link's signature of the
+    # same text opens nothing here.
+    for purpose in (csrf.CSRF_PURPOSE, feedback.FEEDBACK_PURPOSE):
+        borrowed = signing.sign(purpose, str(lead_id))
+        assert client.get(f"/leads/{lead_id}/sent?key={borrowed}").status_code == 404
 
 
 def test_the_form_names_the_offer_and_an_unknown_offer_is_a_404(client, offers, session):

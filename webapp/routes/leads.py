@@ -12,8 +12,6 @@ script, or a refresh without JavaScript), and tells the answer honestly when it 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from dataclasses import replace
 from datetime import timedelta
@@ -47,6 +45,7 @@ from models.queries import SearchFilters
 from models.queries.search import filters_from_query
 from tourscope.i18n import current_locale
 from tourscope.settings import get_settings
+from tourscope.signing import sign, signature_holds
 from webapp import csrf
 from webapp.client_address import client_key as address_key
 from webapp.deps import RowId, open_session
@@ -266,14 +265,12 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
 # --- The confirmation --------------------------------------------------------------------
 
 
-def _confirmation_key(lead_id: int) -> str:
-    secret = get_settings().secret_key.get_secret_value().encode()
-    return hmac.new(secret, f"lead-sent:{lead_id}".encode(), hashlib.sha256).hexdigest()[:24]
+CONFIRMATION_PURPOSE = b"tourscope lead confirmation"
 
 
 def confirmation_url(lead_id: int) -> str:
     """The confirmation page's address: signed, so no one reads another visitor's request."""
-    return f"/leads/{lead_id}/sent?key={_confirmation_key(lead_id)}"
+    return f"/leads/{lead_id}/sent?key={sign(CONFIRMATION_PURPOSE, str(lead_id))}"
 
 
 def recheck_in_visitor_currency(session: Session, lead: Lead) -> Decimal | None:
@@ -288,7 +285,7 @@ def recheck_in_visitor_currency(session: Session, lead: Lead) -> Decimal | None:
 
 @router.get("/leads/{lead_id}/sent", response_class=HTMLResponse)
 def lead_sent(request: Request, lead_id: RowId, key: str = "") -> HTMLResponse:
-    if not hmac.compare_digest(key, _confirmation_key(lead_id)):
+    if not signature_holds(CONFIRMATION_PURPOSE, str(lead_id), key):
         context = {"title": "Request not found", "reason": "This confirmation link is not valid."}
         return templates.TemplateResponse(request, "not_found.html", context, status_code=404)
     with open_session() as session:
