@@ -6,7 +6,6 @@ Callers own the transaction: these functions change and flush, the caller commit
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 import threading
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
+from models.contact import is_email
 from models.passwords import (
     check_password,
     dummy_hash,
@@ -34,8 +34,6 @@ SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 # After this many wrong passwords in a row an account is locked for LOCKOUT_PERIOD.
 MAX_FAILED_LOGINS = 5
 LOCKOUT_PERIOD = timedelta(minutes=15)
-
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AccountError(ValueError):
@@ -57,7 +55,7 @@ class LoginRefused(Exception):
 def normalize_email(email: str) -> str:
     """The e-mail as accounts store it: trimmed and lower-cased; AccountError if malformed."""
     email = email.strip().lower()
-    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+    if not is_email(email):
         raise AccountError(f"{email[:60]!r} is not an e-mail address")
     return email
 

@@ -34,6 +34,7 @@ from models.clients import (
     ContactChannel,
     PreferenceKind,
 )
+from models.contact import LOCAL_PHONE_DIGITS, is_email, is_phone
 from models.extras import extra_label
 from models.leads import Lead
 from models.users import User
@@ -134,9 +135,6 @@ FIELD_LABELS = {
     **{f"pref_{kind.value}": label for kind, label in PREFERENCE_NAMES.items()},
 }
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_PHONE = re.compile(r"[0-9+()\-\s./]+")
-
 
 class ClientError(ValueError):
     """A client change is refused; the message says why, in one sentence."""
@@ -227,7 +225,7 @@ class ClientForm(BaseModel):
     def email_like(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not _EMAIL.fullmatch(value):
+        if not is_email(value):
             raise ValueError(f"'{value}' does not look like an e-mail address")
         return value.lower()
 
@@ -236,7 +234,7 @@ class ClientForm(BaseModel):
     def phone_like(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if not _PHONE.fullmatch(value) or sum(ch.isdigit() for ch in value) < 5:
+        if not is_phone(value, min_digits=LOCAL_PHONE_DIGITS):
             raise ValueError(f"'{value}' does not look like a phone number")
         return value
 

@@ -7,9 +7,9 @@ CSS, skipped by the tab key): a robot that fills it is refused without a word.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from models.contact import is_email, is_phone
 from models.lead_intake import LeadContact
 from models.lead_scoring import scoring_rules
 from tourscope.i18n import N_
@@ -48,8 +48,6 @@ LABELS = {
     "consent": _l("Consent"),
     "form": _l("The form"),
 }
-EMAIL = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}")
-PHONE = re.compile(r"\+?[\d\s().\-/]+")
 
 
 @dataclass
@@ -107,13 +105,9 @@ def validate(data: LeadFormInput) -> dict[str, str]:
         elif not values["name"].isprintable():
             errors["name"] = _("Use letters, spaces and punctuation only.")
     phone, email = values["phone"], values["email"]
-    if "phone" not in errors and phone:
-        digits = sum(ch.isdigit() for ch in phone)
-        if not PHONE.fullmatch(phone) or not 7 <= digits <= 15:
-            errors["phone"] = _(
-                "Enter a phone number with 7 to 15 digits, such as +44 20 7946 0958."
-            )
-    if "email" not in errors and email and not EMAIL.fullmatch(email):
+    if "phone" not in errors and phone and not is_phone(phone):
+        errors["phone"] = _("Enter a phone number with 7 to 15 digits, such as +44 20 7946 0958.")
+    if "email" not in errors and email and not is_email(email):
         errors["email"] = _("Enter an e-mail address such as name@example.com.")
     if not phone and not email:
         errors["contact"] = _(

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from models.catalog import Hotel
+from models.contact import MAX_EMAIL, is_email
 from models.price_alert_workflow import (
     AlertLimitReached,
     AlertLinkInvalid,
@@ -30,13 +31,10 @@ from tourscope.i18n import current_locale
 from tourscope.i18n import gettext as _
 from webapp import csrf
 from webapp.deps import SessionDep, parse_id
-from webapp.lead_form import EMAIL
 from webapp.routes.public import link_params
 from webapp.templating import templates
 
 router = APIRouter(include_in_schema=False)
-
-MAX_EMAIL = 254  # the longest address SMTP carries (RFC 5321), the column's size
 
 
 def _render_form(
@@ -113,7 +111,7 @@ def submit_alert(
     except csrf.CsrfError:
         form = _("For your safety this form has expired; please send it again.")
         return refuse({"form": form}, 403)
-    if len(email) > MAX_EMAIL or not EMAIL.fullmatch(email):
+    if not is_email(email):
         return refuse({"email": _("Enter an e-mail address such as name@example.com.")}, 422)
     filters = filters_from_query(search_query)
     hotel = parse_id(hotel_id)
