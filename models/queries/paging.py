@@ -1,4 +1,4 @@
-"""Page numbers of the back office's paged lists."""
+"""Page numbers of every paged list: search results, leads, clients."""
 
 import math
 

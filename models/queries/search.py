@@ -16,7 +16,6 @@ currency. Per person = total / (adults + counted children); per night = total / 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -57,6 +56,7 @@ from models.exchange_rates import current_rates
 from models.min_prices import cheapest_key, offer_id_of, parse_operator_ids
 from models.offers import Availability, HotelDayPrice, on_sale
 from models.place_names import in_reader_language
+from models.queries.paging import page_window
 from models.search_keys import search_key
 
 MAX_PAGE = 10_000
@@ -735,18 +735,19 @@ def search_hotels(
     statement = _page_statement(values, filters.sort, from_day_prices)
     page = filters.page
 
-    def read_page(page: int) -> list:
-        offset = (page - 1) * page_size
+    def read_page(offset: int) -> list:
         return session.execute(statement, {**values, "limit": page_size, "offset": offset}).all()
 
-    rows = read_page(page)
+    # The page first, its total alongside (one query); the count alone only when the page
+    # asked for is past the last one, to show the last instead.
+    rows = read_page((page - 1) * page_size)
     total_hotels = rows[0].total if rows else 0
     if not rows and page > 1:
         groups = _hotel_groups(values, from_day_prices)
         total_hotels = session.scalar(select(func.count()).select_from(groups)) or 0
-        page = max(1, math.ceil(total_hotels / page_size))
-        rows = read_page(page)
-    pages = max(1, math.ceil(total_hotels / page_size))
+        page, _pages, offset = page_window(total_hotels, page, page_size)
+        rows = read_page(offset)
+    page, pages, _offset = page_window(total_hotels, page, page_size)
     if from_day_prices:
         counts = _operator_counts(session, filters, today, [row.hotel_id for row in rows])
     else:
@@ -754,7 +755,7 @@ def search_hotels(
     return SearchPage(
         hotels=[_hotel_result(row, filters, counts[row.hotel_id], rates) for row in rows],
         total_hotels=total_hotels,
-        page=min(page, pages),
+        page=page,
         pages=pages,
         page_size=page_size,
         currency=filters.currency,
