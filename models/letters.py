@@ -18,15 +18,18 @@ draft's subject and body before sending; the letter keeps the text that went out
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from email.utils import parseaddr
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta
+from jinja2.filters import do_center, do_format, do_indent
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
@@ -144,10 +147,63 @@ class LetterEnvironment(SandboxedEnvironment):
                 raise SecurityError(f"texts longer than {MAX_REPEAT} characters are not allowed")
         return super().call_binop(context, operator, left, right)
 
+    def wrap_str_format(self, value: Any) -> Any:
+        # "{:>100000000}".format(x): a field width pads in one C call, past any time limit.
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+
+        def bounded(*args: Any, **kwargs: Any) -> str:
+            _refuse_wide_fields(value.__self__)
+            return wrapped(*args, **kwargs)
+
+        return bounded
+
+
+# A width or precision in a format: "%100000000s", "{:>100000000}".
+_PERCENT_FIELD = re.compile(r"%[-+ #0]*(\d*)(?:\.(\d*))?")
+_NUMBER = re.compile(r"\d+")
+
+
+def _refuse_wide_fields(text: str) -> None:
+    """SecurityError when a format in `text` pads or cuts a field wider than MAX_REPEAT."""
+    numbers = [n for match in _PERCENT_FIELD.finditer(text) for n in match.groups() if n]
+    try:
+        specs = [spec for _l, _f, spec, _c in Formatter().parse(text) if spec]
+    except ValueError:  # not a {}-format: str.format refuses it on its own
+        specs = []
+    numbers += [n for spec in specs for n in _NUMBER.findall(spec)]
+    if any(int(number) > MAX_REPEAT for number in numbers):
+        raise SecurityError(f"texts longer than {MAX_REPEAT} characters are not allowed")
+
+
+def _bounded_width(width: Any) -> None:
+    if isinstance(width, int) and width > MAX_REPEAT:
+        raise SecurityError(f"texts longer than {MAX_REPEAT} characters are not allowed")
+
+
+def _center(value: str, width: int = 80) -> str:
+    _bounded_width(width)
+    return do_center(value, width)
+
+
+def _indent(value: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
+    _bounded_width(width)
+    if isinstance(width, str):
+        _bounded_width(len(width))
+    return do_indent(value, width, first, blank)
+
+
+def _format(value: str, *args: Any, **kwargs: Any) -> str:
+    _refuse_wide_fields(value)
+    return do_format(value, *args, **kwargs)
+
 
 _environment = LetterEnvironment(
     undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
 )
+# The padding filters build their text in one call, which no time limit interrupts.
+_environment.filters.update(center=_center, indent=_indent, format=_format)
 
 
 def _default_file(key: str, language: str) -> Path:
