@@ -23,6 +23,7 @@ DATE_PATTERNS = {
         "day": "d MMMM y",
         "long_day": "d MMMM y",
         "month": "LLLL y",
+        "short_month": "LLL",
         "weekday": "EEE, d MMM y",
         "calendar": "EEE, d MMM",
         "moment": "d MMM y, HH:mm",
@@ -31,6 +32,7 @@ DATE_PATTERNS = {
         "day": "d MMM y",
         "long_day": "d MMMM y",
         "month": "LLLL y",
+        "short_month": "LLL",
         "weekday": "EEE d MMM y",
         "calendar": "EEE d MMM",
         "moment": "d MMM y HH:mm",
@@ -55,6 +57,11 @@ def format_long_day(value: date) -> str:
 def format_month(value: date) -> str:
     """A month of a year, standing alone: "ноябрь 2026" / "November 2026"."""
     return format_date(value, _pattern("month"), locale=current_locale())
+
+
+def format_short_month(value: date) -> str:
+    """A chart's month under its bar, no year: "март" / "Mar"."""
+    return format_date(value, _pattern("short_month"), locale=current_locale())
 
 
 def format_weekday(value: date) -> str:

@@ -49,6 +49,11 @@ class KpiChart:
     maximum: Decimal  # the points a month can earn, at the plot's top
     bars: list[Bar]
 
+    @property
+    def ticks(self) -> list[tuple[Decimal, float]]:
+        """The scale's marks: none, half and all the points, with their y."""
+        return [(self.maximum * share / 2, self.frame.y(share / 2)) for share in range(3)]
+
 
 def kpi_chart(rows: list[KpiRow], weights: dict[str, float]) -> KpiChart:
     """The chart of one manager's months (kpi_history's rows, oldest first)."""
