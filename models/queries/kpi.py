@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select
@@ -241,18 +242,8 @@ def _letters(
 ) -> dict[tuple[int, date], tuple]:
     """(on time, counted) letters of the manager's trips due in each month."""
     first, last = months.firsts[0], next_month(months.firsts[-1]) - timedelta(days=1)
-    # On time: sent before the agency's midnight that ends its due day. The months' few
-    # midnights are worked out here (the zone's rules live in Python), so the database
-    # counts the letters instead of sending every one of them over.
-    day_end = case(
-        {
-            first + timedelta(days=n): literal(
-                agency_midnight(first + timedelta(days=n + 1)), UTCDateTime()
-            )
-            for n in range((last - first).days + 1)
-        },
-        value=TripLetter.due_on,
-    )
+    # On time: sent before the agency's midnight that ends its due day.
+    day_end = _day_ends(first, last, get_settings().agency_timezone)
     sent = and_(TripLetter.status == LetterStatus.SENT, TripLetter.sent_at.is_not(None))
     # A letter not sent is judged once its due day has passed.
     counted = or_(sent, TripLetter.due_on < today)
@@ -276,6 +267,26 @@ def _letters(
     )
     return months.keyed(
         _grouped(session, letters, lambda c: func.sum(c.on_time), lambda c: func.sum(c.counted))
+    )
+
+
+@lru_cache(maxsize=16)
+def _day_ends(first: date, last: date, zone: str) -> ColumnElement[datetime]:
+    """The agency's midnight ending a letter's due day, for the days `first` to `last`.
+
+    The midnights are worked out here (the zone's rules live in Python), so the database
+    counts the letters instead of sending every one of them over. A year's CASE is 366
+    branches, whose building costs more than the query runs: the same window (a page's
+    months, again and again) reuses it; `zone` is in the key as the settings may change.
+    """
+    return case(
+        {
+            first + timedelta(days=n): literal(
+                agency_midnight(first + timedelta(days=n + 1)), UTCDateTime()
+            )
+            for n in range((last - first).days + 1)
+        },
+        value=TripLetter.due_on,
     )
 
 

@@ -55,10 +55,11 @@ def _month(request: Request) -> tuple[date, str | None]:
 @router.get("/kpi", response_class=HTMLResponse)
 def kpi_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     month, error = _month(request)
-    managers = report_managers(session, user)
-    rows = kpi_report(session, month, managers)
     settings = get_settings()
-    history = kpi_history(session, month, managers)
+    # The charts' months end with the month shown: its rows are the table's (the same
+    # arithmetic), so the page runs the report's queries once.
+    history = kpi_history(session, month, report_managers(session, user))
+    rows = [months[-1] for months in history.values()]
     context = {
         "month": month,
         "rows": rows,
