@@ -20,7 +20,8 @@ out of 100:
   Monday to Friday, of the month elapsed so far, today included), capped at 1.
 
 Arithmetic is exact (fractions); scores are shown to 4 places and points to 2, the total
-rounded from the exact sum.
+rounded from the exact sum. `kpi_history` gives the same rows for a run of months (the
+KPI page's charts), one query per part for all of them; `kpi_report` is its one month.
 """
 
 from __future__ import annotations

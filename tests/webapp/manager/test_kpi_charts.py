@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 
 import pytest
+from fastapi.testclient import TestClient
 
 from models.clients import ClientContact
 from models.queries.kpi import kpi_report
@@ -210,3 +211,31 @@ def test_the_planner_chart_shows_the_tables_plan_and_crm(as_manager, spring):
 def test_the_planner_draws_no_chart_without_a_plan(as_manager, manager):
     page = as_manager.get("/manager/planner?population=-3", headers=HTML)
     assert page.status_code == 422 and "plan-chart" not in page.text
+
+
+def test_the_charts_speak_russian(app, spring):
+    from tests.webapp.manager.conftest import log_in
+
+    mia, _bob = spring
+    with TestClient(app, follow_redirects=False) as client:  # asks for no language: Russian
+        assert log_in(client, mia.email).status_code == 303
+        kpi = client.get("/manager/kpi?month=2026-03").text
+        planner = client.get("/manager/planner").text
+    figure = kpi_charts(kpi)[mia.id]
+    labels = [text.text for text in svg_of(figure).iter(f"{SVG}text")]
+    assert {"Продажи", "Отзывы", "Регламент", "янв.", "февр.", "март"} <= set(labels)
+    assert "Баллы по месяцам" in kpi and "Sales" not in figure and "Feb" not in labels
+    chart = re.search(r'<figure class="plan-chart".*?</figure>', planner, re.S)[0]
+    assert "Годовой план и последние 12 месяцев по CRM" in chart and "План на год" in chart
+    assert "of the plan" not in chart and "плана" in chart
+
+
+def test_a_figure_the_plan_does_not_ask_for_says_so(as_manager, spring):
+    """One purchase per client plans no repeat purchase: the chart says "no plan" rather
+    than a share of nothing, and a pair of zeros draws two empty bars, not an error."""
+    page = as_manager.get("/manager/planner?purchases_per_client=1", headers=HTML)
+    svg = svg_of(re.search(r'<figure class="plan-chart".*?</figure>', page.text, re.S)[0])
+    [repeat] = [g for g in svg.iter(f"{SVG}g") if g.get("data-figure") == "repeat_purchases"]
+    assert (repeat.get("data-plan"), repeat.get("data-actual")) == ("0", "0")
+    assert "Repeat purchases: no plan" in [text.text for text in repeat.iter(f"{SVG}text")]
+    assert [rect.get("width") for rect in repeat.iter(f"{SVG}rect")] == ["0.0", "0.0"]
