@@ -340,6 +340,8 @@ def kpi_history(
     A manager's series starts no earlier than the month their account was created (the
     months before it would be zeros that mean nothing), and always holds `last` itself.
     """
+    if not managers:
+        return {}
     last = last.replace(day=1)
     earliest = last
     for _ in range(months - 1):
@@ -347,8 +349,6 @@ def kpi_history(
     starts = {
         manager.id: max(earliest, min(last, _joined(manager, earliest))) for manager in managers
     }
-    if not managers:
-        return {}
     figures = _Figures(session, managers, _Months(min(starts.values()), last), now)
     return {
         manager.id: [
