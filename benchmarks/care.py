@@ -38,7 +38,7 @@ from models.clients import CallOutcome, ContactKind, PreferenceKind
 from models.db import get_engine
 from models.planner import crm_actuals
 from models.queries.clients import ClientFilters, client_history, client_list, client_profile
-from models.queries.kpi import current_month, kpi_csv, kpi_report, report_managers
+from models.queries.kpi import current_month, kpi_csv, kpi_history, kpi_report, report_managers
 from models.queries.letters import due_letters
 from models.trips import LetterStatus
 from models.users import User, UserRole
@@ -557,6 +557,13 @@ def query_kinds(url: str, clients: int) -> list[tuple[str, Run]]:
         ("letters due: all", lambda session, rng: letters(session, rng, False)),
         ("KPI report: month, all managers", kpi),
         ("KPI CSV: month, all managers", lambda session, rng: kpi_csv(kpi(session, rng))),
+        (
+            # The KPI page: the table's month and the charts' 12 months before it.
+            "KPI page: 12 months, all managers",
+            lambda session, rng: kpi_history(
+                session, current_month(), report_managers(session, admin)
+            ),
+        ),
         ("planner: CRM actuals, 12 months", lambda session, rng: crm_actuals(session)),
     ]
 

@@ -291,3 +291,36 @@ class PlanGap:
             if planned_share is not None and actual_share is not None
             else None,
         )
+
+
+# The figures a plan and the CRM's year both have, in the order an owner reads them:
+# the tours, the clients who buy them, the repeat purchases, the money.
+COMPARED = ("tours", "clients", "repeat_purchases", "revenue")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One figure of the plan's year beside the CRM's last 12 months."""
+
+    figure: str  # one of COMPARED
+    plan: int | Decimal
+    actual: int | Decimal
+
+    @property
+    def percent_of_plan(self) -> int | None:
+        """How much of the plan the CRM's year reached, whole percent; None with no plan."""
+        if not self.plan:
+            return None
+        return int(
+            (Decimal(self.actual) * 100 / Decimal(self.plan)).to_integral_value(ROUND_HALF_UP)
+        )
+
+
+def plan_against_actuals(plan: Plan, actuals: CrmActuals) -> list[Comparison]:
+    """The figures both hold, each as a plan-and-actual pair (the planner's chart)."""
+    return [
+        Comparison("tours", plan.tours_needed, actuals.trips),
+        Comparison("clients", plan.clients_needed, actuals.clients),
+        Comparison("repeat_purchases", plan.repeat_purchases_needed, actuals.repeat_trips),
+        Comparison("revenue", plan.revenue_needed, actuals.revenue),
+    ]

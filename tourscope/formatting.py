@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -23,6 +24,7 @@ DATE_PATTERNS = {
         "day": "d MMMM y",
         "long_day": "d MMMM y",
         "month": "LLLL y",
+        "short_month": "LLL",
         "weekday": "EEE, d MMM y",
         "calendar": "EEE, d MMM",
         "moment": "d MMM y, HH:mm",
@@ -31,6 +33,7 @@ DATE_PATTERNS = {
         "day": "d MMM y",
         "long_day": "d MMMM y",
         "month": "LLLL y",
+        "short_month": "LLL",
         "weekday": "EEE d MMM y",
         "calendar": "EEE d MMM",
         "moment": "d MMM y HH:mm",
@@ -54,7 +57,19 @@ def format_long_day(value: date) -> str:
 
 def format_month(value: date) -> str:
     """A month of a year, standing alone: "ноябрь 2026" / "November 2026"."""
-    return format_date(value, _pattern("month"), locale=current_locale())
+    return _month_label(value.replace(day=1), _pattern("month"), current_locale())
+
+
+def format_short_month(value: date) -> str:
+    """A chart's month under its bar, no year: "март" / "Mar"."""
+    return _month_label(value.replace(day=1), _pattern("short_month"), current_locale())
+
+
+@lru_cache(maxsize=1024)
+def _month_label(first: date, pattern: str, locale: str) -> str:
+    # A KPI page writes each of its months a few times per manager's chart; Babel's
+    # formatting is the page's slowest part without this (few months, two locales).
+    return format_date(first, pattern, locale=locale)
 
 
 def format_weekday(value: date) -> str:

@@ -1,7 +1,7 @@
 """The geometry of the hotel page's price-history chart: where each day's point goes.
 
-The template (`_price_history.html`) draws the SVG from this; the numbers are in the
-SVG's own units, so the chart scales with its box and needs no script.
+The template (`_price_history.html`) draws the SVG from this; the frame's geometry is
+webapp/chart_frame.py's, shared with the back office's charts.
 """
 
 from __future__ import annotations
@@ -11,13 +11,10 @@ from datetime import date
 from decimal import Decimal
 
 from models.queries.price_history import PriceHistory
+from webapp.chart_frame import Frame, fraction
 
-WIDTH = 600
-HEIGHT = 160
-LEFT = 90  # room for the price labels
-RIGHT = 12
-TOP = 14
-BOTTOM = 30  # room for the date labels
+# Room on the left for the price labels, below for the dates.
+FRAME = Frame(width=600, height=160, left=90, right=12, top=14, bottom=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,32 +48,23 @@ def price_chart(history: PriceHistory) -> PriceChart | None:
         return None
     highest, lowest = history.highest, history.lowest
     assert highest is not None and lowest is not None
-    span_days = max((history.points[-1].day - history.points[0].day).days, 1)
-    span_price = highest - lowest
-    plot_width = WIDTH - LEFT - RIGHT
-    plot_height = HEIGHT - TOP - BOTTOM
-
-    def y(price: Decimal) -> float:
-        if not span_price:
-            return TOP + plot_height / 2
-        return TOP + float((highest - price) / span_price) * plot_height
-
+    first_day, last_day = history.points[0].day, history.points[-1].day
     points = [
         ChartPoint(
-            x=LEFT + (point.day - history.points[0].day).days / span_days * plot_width,
-            y=y(point.price),
+            x=FRAME.x(fraction((point.day - first_day).days, 0, (last_day - first_day).days)),
+            y=FRAME.y(fraction(float(point.price), float(lowest), float(highest))),
             day=point.day,
             price=point.price,
         )
         for point in history.points
     ]
     return PriceChart(
-        width=WIDTH,
-        height=HEIGHT,
-        left=LEFT,
-        right_edge=WIDTH - RIGHT,
-        top=TOP,
-        baseline=HEIGHT - BOTTOM,
+        width=FRAME.width,
+        height=FRAME.height,
+        left=FRAME.left,
+        right_edge=FRAME.right_edge,
+        top=FRAME.top,
+        baseline=FRAME.baseline,
         points=points,
         highest=highest,
         lowest=lowest,

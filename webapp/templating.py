@@ -16,6 +16,7 @@ from tourscope.formatting import (
     format_money,
     format_month,
     format_number,
+    format_short_month,
     format_weekday,
 )
 from tourscope.i18n import current_locale, gettext, ngettext
@@ -108,6 +109,7 @@ def _environment() -> Environment:
     env.filters["number"] = format_number
     env.filters["day"] = format_day
     env.filters["month"] = format_month
+    env.filters["short_month"] = format_short_month
     env.filters["weekday"] = format_weekday
     env.filters["calendar_day"] = format_calendar_day
     env.globals["current_locale"] = current_locale

@@ -20,19 +20,23 @@ out of 100:
   Monday to Friday, of the month elapsed so far, today included), capped at 1.
 
 Arithmetic is exact (fractions); scores are shown to 4 places and points to 2, the total
-rounded from the exact sum.
+rounded from the exact sum. `kpi_history` gives the same rows for a run of months (the
+KPI page's charts), one query per part for all of them; `kpi_report` is its one month.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from models.agency_time import agency_midnight, agency_today
@@ -119,14 +123,63 @@ def _decimal(value: Fraction, places: str) -> Decimal:
     return exact.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def _sales(session: Session, ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+class _Months:
+    """Consecutive months counted together: one query per KPI part finds each manager's
+    figures for all of them, grouped by month (a chart of 12 months x N managers is then
+    four queries, not 12 x N x 4)."""
+
+    def __init__(self, first: date, last: date) -> None:
+        self.firsts = [first]
+        while self.firsts[-1] < last:
+            self.firsts.append(next_month(self.firsts[-1]))
+        self.start = agency_midnight(first)
+        self.end = agency_midnight(next_month(last))
+
+    def index(self, column: ColumnElement) -> ColumnElement[int]:
+        """Which of the months (0, 1, ...) an instant falls in, by the agency's midnights.
+
+        Worked out in Python and sent as a CASE: the zone's rules live here, not in SQL.
+        """
+        return case(
+            *(
+                (column < agency_midnight(next_month(first)), index)
+                for index, first in enumerate(self.firsts)
+            )
+        )
+
+    def day_index(self, column: ColumnElement) -> ColumnElement[int]:
+        """Which of the months a date (the agency's, as letters are due) falls in."""
+        return case(
+            *((column < next_month(first), index) for index, first in enumerate(self.firsts))
+        )
+
+    def keyed(self, rows) -> dict[tuple[int, date], tuple]:
+        """(manager, month's first day) -> the rest of each (manager, month index, ...) row."""
+        return {(manager_id, self.firsts[index]): rest for manager_id, index, *rest in rows}
+
+
+def _grouped(session: Session, query: Select, *aggregates: Callable[[Any], ColumnElement]):
+    """(manager, month index, aggregates...) rows of a query with `manager_id` and `month`
+    columns. Grouped outside it: grouping by the month's CASE itself fails on PostgreSQL,
+    whose bound parameters differ between the SELECT's copy and the GROUP BY's."""
+    inner = query.subquery()
+    return session.execute(
+        select(
+            inner.c.manager_id, inner.c.month, *(aggregate(inner.c) for aggregate in aggregates)
+        ).group_by(inner.c.manager_id, inner.c.month)
+    )
+
+
+def _sales(session: Session, ids: list[int], months: _Months) -> dict[tuple[int, date], tuple]:
     """Distinct clients, by the manager of their first contact, who bought after it."""
+    start, end = months.start, months.end
     buyers = select(Trip.client_id).where(
         Trip.status == TripStatus.BOOKED, Trip.created_at >= start, Trip.created_at < end
     )
-    # Only the month's buyers can count, and a contact from the month's end on cannot come
-    # before their trip: ranking just those contacts finds the same first contacts without
-    # sorting every contact ever logged.
+    # Only the months' buyers can count, and a contact from the last month's end on
+    # cannot come before their trip: ranking just those contacts finds the same first
+    # contacts without sorting every contact ever logged. (A client's first contact is
+    # the same for every month: one after the trip fails `created_at > at` anyway.)
     ranked = (
         select(
             ClientContact.client_id,
@@ -147,8 +200,12 @@ def _sales(session: Session, ids: list[int], start: datetime, end: datetime) -> 
         .where(ranked.c.rank == 1)
         .subquery()
     )
-    rows = session.execute(
-        select(first.c.manager_id, func.count(distinct(Trip.client_id)))
+    bought = (
+        select(
+            first.c.manager_id.label("manager_id"),
+            months.index(Trip.created_at).label("month"),
+            Trip.client_id.label("client_id"),
+        )
         .join(Trip, Trip.client_id == first.c.client_id)
         .where(
             first.c.manager_id.in_(ids),
@@ -157,51 +214,47 @@ def _sales(session: Session, ids: list[int], start: datetime, end: datetime) -> 
             Trip.created_at < end,
             Trip.created_at > first.c.at,
         )
-        .group_by(first.c.manager_id)
     )
-    return {manager_id: count for manager_id, count in rows}
+    return months.keyed(_grouped(session, bought, lambda c: func.count(distinct(c.client_id))))
 
 
-def _feedback(
-    session: Session, ids: list[int], start: datetime, end: datetime
-) -> dict[int, tuple[int, int]]:
-    """(number of ratings, their sum) of the manager ratings submitted in the month."""
-    rows = session.execute(
-        select(Trip.manager_id, func.count(Feedback.id), func.sum(Feedback.manager_rating))
+def _feedback(session: Session, ids: list[int], months: _Months) -> dict[tuple[int, date], tuple]:
+    """(number of ratings, their sum) of the manager ratings submitted in each month."""
+    ratings = (
+        select(
+            Trip.manager_id.label("manager_id"),
+            months.index(Feedback.submitted_at).label("month"),
+            Feedback.manager_rating.label("rating"),
+        )
         .join(Trip, Feedback.trip_id == Trip.id)
         .where(
-            Trip.manager_id.in_(ids), Feedback.submitted_at >= start, Feedback.submitted_at < end
+            Trip.manager_id.in_(ids),
+            Feedback.submitted_at >= months.start,
+            Feedback.submitted_at < months.end,
         )
-        .group_by(Trip.manager_id)
     )
-    return {manager_id: (count, int(total)) for manager_id, count, total in rows}
+    return months.keyed(
+        _grouped(session, ratings, lambda c: func.count(), lambda c: func.sum(c.rating))
+    )
 
 
 def _letters(
-    session: Session, ids: list[int], first: date, last: date, today: date
-) -> dict[int, tuple[int, int]]:
-    """(on time, counted) letters of the manager's trips due in the month."""
-    # On time: sent before the agency's midnight that ends its due day. The month's few
-    # midnights are worked out here (the zone's rules live in Python), so the database
-    # counts the letters instead of sending every one of them over.
-    day_end = case(
-        {
-            first + timedelta(days=n): literal(
-                agency_midnight(first + timedelta(days=n + 1)), UTCDateTime()
-            )
-            for n in range((last - first).days + 1)
-        },
-        value=TripLetter.due_on,
-    )
+    session: Session, ids: list[int], months: _Months, today: date
+) -> dict[tuple[int, date], tuple]:
+    """(on time, counted) letters of the manager's trips due in each month."""
+    first, last = months.firsts[0], next_month(months.firsts[-1]) - timedelta(days=1)
+    # On time: sent before the agency's midnight that ends its due day.
+    day_end = _day_ends(first, last, get_settings().agency_timezone)
     sent = and_(TripLetter.status == LetterStatus.SENT, TripLetter.sent_at.is_not(None))
     # A letter not sent is judged once its due day has passed.
     counted = or_(sent, TripLetter.due_on < today)
     on_time = and_(sent, TripLetter.sent_at < day_end)
-    rows = session.execute(
+    letters = (
         select(
-            Trip.manager_id,
-            func.count(case((on_time, 1))),
-            func.count(case((counted, 1))),
+            Trip.manager_id.label("manager_id"),
+            months.day_index(TripLetter.due_on).label("month"),
+            case((on_time, 1), else_=0).label("on_time"),
+            case((counted, 1), else_=0).label("counted"),
         )
         .join(Trip, TripLetter.trip_id == Trip.id)
         .where(
@@ -212,24 +265,44 @@ def _letters(
             # status-and-date index serves it).
             TripLetter.status.in_([LetterStatus.PLANNED, LetterStatus.SENT]),
         )
-        .group_by(Trip.manager_id)
     )
-    return {manager_id: (on_time, counted) for manager_id, on_time, counted in rows}
+    return months.keyed(
+        _grouped(session, letters, lambda c: func.sum(c.on_time), lambda c: func.sum(c.counted))
+    )
 
 
-def _calls(session: Session, ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+@lru_cache(maxsize=16)
+def _day_ends(first: date, last: date, zone: str) -> ColumnElement[datetime]:
+    """The agency's midnight ending a letter's due day, for the days `first` to `last`.
+
+    The midnights are worked out here (the zone's rules live in Python), so the database
+    counts the letters instead of sending every one of them over. A year's CASE is 366
+    branches, whose building costs more than the query runs: the same window (a page's
+    months, again and again) reuses it; `zone` is in the key as the settings may change.
+    """
+    return case(
+        {
+            first + timedelta(days=n): literal(
+                agency_midnight(first + timedelta(days=n + 1)), UTCDateTime()
+            )
+            for n in range((last - first).days + 1)
+        },
+        value=TripLetter.due_on,
+    )
+
+
+def _calls(session: Session, ids: list[int], months: _Months) -> dict[tuple[int, date], tuple]:
     # count(*), not count(id): an index on (manager, kind, time) then answers it alone.
-    rows = session.execute(
-        select(ClientContact.manager_id, func.count())
-        .where(
-            ClientContact.manager_id.in_(ids),
-            ClientContact.kind == ContactKind.CALL,
-            ClientContact.at >= start,
-            ClientContact.at < end,
-        )
-        .group_by(ClientContact.manager_id)
+    calls = select(
+        ClientContact.manager_id.label("manager_id"),
+        months.index(ClientContact.at).label("month"),
+    ).where(
+        ClientContact.manager_id.in_(ids),
+        ClientContact.kind == ContactKind.CALL,
+        ClientContact.at >= months.start,
+        ClientContact.at < months.end,
     )
-    return {manager_id: count for manager_id, count in rows}
+    return months.keyed(_grouped(session, calls, lambda c: func.count()))
 
 
 def report_managers(session: Session, viewer: User) -> list[User]:
@@ -249,62 +322,108 @@ def kpi_report(
     session: Session, month: date, managers: list[User], now: datetime | None = None
 ) -> list[KpiRow]:
     """The KPI rows of `managers` for the month beginning on `month` (a first day)."""
-    settings = get_settings()
-    now = now or utcnow()
-    today = agency_today(now)
-    first, after = month.replace(day=1), next_month(month)
-    last = after - timedelta(days=1)
-    start, end = agency_midnight(first), agency_midnight(after)
-    ids = [manager.id for manager in managers]
-    sales = _sales(session, ids, start, end)
-    feedback = _feedback(session, ids, start, end)
-    letters = _letters(session, ids, first, last, today)
-    calls = _calls(session, ids, start, end)
-    counted_until = min(last, today)
-    weights = {part: Fraction(str(settings.kpi_weights[part])) for part in PARTS}
-    rows = []
-    for manager in managers:
-        clients = sales.get(manager.id, 0)
-        sales_score = min(Fraction(1), Fraction(clients, settings.kpi_sales_target))
+    first = month.replace(day=1)
+    figures = _Figures(session, managers, _Months(first, first), now)
+    return [figures.row(manager, first) for manager in managers]
 
-        ratings, rating_sum = feedback.get(manager.id, (0, 0))
-        average = Fraction(rating_sum, ratings) if ratings else None
+
+def kpi_history(
+    session: Session,
+    last: date,
+    managers: list[User],
+    months: int = 12,
+    now: datetime | None = None,
+) -> dict[int, list[KpiRow]]:
+    """Each manager's KPI rows, month by month, for the `months` months ending with the
+    one beginning on `last`: the same rows kpi_report gives for each of those months.
+
+    A manager's series starts no earlier than the month their account was created (the
+    months before it would be zeros that mean nothing), and always holds `last` itself.
+    """
+    if not managers:
+        return {}
+    last = last.replace(day=1)
+    earliest = last
+    for _ in range(months - 1):
+        earliest = previous_month(earliest)
+    starts = {
+        manager.id: max(earliest, min(last, _joined(manager, earliest))) for manager in managers
+    }
+    figures = _Figures(session, managers, _Months(min(starts.values()), last), now)
+    return {
+        manager.id: [
+            figures.row(manager, first)
+            for first in figures.months.firsts
+            if first >= starts[manager.id]
+        ]
+        for manager in managers
+    }
+
+
+def _joined(manager: User, default: date) -> date:
+    """The first day of the month the manager's account was created (the agency's)."""
+    return agency_today(manager.created_at).replace(day=1) if manager.created_at else default
+
+
+class _Figures:
+    """The managers' figures for some months, four queries in all, and the rows they make."""
+
+    def __init__(
+        self, session: Session, managers: list[User], months: _Months, now: datetime | None
+    ) -> None:
+        settings = get_settings()
+        self.months = months
+        self.today = agency_today(now or utcnow())
+        self.sales_target = settings.kpi_sales_target
+        self.call_plan = settings.call_plan_per_day
+        self.weights = {part: Fraction(str(settings.kpi_weights[part])) for part in PARTS}
+        ids = [manager.id for manager in managers]
+        self.sales = _sales(session, ids, months)
+        self.feedback = _feedback(session, ids, months)
+        self.letters = _letters(session, ids, months, self.today)
+        self.calls = _calls(session, ids, months)
+
+    def row(self, manager: User, first: date) -> KpiRow:
+        key = (manager.id, first)
+        last = next_month(first) - timedelta(days=1)
+        (clients,) = self.sales.get(key, (0,))
+        sales_score = min(Fraction(1), Fraction(clients, self.sales_target))
+
+        ratings, rating_sum = self.feedback.get(key, (0, 0))
+        average = Fraction(int(rating_sum), ratings) if ratings else None
         feedback_score = (average - 1) / 4 if average is not None else Fraction(0)
 
-        on_time, counted = letters.get(manager.id, (0, 0))
+        on_time, counted = (int(n) for n in self.letters.get(key, (0, 0)))
         letters_ratio = Fraction(on_time, counted) if counted else None
-        logged = calls.get(manager.id, 0)
+        (logged,) = self.calls.get(key, (0,))
         # Calls are planned for the working days the account existed this month so far.
         joined = agency_today(manager.created_at) if manager.created_at else first
-        planned_days = working_days(max(first, joined), counted_until)
-        planned = (manager.daily_call_plan or settings.call_plan_per_day) * planned_days
+        planned_days = working_days(max(first, joined), min(last, self.today))
+        planned = (manager.daily_call_plan or self.call_plan) * planned_days
         calls_ratio = min(Fraction(1), Fraction(logged, planned)) if planned else None
         measured = [ratio for ratio in (letters_ratio, calls_ratio) if ratio is not None]
         procedure_score = sum(measured, Fraction(0)) / len(measured) if measured else Fraction(0)
 
         scores = {"sales": sales_score, "feedback": feedback_score, "procedure": procedure_score}
-        exact_points = {part: weights[part] * scores[part] for part in PARTS}
-        rows.append(
-            KpiRow(
-                month=first,
-                manager_id=manager.id,
-                manager=manager.display_name,
-                clients_bought=clients,
-                sales_target=settings.kpi_sales_target,
-                ratings=ratings,
-                average_rating=_decimal(average, "0.01") if average is not None else None,
-                letters_on_time=on_time,
-                letters_counted=counted,
-                calls_logged=logged,
-                calls_planned=planned,
-                letters_ratio=_score(letters_ratio) if letters_ratio is not None else None,
-                calls_ratio=_score(calls_ratio) if calls_ratio is not None else None,
-                scores={part: _score(scores[part]) for part in PARTS},
-                points={part: _decimal(exact_points[part], "0.01") for part in PARTS},
-                total=_decimal(sum(exact_points.values(), Fraction(0)), "0.01"),
-            )
+        exact_points = {part: self.weights[part] * scores[part] for part in PARTS}
+        return KpiRow(
+            month=first,
+            manager_id=manager.id,
+            manager=manager.display_name,
+            clients_bought=clients,
+            sales_target=self.sales_target,
+            ratings=ratings,
+            average_rating=_decimal(average, "0.01") if average is not None else None,
+            letters_on_time=on_time,
+            letters_counted=counted,
+            calls_logged=logged,
+            calls_planned=planned,
+            letters_ratio=_score(letters_ratio) if letters_ratio is not None else None,
+            calls_ratio=_score(calls_ratio) if calls_ratio is not None else None,
+            scores={part: _score(scores[part]) for part in PARTS},
+            points={part: _decimal(exact_points[part], "0.01") for part in PARTS},
+            total=_decimal(sum(exact_points.values(), Fraction(0)), "0.01"),
         )
-    return rows
 
 
 # --- CSV ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models.clients import ClientContact
@@ -28,6 +29,7 @@ from models.queries.kpi import (
     BadMonth,
     csv_safe,
     kpi_csv,
+    kpi_history,
     kpi_report,
     next_month,
     parse_month,
@@ -277,3 +279,46 @@ def test_months_parse_and_step():
     assert working_days(date(2026, 3, 1), date(2026, 3, 1)) == 0  # a Sunday
     assert working_days(date(2026, 3, 2), date(2026, 3, 1)) == 0
     assert next_month(MARCH) - timedelta(days=1) == date(2026, 3, 31)
+
+
+def test_the_history_is_the_report_month_by_month(session):
+    """kpi_history's rows are kpi_report's for each month (the data set spans February to
+    April), in four queries however many months and managers."""
+    mia, bob = known_data_set(session)
+    newcomer = make_user(session, "new@example.com", name="New Manager")
+    newcomer.created_at = at(10, 7, 0)  # joined in March
+    session.commit()
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    history = kpi_history(session, date(2026, 4, 1), [mia, bob, newcomer], 12, AFTER_MARCH)
+    event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 4
+
+    # Mia and Bob worked here since January: January to April; the newcomer from March.
+    assert [row.month for row in history[mia.id]] == [date(2026, n, 1) for n in (1, 2, 3, 4)]
+    assert [row.month for row in history[newcomer.id]] == [MARCH, date(2026, 4, 1)]
+    for manager in (mia, bob, newcomer):
+        for row in history[manager.id]:
+            assert [row] == kpi_report(session, row.month, [manager], AFTER_MARCH)
+    # January: nothing happened, and it says zero.
+    assert history[mia.id][0].total == 0 and history[mia.id][0].clients_bought == 0
+    assert history[mia.id][2].total == Decimal("42.50")
+
+
+def test_the_history_is_at_most_the_months_asked_and_always_the_last(session):
+    old = make_user(session, "old@example.com", name="Old Hand")
+    old.created_at = datetime(2020, 1, 1, tzinfo=UTC)
+    future = make_user(session, "future@example.com", name="Not Yet")
+    future.created_at = datetime(2026, 6, 1, tzinfo=UTC)
+    session.commit()
+    history = kpi_history(session, MARCH, [old, future], 12, AFTER_MARCH)
+    assert [row.month for row in history[old.id]][::11] == [date(2025, 4, 1), MARCH]
+    assert len(history[old.id]) == 12
+    # An account created after the month shown still has that month's row, as the table.
+    assert [row.month for row in history[future.id]] == [MARCH]
+    assert kpi_history(session, MARCH, [], 12, AFTER_MARCH) == {}

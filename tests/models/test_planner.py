@@ -6,12 +6,16 @@ from decimal import Decimal
 import pytest
 
 from models.planner import (
+    COMPARED,
+    Comparison,
+    CrmActuals,
     PlanGap,
     PlanInputError,
     compute_plan,
     crm_actuals,
     default_plan_values,
     parse_plan_input,
+    plan_against_actuals,
 )
 from tests.factories import make_client, make_trip
 
@@ -130,3 +134,27 @@ def test_an_empty_crm(session):
     gap = PlanGap.between(compute_plan(parse_plan_input(default_plan_values())), actuals)
     assert gap.repeat_share_points is None and gap.tours == 5000
     assert actuals.average_price is None and gap.average_price is None
+
+
+def test_the_plan_against_the_crm_figure_by_figure():
+    plan = compute_plan(parse_plan_input(default_plan_values()))
+    actuals = CrmActuals(
+        since=date(2025, 5, 10),
+        trips=1_250,
+        clients=1_000,
+        repeat_trips=250,
+        revenue=Decimal("1875000.50"),
+        unconverted_trips=0,
+    )
+    pairs = plan_against_actuals(plan, actuals)
+    assert [pair.figure for pair in pairs] == list(COMPARED)
+    assert [(pair.plan, pair.actual, pair.percent_of_plan) for pair in pairs] == [
+        (5_000, 1_250, 25),
+        (3_847, 1_000, 26),  # 25.99 %
+        (1_153, 250, 22),  # 21.68 %
+        (Decimal("2500000.00"), Decimal("1875000.50"), 75),
+    ]
+    # Ahead of the plan reads above 100; a plan of nothing has no share.
+    assert Comparison("tours", 4, 10).percent_of_plan == 250
+    assert Comparison("repeat_purchases", 0, 3).percent_of_plan is None
+    assert Comparison("tours", 8, 1).percent_of_plan == 13  # 12.5 rounds half up

@@ -19,11 +19,13 @@ from models.planner import (
     crm_actuals,
     default_plan_values,
     parse_plan_input,
+    plan_against_actuals,
 )
 from models.queries.kpi import (
     BadMonth,
     current_month,
     kpi_csv,
+    kpi_history,
     kpi_report,
     next_month,
     parse_month,
@@ -32,6 +34,8 @@ from models.queries.kpi import (
 )
 from tourscope.settings import get_settings
 from webapp.deps import CurrentUser, SessionDep, current_user
+from webapp.kpi_chart import kpi_chart
+from webapp.plan_chart import plan_chart
 from webapp.routes.manager.common import NO_STORE, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
@@ -51,11 +55,18 @@ def _month(request: Request) -> tuple[date, str | None]:
 @router.get("/kpi", response_class=HTMLResponse)
 def kpi_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     month, error = _month(request)
-    rows = kpi_report(session, month, report_managers(session, user))
     settings = get_settings()
+    # The charts' months end with the month shown: its rows are the table's (the same
+    # arithmetic), so the page runs the report's queries once.
+    history = kpi_history(session, month, report_managers(session, user))
+    rows = [months[-1] for months in history.values()]
     context = {
         "month": month,
         "rows": rows,
+        "charts": {
+            manager_id: kpi_chart(months, settings.kpi_weights)
+            for manager_id, months in history.items()
+        },
         "error": error,
         "typed_month": request.query_params.get("month", "")[:20],
         "previous_month": previous_month(month),
@@ -102,6 +113,7 @@ def planner_page(request: Request, session: SessionDep) -> HTMLResponse:
         "plan": plan,
         "actuals": actuals,
         "gap": gap,
+        "plan_chart": plan_chart(plan_against_actuals(plan, actuals)) if plan else None,
         "currency": REVENUE_CURRENCY,
     }
     return render(request, "manager/planner.html", context, status_code=422 if errors else 200)
