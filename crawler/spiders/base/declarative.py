@@ -31,10 +31,9 @@ from pydantic import (
 )
 from scrapy.http import Response
 
-from crawler.crawlstats import EXPECTED_OFFERS
 from crawler.items import OfferItem
 from crawler.parsing.dates import DEFAULT_FORMATS
-from crawler.spiders.base.operator import OperatorSpider
+from crawler.spiders.base.paged_html import PagedHtmlSpider
 from tourscope.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -374,7 +373,7 @@ def operator_spider_classes(module: str) -> Iterator[type["DeclarativeSpider"]]:
 # --- The spider ------------------------------------------------------------------------
 
 
-class DeclarativeSpider(OperatorSpider):
+class DeclarativeSpider(PagedHtmlSpider):
     """Reads paged HTML results with the selectors and formats of an `OperatorConfig`.
 
     Follows the next-page link from `site.start_path`, reads each offer node's fields,
@@ -410,22 +409,18 @@ class DeclarativeSpider(OperatorSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(self.operator_url + self.config.site.start_path, callback=self.parse)
 
-    def parse(self, response: Response):
-        listing = self.config.listing
-        stats = self.crawler.stats
-        if listing.total and stats.get_value(EXPECTED_OFFERS) is None:
-            digits = re.sub(r"\D", "", listing.total.read(response) or "")
-            if digits:
-                stats.set_value(EXPECTED_OFFERS, int(digits))
-        offers = listing.offers.select(response)
-        if not offers:
-            self.logger.warning("No offers on %s", response.url)
-            stats.inc_value("tourscope/empty_pages")
-        for node in offers:
-            yield self.parse_offer(node, response)
-        next_page = listing.next_page.read(response) if listing.next_page else None
-        if next_page:
-            yield response.follow(next_page, callback=self.parse)
+    # PagedHtmlSpider.parse walks the pages; these read them as the YAML file says.
+
+    def total_text(self, response: Response) -> str | None:
+        total = self.config.listing.total
+        return total.read(response) if total else None
+
+    def offer_nodes(self, response: Response) -> SelectorList:
+        return self.config.listing.offers.select(response)
+
+    def next_page_link(self, response: Response) -> str | None:
+        next_page = self.config.listing.next_page
+        return next_page.read(response) if next_page else None
 
     def parse_offer(self, node: Selector, response: Response) -> OfferItem:
         config = self.config

@@ -1,14 +1,25 @@
 """Operators that publish paged HTML search results."""
 
+import re
 from collections.abc import AsyncIterator
 from typing import ClassVar
 
 import scrapy
+from parsel import SelectorList
 from scrapy.http import Response
 
 from crawler.crawlstats import EXPECTED_OFFERS
 from crawler.items import OfferItem
 from crawler.spiders.base.operator import OperatorSpider
+
+_COUNT = re.compile(r"\d[\d\s\u00a0\u202f.,']*")
+
+
+def read_count(text: str | None) -> int | None:
+    """The first number in `text`, its thousands grouped any way ("1 234", "1.234")."""
+    match = _COUNT.search(text or "")
+    digits = re.sub(r"\D", "", match.group()) if match else ""
+    return int(digits) if digits else None
 
 
 class PagedHtmlSpider(OperatorSpider):
@@ -39,24 +50,41 @@ class PagedHtmlSpider(OperatorSpider):
         yield scrapy.Request(self.operator_url + self.start_path, callback=self.parse)
 
     def parse(self, response: Response):
+        """One results page: the offers (and their hotels' pages), then the next page.
+
+        The one paged-HTML loop: a declarative operator (crawler/spiders/base/declarative.py)
+        runs it too, reading the page through its YAML selectors instead of class ones.
+        """
         stats = self.crawler.stats
-        if self.total_selector and stats.get_value(EXPECTED_OFFERS) is None:
-            total = response.css(self.total_selector).re_first(r"(\d+)")
-            if total:
-                stats.set_value(EXPECTED_OFFERS, int(total))
-        offers = response.css(self.offer_selector)
+        if stats.get_value(EXPECTED_OFFERS) is None:
+            total = read_count(self.total_text(response))
+            if total is not None:
+                stats.set_value(EXPECTED_OFFERS, total)
+        offers = self.offer_nodes(response)
         if not offers:
             self.logger.warning("No offers on %s", response.url)
-            self.crawler.stats.inc_value("tourscope/empty_pages")
+            stats.inc_value("tourscope/empty_pages")
         for node in offers:
             offer = self.parse_offer(node, response)
             yield offer
             hotel_page = self.hotel_page_request(node, offer.hotel_code, response)
             if hotel_page is not None:
                 yield hotel_page
-        next_page = response.css(self.next_page_selector).get()
+        next_page = self.next_page_link(response)
         if next_page:
             yield response.follow(next_page, callback=self.parse)
+
+    # Where the page keeps each thing; a subclass reads them its own way.
+
+    def total_text(self, response: Response) -> str | None:
+        """The text stating how many offers the search has, if the page states it."""
+        return response.css(self.total_selector).get() if self.total_selector else None
+
+    def offer_nodes(self, response: Response) -> SelectorList:
+        return response.css(self.offer_selector)
+
+    def next_page_link(self, response: Response) -> str | None:
+        return response.css(self.next_page_selector).get()
 
     def parse_offer(self, node, response: Response) -> OfferItem:
         raw = {field: node.css(selector).get() for field, selector in self.field_selectors.items()}
