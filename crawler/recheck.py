@@ -95,7 +95,7 @@ class OfferPageMiddleware:
         if availability in UNAVAILABLE:
             self._record(OfferPageReading("gone", detail=f"the operator says {word!r}"))
             return
-        price = parse_amount(price_text)
+        price = parse_amount(price_text, spider.number_format)
         if price is None:
             detail = f"no price on the page ({price_text!r})"
             self._record(OfferPageReading("no_answer", detail=detail))

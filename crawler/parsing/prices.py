@@ -1,6 +1,7 @@
 """Prices as operators write them: "1 234 EUR", "€1,234.50", "1.234,50 €", "USD 990"."""
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "₽": "RUB", "£": "GBP", "руб": "RUB", "р.": "RUB"}
@@ -8,10 +9,35 @@ _CURRENCY_CODE = re.compile(r"\b([A-Z]{3})\b")
 _NUMBER = re.compile(r"\d[\d\s.,'\u00a0\u202f\u2009]*")
 
 
-def parse_amount(text: str | None) -> Decimal | None:
-    """The number in `text`, whatever the thousands and decimal separators; None if none."""
+@dataclass(frozen=True)
+class NumberFormat:
+    """The separators an operator declares (crawler/operators/*.yaml `formats`)."""
+
+    decimal: str = "."
+    thousands: str = ""
+
+
+def _declared_amount(text: str, separators: NumberFormat) -> Decimal | None:
+    marks = re.escape(separators.decimal + separators.thousands)
+    match = re.search(rf"\d(?:[\d{marks}]*\d)?", text)
+    if match is None:
+        return None
+    number = match.group()
+    if separators.thousands:
+        number = number.replace(separators.thousands, "")
+    try:
+        return Decimal(number.replace(separators.decimal, "."))
+    except InvalidOperation:  # two decimal marks: "1,2,3" with "," declared decimal
+        return None
+
+
+def parse_amount(text: str | None, separators: NumberFormat | None = None) -> Decimal | None:
+    """The number in `text`; None if none. Read with the operator's declared separators
+    when it states them, else whatever the thousands and decimal separators are."""
     if not text:
         return None
+    if separators is not None:
+        return _declared_amount(text, separators)
     if text.isdigit():  # the common case: a bare whole number
         return Decimal(text)
     match = _NUMBER.search(text)

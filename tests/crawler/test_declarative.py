@@ -2,12 +2,14 @@
 
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 from parsel import Selector
 
+from crawler.parsing.prices import parse_amount
 from crawler.spiders import declarative
 from crawler.spiders.base.declarative import (
     OPERATORS_DIR,
@@ -179,21 +181,23 @@ def test_value_selectors_read_text_regex_and_counts(selector, value):
 
 
 @pytest.mark.parametrize(
-    ("decimal", "thousands", "text", "plain"),
+    ("decimal", "thousands", "text", "amount"),
     [
-        (",", ".", "1.234,00 €", "1234 €"),
-        (",", ".", "1.234,50 €", "1234.5 €"),
-        (",", ".", "12,50 €", "12.5 €"),
-        (",", ".", "1.234.567 €", "1234567 €"),
-        (",", " ", "1 234,99 EUR", "1234.99 EUR"),
-        (".", ",", "USD 1,234.56", "USD 1234.56"),
-        (".", "", "990", "990"),
-        (",", ".", "sur demande", "sur demande"),
+        (",", ".", "1.234,00 €", Decimal("1234")),
+        (",", ".", "1.234,50 €", Decimal("1234.5")),
+        (",", ".", "12,50 €", Decimal("12.5")),
+        (",", ".", "1.234.567 €", Decimal("1234567")),
+        (",", " ", "1 234,99 EUR", Decimal("1234.99")),
+        (".", ",", "USD 1,234.56", Decimal("1234.56")),
+        (".", "", "990", Decimal("990")),
+        # "1.234" with "." declared for decimals is 1.234, where a guess would say 1234.
+        (".", ",", "1.234 EUR", Decimal("1.234")),
+        (",", ".", "sur demande", None),
     ],
 )
-def test_prices_are_rewritten_with_the_declared_separators(decimal, thousands, text, plain):
+def test_prices_are_read_with_the_declared_separators(decimal, thousands, text, amount):
     formats = Formats(decimal_separator=decimal, thousands_separator=thousands)
-    assert formats.plain_number(text) == plain
+    assert parse_amount(text, formats.number_format) == amount
 
 
 def test_scrapy_lists_declarative_operators():

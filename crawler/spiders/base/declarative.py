@@ -33,6 +33,7 @@ from scrapy.http import Response
 
 from crawler.items import OfferItem
 from crawler.parsing.dates import DEFAULT_FORMATS
+from crawler.parsing.prices import NumberFormat
 from crawler.spiders.base.paged_html import PagedHtmlSpider
 from tourscope.settings import get_settings
 
@@ -225,22 +226,9 @@ class Formats(_Strict):
             raise ValueError("separators cannot be digits")
         return self
 
-    def plain_number(self, text: str | None) -> str | None:
-        """`text` with its first number rewritten as 1234.56, the rest (the currency) kept."""
-        if text is None:
-            return None
-        separators = re.escape(self.decimal_separator + self.thousands_separator)
-        match = re.search(rf"\d(?:[\d{separators}]*\d)?", text)
-        if match is None:
-            return text
-        number = match.group()
-        if self.thousands_separator:
-            number = number.replace(self.thousands_separator, "")
-        number = number.replace(self.decimal_separator, ".")
-        if "." in number:
-            # "1234.500" would read as thousands downstream; "1234.5" cannot.
-            number = number.rstrip("0").rstrip(".")
-        return text[: match.start()] + number + text[match.end() :]
+    @property
+    def number_format(self) -> NumberFormat:
+        return NumberFormat(self.decimal_separator, self.thousands_separator)
 
 
 class OfferPage(_Strict):
@@ -377,8 +365,8 @@ class DeclarativeSpider(PagedHtmlSpider):
     """Reads paged HTML results with the selectors and formats of an `OperatorConfig`.
 
     Follows the next-page link from `site.start_path`, reads each offer node's fields,
-    maps the operator's meal and availability words to our codes, rewrites prices to
-    plain numbers and hands the raw strings to `make_offer`.
+    maps the operator's meal and availability words to our codes and hands the raw
+    strings to `make_offer`, which reads prices with the declared separators.
     """
 
     config: ClassVar[OperatorConfig]
@@ -401,6 +389,7 @@ class DeclarativeSpider(PagedHtmlSpider):
             "date_formats": tuple(config.formats.dates),
             "default_currency": config.formats.currency,
             "surcharge_included": config.formats.surcharge_included,
+            "number_format": config.formats.number_format,
             "availability_map": dict(config.availability),
             "config": config,
         }
@@ -428,8 +417,6 @@ class DeclarativeSpider(PagedHtmlSpider):
             field: selector.read(node) for field, selector in config.fields if selector is not None
         }
         raw["availability"] = self._availability_word(raw.get("availability"))
-        raw["price"] = config.formats.plain_number(raw.get("price"))
-        raw["surcharge"] = config.formats.plain_number(raw.get("surcharge"))
         link = config.listing.link.read(node)
         offer = self.make_offer(raw, response.urljoin(link or ""))
         # The operator's words stay in meal_raw; a code from the map spares the normalize
@@ -441,7 +428,7 @@ class DeclarativeSpider(PagedHtmlSpider):
         page = self.config.offer_page
         if page is None:
             raise NotImplementedError(f"{self.config.code}.yaml has no `offer_page` section")
-        price = self.config.formats.plain_number(page.price.read(response))
+        price = page.price.read(response)
         word = page.availability.read(response) if page.availability else None
         return price, self._availability_word(word)
 

@@ -16,7 +16,7 @@ from crawler.crawlstats import CONTENT_PREFIX
 from crawler.items import HotelContentItem, OfferItem
 from crawler.parsing.dates import DEFAULT_FORMATS, parse_date
 from crawler.parsing.numbers import parse_int, parse_stars
-from crawler.parsing.prices import parse_amount, parse_currency
+from crawler.parsing.prices import NumberFormat, parse_amount, parse_currency
 from crawler.redaction import redact
 from models.db import get_sessionmaker
 from models.hotel_content import content_checked_at
@@ -32,6 +32,8 @@ class OperatorSpider(scrapy.Spider):
     base_url: ClassVar[str | None] = None
     date_formats: ClassVar[tuple[str, ...]] = DEFAULT_FORMATS
     default_currency: ClassVar[str | None] = None
+    # The separators of the operator's prices when it declares them; None: read any.
+    number_format: ClassVar[NumberFormat | None] = None
     # Minutes between scheduled crawls, when this operator needs its own rhythm.
     crawl_interval_minutes: ClassVar[float | None] = None
     # False when the operator quotes fuel and other surcharges apart from the price.
@@ -139,7 +141,8 @@ class OperatorSpider(scrapy.Spider):
             return value or None
 
         price_text = text("price")
-        price, surcharge = parse_amount(price_text), parse_amount(text("surcharge"))
+        price = parse_amount(price_text, self.number_format)
+        surcharge = parse_amount(text("surcharge"), self.number_format)
         if price is not None and surcharge and not self.surcharge_included:
             price += surcharge
         availability = text("availability")
