@@ -135,7 +135,9 @@ def sandbox(sandbox_server):
 
     from sandbox.app import OPERATORS
 
-    client = httpx.Client(base_url=sandbox_server.url, timeout=10)
+    # Generous: a 100,000-offer catalogue is built on the first request, and a busy CI
+    # machine (two test workers, crawls, browsers) can take well over 10 s for it.
+    client = httpx.Client(base_url=sandbox_server.url, timeout=60)
 
     def configure(operator: str, **control) -> None:
         payload = {"epoch": 0, "size": 300, "fault": None, **control}

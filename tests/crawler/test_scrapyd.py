@@ -91,8 +91,15 @@ def scrapyd_nodes(db_url, sandbox, tmp_path):
             node.wait(timeout=20)
 
 
+# A node answers in milliseconds, but it is a Twisted process starting crawl processes,
+# and on a busy CI machine an answer can take longer than httpx's default 5 s.
+NODE_TIMEOUT = 60
+
+
 def _jobs(url: str) -> dict[str, list[dict]]:
-    return httpx.get(f"{url}/listjobs.json", params={"project": "tourscope"}).json()
+    return httpx.get(
+        f"{url}/listjobs.json", params={"project": "tourscope"}, timeout=NODE_TIMEOUT
+    ).json()
 
 
 def _wait_until_finished(urls: list[str], count: int, timeout: float = 120) -> None:
@@ -120,14 +127,18 @@ def test_a_crawl_scheduled_on_two_nodes_at_once_lands_once(
     the shared database lets one crawl through; the other ends at once, saying why."""
     # The deployed egg carries every operator, the YAML-declared ones included.
     listed = httpx.get(
-        f"{scrapyd_nodes[0]}/listspiders.json", params={"project": "tourscope"}, timeout=60
+        f"{scrapyd_nodes[0]}/listspiders.json",
+        params={"project": "tourscope"},
+        timeout=NODE_TIMEOUT,
     ).json()
     assert sorted(listed["spiders"]) == available_operators()
     # A slow operator (seconds a page), so that the two crawls surely overlap.
     sandbox.configure("suncoast", fault="slow")
     for url in scrapyd_nodes:
         answer = httpx.post(
-            f"{url}/schedule.json", data={"project": "tourscope", "spider": "suncoast"}
+            f"{url}/schedule.json",
+            data={"project": "tourscope", "spider": "suncoast"},
+            timeout=NODE_TIMEOUT,
         ).json()
         assert answer["status"] == "ok", answer
     _wait_until_finished(scrapyd_nodes, 2)
