@@ -1,6 +1,6 @@
 """Small factory functions that build catalogue and offer rows for tests."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import count
 
@@ -283,3 +283,35 @@ def trip_details(departure: date | None = None, nights: int = 7, **changes):
         "currency": "EUR",
     }
     return TripDetails(**{**values, **changes})
+
+
+def make_march_sale(session: Session, seller, client_name: str):
+    """A client `seller` contacted (warm) on 2 March 2026 and sold a trip on 9 March: one
+    sale in the KPI month of March 2026. Returns the trip."""
+    from models.clients import ClientContact
+
+    client = make_client(session, name=client_name, manager=seller)
+    session.add(
+        ClientContact(
+            client=client,
+            manager_id=seller.id,
+            at=datetime(2026, 3, 2, 10, tzinfo=UTC),
+            kind="email",
+            outcome="warm",
+        )
+    )
+    return make_trip(session, client, created_at=datetime(2026, 3, 9, 10, tzinfo=UTC))
+
+
+def make_march_rating(session: Session, manager):
+    """A 5-star rating of `manager` (4 for the trip) submitted on 20 March 2026."""
+    from models.trips import Feedback
+
+    feedback = Feedback(
+        trip=make_trip(session, make_client(session, manager=manager), manager=manager),
+        manager_rating=5,
+        trip_rating=4,
+        submitted_at=datetime(2026, 3, 20, tzinfo=UTC),
+    )
+    session.add(feedback)
+    return feedback

@@ -9,10 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from models.clients import ClientContact
 from models.queries.kpi import kpi_report
-from models.trips import Feedback
-from tests.factories import make_client, make_trip, make_user
+from tests.factories import make_march_rating, make_march_sale, make_user
 from tests.webapp.manager.conftest import HTML
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -28,25 +26,8 @@ def spring(session, manager):
     bob = make_user(session, "bob@example.com", name=HOSTILE)
     bob.created_at = datetime(2026, 2, 10, tzinfo=UTC)
     for seller, name in ((manager, "Olga"), (bob, "Boris")):
-        client = make_client(session, name=name, manager=seller)
-        session.add(
-            ClientContact(
-                client=client,
-                manager_id=seller.id,
-                at=datetime(2026, 3, 2, 10, tzinfo=UTC),
-                kind="email",
-                outcome="warm",
-            )
-        )
-        make_trip(session, client, created_at=datetime(2026, 3, 9, 10, tzinfo=UTC))
-    session.add(
-        Feedback(
-            trip=make_trip(session, make_client(session, manager=manager), manager=manager),
-            manager_rating=5,
-            trip_rating=4,
-            submitted_at=datetime(2026, 3, 20, tzinfo=UTC),
-        )
-    )
+        make_march_sale(session, seller, name)
+    make_march_rating(session, manager)
     session.commit()
     return manager, bob
 

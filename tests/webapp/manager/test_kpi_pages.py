@@ -3,14 +3,11 @@
 import csv
 import io
 import re
-from datetime import UTC, datetime
 
 import pytest
 
-from models.clients import ClientContact
 from models.queries.kpi import current_month, next_month, previous_month
-from models.trips import Feedback
-from tests.factories import make_client, make_trip, make_user
+from tests.factories import make_march_rating, make_march_sale, make_user
 from tests.webapp.manager.conftest import HTML
 
 
@@ -20,25 +17,8 @@ def march(session, manager):
     whose name tries a spreadsheet formula, won one client."""
     bob = make_user(session, "bob@example.com", name='=HYPERLINK("http://evil.example","Bob")')
     for seller, name in ((manager, "Olga"), (bob, "Boris")):
-        client = make_client(session, name=name, manager=seller)
-        session.add(
-            ClientContact(
-                client=client,
-                manager_id=seller.id,
-                at=datetime(2026, 3, 2, 10, tzinfo=UTC),
-                kind="email",
-                outcome="warm",
-            )
-        )
-        trip = make_trip(session, client, created_at=datetime(2026, 3, 9, 10, tzinfo=UTC))
-    session.add(
-        Feedback(
-            trip=make_trip(session, make_client(session, manager=manager), manager=manager),
-            manager_rating=5,
-            trip_rating=4,
-            submitted_at=datetime(2026, 3, 20, tzinfo=UTC),
-        )
-    )
+        trip = make_march_sale(session, seller, name)
+    make_march_rating(session, manager)
     session.commit()
     return trip
 
