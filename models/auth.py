@@ -24,7 +24,7 @@ from models.passwords import (
     needs_rehash,
     verify_password,
 )
-from models.users import LoginFailure, User, UserRole, UserSession
+from models.users import Capability, LoginFailure, User, UserRole, UserSession, roles_that_may
 
 # A session ends after this long without a request, and in any case after SESSION_MAX_AGE.
 SESSION_IDLE_TIMEOUT = timedelta(hours=12)
@@ -94,9 +94,13 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 
 
-def active_users(session: Session) -> list[User]:
-    """The accounts a lead can be assigned to, by name."""
-    return list(session.scalars(select(User).where(User.active).order_by(User.name, User.email)))
+def active_users(session: Session, who_may: Capability | None = None) -> list[User]:
+    """The active accounts, by name; only those whose role may use `who_may` when given
+    (a lead is assigned only to someone who can open it)."""
+    query = select(User).where(User.active).order_by(User.name, User.email)
+    if who_may is not None:
+        query = query.where(User.role.in_(roles_that_may(who_may)))
+    return list(session.scalars(query))
 
 
 def set_password(session: Session, email: str, password: str, now: datetime | None = None) -> User:
