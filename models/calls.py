@@ -251,7 +251,8 @@ def warm_lead(
     session: Session, client: Client, caller: User, sales: User, note: str | None, now: datetime
 ) -> Lead:
     """The lead a warm call becomes: the client's contacts, what they said, assigned to
-    the sales manager it was handed to, so it is on their leads list to work to a sale."""
+    the sales manager it was handed to, so it is on their leads list to work to a sale.
+    Its history's first entry names the caller."""
     lead = Lead(
         created_at=now,
         status=LeadStatus.NEW,
@@ -275,7 +276,6 @@ def warm_lead(
             actor_id=caller.id,
             kind=LeadEventKind.CREATED,
             to_status=lead.status,
-            note=f"warm from a call by {caller.display_name}, for {sales.display_name}",
         )
     )
     return lead
