@@ -60,11 +60,22 @@ def normalize_email(email: str) -> str:
     return email
 
 
+def check_role(role: str) -> None:
+    """AccountError, naming the roles there are, unless `role` is one."""
+    if role not in set(UserRole):
+        raise AccountError(f"unknown role {role[:40]!r}; choose {role_choices()}")
+
+
+def role_choices() -> str:
+    """The roles, as a sentence: "cold_caller, sales, ... or admin"."""
+    *first, last = list(UserRole)
+    return f"{', '.join(first)} or {last}"
+
+
 def create_user(session: Session, email: str, password: str, role: str, name: str = "") -> User:
     """A new active account; AccountError (its message says why) on bad input."""
     email = normalize_email(email)
-    if role not in set(UserRole):
-        raise AccountError(f"unknown role {role!r}; choose {' or '.join(UserRole)}")
+    check_role(role)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"an account for {email} already exists")
     try:
@@ -128,6 +139,18 @@ def disable_user(session: Session, email: str, now: datetime | None = None) -> U
         raise AccountError(f"no account for {email.strip().lower()}")
     user.active = False
     revoke_sessions(session, user, now)
+    session.flush()
+    return user
+
+
+def set_role(session: Session, email: str, role: str) -> User:
+    """Give an account another role; it takes effect at the account's next request (the
+    role is read with the session on every one)."""
+    check_role(role)
+    user = find_user(session, email)
+    if user is None:
+        raise AccountError(f"no account for {email.strip().lower()[:254]}")
+    user.role = role
     session.flush()
     return user
 
