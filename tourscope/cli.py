@@ -486,7 +486,12 @@ def demo() -> None:
     from models.migrate import upgrade_database
     from sandbox.app import create_app as create_sandbox
     from sandbox.server import BackgroundServer
-    from tourscope.demo_data import DEMO_ADMIN_EMAIL, create_demo_account, seed_demo_care
+    from tourscope.demo_data import (
+        DEMO_ADMIN_EMAIL,
+        create_demo_account,
+        demo_logins,
+        seed_demo_care,
+    )
 
     settings = get_settings()
     require_database()
@@ -495,9 +500,11 @@ def demo() -> None:
     with session_scope() as session:
         password = create_demo_account(session)
     if password:
+        logins = ", ".join(f"{email} ({role})" for email, role in demo_logins())
         console.print(
             f"Back office: http://{settings.web_host}:{settings.web_port}/manager, "
-            f"log in as {DEMO_ADMIN_EMAIL} with password {password} (shown once)"
+            f"log in as {DEMO_ADMIN_EMAIL} with password {password} (shown once); "
+            f"the same password opens one account of each role: {logins}"
         )
     try:
         operators = BackgroundServer(
