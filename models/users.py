@@ -41,17 +41,17 @@ class Capability(StrEnum):
     CLIENTS = "clients"  # client records
     TRIPS = "trips"  # booked trips
     LETTERS = "letters"  # the pre-trip letters
-    FEEDBACK = "feedback"  # clients' feedback after a trip
     KPI_OWN = "kpi_own"  # one's own KPI row
     # Crawls, hotel identity, letter templates, call plans, the planner, everyone's KPIs.
     ADMIN = "admin"
 
 
+# Clients' feedback after a trip is no capability of its own: it is read in the client's
+# history and the KPIs, and answered by the client through a signed link, not a page here.
 _ACCOUNT_CARE = {
     Capability.CLIENTS,
     Capability.TRIPS,
     Capability.LETTERS,
-    Capability.FEEDBACK,
     Capability.CALLS,  # calls to their own clients
 }
 # The one table of what each role may do.
