@@ -5,10 +5,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.agency_time import agency_today
 from models.base import utcnow
+from models.clients import ClientContact
 from models.leads import Lead
 from models.trip_workflow import create_trip
 from tests.factories import make_client, make_lead, trip_details
@@ -104,6 +105,21 @@ def test_a_cold_caller_may_not_open_the_clients_records(as_role, cold_client):
     page = caller.get(f"/manager/clients/{cold_client.id}", headers=HTML)
     assert page.status_code == 403
     assert "Your role (cold caller) may not open this page" in page.text
+
+
+def test_a_cold_caller_logs_calls_only_to_their_own_lists_clients(as_role, role_users, session):
+    theirs = make_client(session, name="Alma's Client", manager=role_users["account_manager"])
+    session.commit()
+    response = post_form(
+        as_role["cold_caller"],
+        f"/manager/clients/{theirs.id}/contacts",
+        {"back": "calls", "outcome": "no_answer"},
+        page="/manager/calls",
+    )
+    assert response.status_code == 403
+    assert f"Client number {theirs.id} is not on your call list." in main_text(response.text)
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(ClientContact)) == 0
 
 
 def test_an_account_manager_cannot_open_leads(as_role, session):

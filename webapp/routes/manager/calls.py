@@ -64,10 +64,10 @@ def _calls_page(
 
 
 def calls_page_with_error(
-    request: Request, session: SessionDep, user: User, error: str
+    request: Request, session: SessionDep, user: User, error: str, status_code: int = 422
 ) -> HTMLResponse:
-    """The user's own call list saying why a call from it was not logged (422)."""
-    return _calls_page(request, session, user, user, error=error, status_code=422)
+    """The user's own call list saying why a call from it was not logged."""
+    return _calls_page(request, session, user, user, error=error, status_code=status_code)
 
 
 @router.get("/calls", response_class=HTMLResponse, dependencies=needs(Capability.CALLS))

@@ -34,7 +34,7 @@ from models.queries.clients import (
     preferences_by_kind,
 )
 from models.users import Capability, User
-from tourscope.i18n import LOCALES, lazy_gettext
+from tourscope.i18n import LOCALES, gettext, lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
@@ -258,6 +258,10 @@ async def client_contact(request: Request, client_id: RowId, session: SessionDep
     if client is None:
         return not_found(request, "client number", client_id)
     user: User = request.state.user
+    if not user.may(Capability.CLIENTS) and client.manager_id != user.id:
+        # A cold caller sees no client records: they log calls only to their own list's.
+        reason = gettext("Client number %(id)d is not on your call list.") % {"id": client.id}
+        return calls_page_with_error(request, session, user, reason, status_code=403)
     from_calls = form_text(form, "back", 10) == "calls"
     typed = {name: form_text(form, name, 5000) for name in CONTACT_FIELDS}
     try:
