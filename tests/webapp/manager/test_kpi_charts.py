@@ -232,10 +232,10 @@ def test_the_charts_speak_russian(app, spring, admin):
     assert "of the plan" not in chart and "плана" in chart
 
 
-def test_a_figure_the_plan_does_not_ask_for_says_so(as_manager, spring):
+def test_a_figure_the_plan_does_not_ask_for_says_so(as_admin, spring):
     """One purchase per client plans no repeat purchase: the chart says "no plan" rather
     than a share of nothing, and a pair of zeros draws two empty bars, not an error."""
-    page = as_manager.get("/manager/planner?purchases_per_client=1", headers=HTML)
+    page = as_admin.get("/manager/planner?purchases_per_client=1", headers=HTML)
     svg = svg_of(re.search(r'<figure class="plan-chart".*?</figure>', page.text, re.S)[0])
     [repeat] = [g for g in svg.iter(f"{SVG}g") if g.get("data-figure") == "repeat_purchases"]
     assert (repeat.get("data-plan"), repeat.get("data-actual")) == ("0", "0")
