@@ -24,7 +24,7 @@ from models.passwords import (
     needs_rehash,
     verify_password,
 )
-from models.users import LoginFailure, User, UserRole, UserSession
+from models.users import Capability, LoginFailure, User, UserRole, UserSession, roles_that_may
 
 # A session ends after this long without a request, and in any case after SESSION_MAX_AGE.
 SESSION_IDLE_TIMEOUT = timedelta(hours=12)
@@ -60,11 +60,22 @@ def normalize_email(email: str) -> str:
     return email
 
 
+def check_role(role: str) -> None:
+    """AccountError, naming the roles there are, unless `role` is one."""
+    if role not in set(UserRole):
+        raise AccountError(f"unknown role {role[:40]!r}; choose {role_choices()}")
+
+
+def role_choices() -> str:
+    """The roles, as a sentence: "cold_caller, sales, ... or admin"."""
+    *first, last = list(UserRole)
+    return f"{', '.join(first)} or {last}"
+
+
 def create_user(session: Session, email: str, password: str, role: str, name: str = "") -> User:
     """A new active account; AccountError (its message says why) on bad input."""
     email = normalize_email(email)
-    if role not in set(UserRole):
-        raise AccountError(f"unknown role {role!r}; choose {' or '.join(UserRole)}")
+    check_role(role)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"an account for {email} already exists")
     try:
@@ -94,9 +105,13 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 
 
-def active_users(session: Session) -> list[User]:
-    """The accounts a lead can be assigned to, by name."""
-    return list(session.scalars(select(User).where(User.active).order_by(User.name, User.email)))
+def active_users(session: Session, who_may: Capability | None = None) -> list[User]:
+    """The active accounts, by name; only those whose role may use `who_may` when given
+    (a lead is assigned only to someone who can open it)."""
+    query = select(User).where(User.active).order_by(User.name, User.email)
+    if who_may is not None:
+        query = query.where(User.role.in_(roles_that_may(who_may)))
+    return list(session.scalars(query))
 
 
 def set_password(session: Session, email: str, password: str, now: datetime | None = None) -> User:
@@ -124,6 +139,18 @@ def disable_user(session: Session, email: str, now: datetime | None = None) -> U
         raise AccountError(f"no account for {email.strip().lower()}")
     user.active = False
     revoke_sessions(session, user, now)
+    session.flush()
+    return user
+
+
+def set_role(session: Session, email: str, role: str) -> User:
+    """Give an account another role; it takes effect at the account's next request (the
+    role is read with the session on every one)."""
+    check_role(role)
+    user = find_user(session, email)
+    if user is None:
+        raise AccountError(f"no account for {email.strip().lower()[:254]}")
+    user.role = role
     session.flush()
     return user
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, aliased
 from models.agency_time import agency_day_bounds, agency_today
 from models.base import utcnow
 from models.clients import CallOutcome, Client, ClientContact, ContactKind
-from models.users import User
+from models.leads import Lead, LeadEvent, LeadEventKind, LeadSource, LeadStatus
+from models.users import Capability, User
 from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 
@@ -196,8 +197,9 @@ def log_contact(
     """Record a call or other contact and what it decides for the next call.
 
     no answer: call again on the given date, by default tomorrow; not interested and
-    booked: off the call list; warm: the client goes to another (active) sales manager
-    and is on their list today; talked: the next call as given (none: off the list).
+    booked: off the call list; warm: the client goes to another (active) user who works
+    leads, is on their call list today and a new lead assigned to them; talked: the next
+    call as given (none: off the list).
     A next call date before today is refused, and a refusal changes nothing.
     """
     now = now or utcnow()
@@ -214,6 +216,9 @@ def log_contact(
             raise CallError("a warm client needs a sales manager to hand over to")
         if handed_to.id == manager.id or not handed_to.active:
             raise CallError("hand a warm client over to another active manager")
+        if not handed_to.may(Capability.LEADS):
+            # A cold caller or account manager would never see the lead it becomes.
+            raise CallError(f"{handed_to.display_name} does not work leads; choose a sales manager")
     else:
         handed_to = None
 
@@ -236,5 +241,41 @@ def log_contact(
         handed_to=handed_to,
     )
     session.add(contact)
+    if outcome is CallOutcome.WARM:
+        warm_lead(session, client, manager, handed_to, contact.note, now)
     session.flush()
     return contact
+
+
+def warm_lead(
+    session: Session, client: Client, caller: User, sales: User, note: str | None, now: datetime
+) -> Lead:
+    """The lead a warm call becomes: the client's contacts, what they said, assigned to
+    the sales manager it was handed to, so it is on their leads list to work to a sale.
+    Its history's first entry names the caller."""
+    lead = Lead(
+        created_at=now,
+        status=LeadStatus.NEW,
+        name=client.name[:100],
+        phone=client.phone,
+        email=client.email,
+        wishes=note,
+        consent=True,  # they talked to the caller and want to hear more
+        source=LeadSource.CALL,
+        snapshot={},
+        assigned_to=sales,
+        language=client.language,
+        client=client,
+    )
+    session.add(lead)
+    session.flush()
+    session.add(
+        LeadEvent(
+            lead_id=lead.id,
+            at=now,
+            actor_id=caller.id,
+            kind=LeadEventKind.CREATED,
+            to_status=lead.status,
+        )
+    )
+    return lead

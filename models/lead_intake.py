@@ -33,7 +33,7 @@ from models.leads import (
     RecheckStatus,
 )
 from models.offers import Offer
-from models.users import User, UserRole
+from models.users import Capability, User, roles_that_may
 from tourscope.i18n import gettext as _
 from tourscope.i18n import ngettext, use_locale
 from tourscope.settings import get_settings
@@ -171,14 +171,14 @@ def recent_lead_count(session: Session, client_key: str, within: timedelta) -> i
 
 
 def notification_recipients(session: Session, configured: list[str], fallback: str) -> list[str]:
-    """Who hears of a new lead: the configured addresses, else every active manager and
-    admin, else `fallback` (the sender's own address), so a lead is never announced to
-    nobody."""
+    """Who hears of a new lead: the configured addresses, else every active account whose
+    role works leads (sales, managers, admins), else `fallback` (the sender's own
+    address), so a lead is never announced to nobody."""
     if configured:
         return configured
     emails = session.scalars(
         select(User.email)
-        .where(User.active.is_(True), User.role.in_([UserRole.MANAGER, UserRole.ADMIN]))
+        .where(User.active.is_(True), User.role.in_(roles_that_may(Capability.LEADS)))
         .order_by(User.id)
     ).all()
     return list(emails) or [parseaddr(fallback)[1] or fallback]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.leads import Lead, LeadEvent, LeadEventKind, LeadStatus
-from models.users import User
+from models.users import Capability, User
 from tourscope.i18n import lazy_gettext
 
 # A status as the refusals (in English) name it, and as pages show it, in the reader's
@@ -132,6 +132,8 @@ def assign(
     """Give the lead to a manager (None: to nobody)."""
     if assignee is not None and not assignee.active:
         raise WorkflowError(f"{assignee.display_name} is disabled and cannot take leads")
+    if assignee is not None and not assignee.may(Capability.LEADS):
+        raise WorkflowError(f"{assignee.display_name}'s role does not work leads")
     if lead.assigned_to_id == (assignee.id if assignee else None):
         who = assignee.display_name if assignee else "nobody"
         raise WorkflowError(f"the lead is already assigned to {who}")

@@ -40,6 +40,7 @@ class LeadStatus(StrEnum):
 class LeadSource(StrEnum):
     HOTEL = "hotel"  # from one offer on a hotel page
     SEARCH = "search"  # from a search, no particular offer
+    CALL = "call"  # a warm client handed on from the contact centre's call
 
 
 class RecheckStatus(StrEnum):

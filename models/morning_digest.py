@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from models.calls import call_list, daily_plan
 from models.leads import OutboxMessage
 from models.queries.letters import due_letters
-from models.users import User
+from models.users import Capability, User, roles_that_may
 from tourscope.formatting import format_day
 from tourscope.i18n import gettext as _
 from tourscope.i18n import ngettext, use_locale
@@ -35,7 +35,15 @@ def send_morning_digests(session: Session, now: datetime) -> int:
         return 0
     today = local.date()
     managers = session.scalars(
-        select(User).where(User.active, User.morning_digest, _not_sent_on(today)).order_by(User.id)
+        select(User)
+        .where(
+            User.active,
+            User.morning_digest,
+            _not_sent_on(today),
+            # Every role with letters to write also has calls; sales have neither.
+            User.role.in_(roles_that_may(Capability.CALLS)),
+        )
+        .order_by(User.id)
     ).all()
     queued = 0
     for manager in managers:
@@ -60,17 +68,40 @@ def _not_sent_on(today: date):
 
 
 def _digest(session: Session, manager: User, today: date, site: str) -> tuple[str, str]:
-    letters = due_letters(session, today, manager)
+    writes_letters = manager.may(Capability.LETTERS)
+    letters = due_letters(session, today, manager) if writes_letters else []
     calls = call_list(session, manager, today, limit=CALLS_LISTED)
-    overdue = sum(1 for letter in letters if letter.days_overdue)
     plan = daily_plan(manager)
-    subject = _("Your day, %(day)s: %(letters)s, %(calls)s") % {
-        "day": format_day(today),
-        "letters": ngettext("%(num)d letter due", "%(num)d letters due", len(letters))
-        % {"num": len(letters)},
-        "calls": ngettext("%(num)d call planned", "%(num)d calls planned", plan) % {"num": plan},
-    }
+    planned = ngettext("%(num)d call planned", "%(num)d calls planned", plan) % {"num": plan}
+    if writes_letters:
+        subject = _("Your day, %(day)s: %(letters)s, %(calls)s") % {
+            "day": format_day(today),
+            "letters": ngettext("%(num)d letter due", "%(num)d letters due", len(letters))
+            % {"num": len(letters)},
+            "calls": planned,
+        }
+    else:  # a cold caller: no letters to write, only the calls
+        subject = _("Your day, %(day)s: %(calls)s") % {"day": format_day(today), "calls": planned}
     lines = [_("Good morning, %(name)s!") % {"name": manager.display_name}, ""]
+    if writes_letters:
+        lines += [*_letter_lines(letters, site), ""]
+    lines.append(
+        _("Calls: %(plan)s planned today; %(waiting)s clients are on your call list.")
+        % {"plan": plan, "waiting": calls.total}
+    )
+    for row in calls.rows:
+        lines.append(f"- {row.client.name}")
+    if calls.total:
+        lines.append(f"  {site}/manager/calls")
+    turn_off = _("You can turn this e-mail off on your dashboard: %(url)s")
+    lines += ["", turn_off % {"url": f"{site}/manager"}]
+    return subject, "\n".join(lines) + "\n"
+
+
+def _letter_lines(letters: list, site: str) -> list[str]:
+    """The e-mail's paragraph of pre-trip letters due, each with its link."""
+    lines: list[str] = []
+    overdue = sum(1 for letter in letters if letter.days_overdue)
     if letters:
         lines.append(
             ngettext(
@@ -94,15 +125,4 @@ def _digest(session: Session, manager: User, today: date, site: str) -> tuple[st
             lines.append(f"  {site}/manager/letters/{letter.letter_id}")
     else:
         lines.append(_("No pre-trip letters are due today."))
-    lines.append("")
-    lines.append(
-        _("Calls: %(plan)s planned today; %(waiting)s clients are on your call list.")
-        % {"plan": plan, "waiting": calls.total}
-    )
-    for row in calls.rows:
-        lines.append(f"- {row.client.name}")
-    if calls.total:
-        lines.append(f"  {site}/manager/calls")
-    turn_off = _("You can turn this e-mail off on your dashboard: %(url)s")
-    lines += ["", turn_off % {"url": f"{site}/manager"}]
-    return subject, "\n".join(lines) + "\n"
+    return lines

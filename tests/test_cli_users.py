@@ -62,7 +62,12 @@ def test_create_list_and_disable(database, session):
 @pytest.mark.parametrize(
     ("args", "password", "code", "message"),
     [
-        (["x@example.com", "--role", "boss"], GOOD_PASSWORD, 2, "unknown role 'boss'"),
+        (
+            ["x@example.com", "--role", "boss"],
+            GOOD_PASSWORD,
+            2,
+            "unknown role 'boss'; choose cold_caller, sales, account_manager, manager or admin",
+        ),
         (["not-an-email"], GOOD_PASSWORD, 2, "is not an e-mail address"),
         (["x@example.com"], "qwerty123456", 1, "one of the most common passwords"),
         (["x@example.com"], "short", 1, "at least 10 characters"),
@@ -145,3 +150,47 @@ def test_a_weak_new_password_is_refused_and_the_old_one_kept(database, session):
     assert unknown.returncode == 1 and "no account for nobody@example.com" in unknown.stderr
     session.expire_all()
     assert authenticate(session, "mia@example.com", PASSWORD).email == "mia@example.com"
+
+
+@pytest.mark.parametrize("role", ["cold_caller", "sales", "account_manager"])
+def test_an_account_of_each_new_role_is_created(database, session, role):
+    created = tourscope(
+        "create",
+        "cole@example.com",
+        "--role",
+        role,
+        "--password-stdin",
+        stdin=GOOD_PASSWORD + "\n",
+        env=database,
+    )
+    assert created.returncode == 0, created.stderr
+    assert f"Created {role} account cole@example.com." in created.stdout
+    assert session.scalar(select(User.role)) == role
+
+
+def test_set_role_changes_what_an_account_may_do(database, session):
+    make_user(session, "mia@example.com", role="manager")
+    session.commit()
+    changed = tourscope("set-role", "mia@example.com", "account_manager", env=database)
+    assert changed.returncode == 0, changed.stderr
+    assert "mia@example.com is now account_manager." in changed.stdout
+    session.expire_all()
+    assert session.scalar(select(User.role)) == "account_manager"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["mia@example.com", "boss"], 2, "unknown role 'boss'; choose cold_caller, sales"),
+        (["nobody@example.com", "sales"], 1, "no account for nobody@example.com"),
+    ],
+)
+def test_set_role_refuses_in_one_line(database, session, args, code, message):
+    make_user(session, "mia@example.com", role="manager")
+    session.commit()
+    result = tourscope("set-role", *args, env=database)
+    assert result.returncode == code
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    session.expire_all()
+    assert session.scalar(select(User.role)) == "manager"

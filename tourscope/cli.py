@@ -486,7 +486,12 @@ def demo() -> None:
     from models.migrate import upgrade_database
     from sandbox.app import create_app as create_sandbox
     from sandbox.server import BackgroundServer
-    from tourscope.demo_data import DEMO_ADMIN_EMAIL, create_demo_account, seed_demo_care
+    from tourscope.demo_data import (
+        DEMO_ADMIN_EMAIL,
+        create_demo_account,
+        demo_logins,
+        seed_demo_care,
+    )
 
     settings = get_settings()
     require_database()
@@ -495,9 +500,11 @@ def demo() -> None:
     with session_scope() as session:
         password = create_demo_account(session)
     if password:
+        logins = ", ".join(f"{email} ({role})" for email, role in demo_logins())
         console.print(
             f"Back office: http://{settings.web_host}:{settings.web_port}/manager, "
-            f"log in as {DEMO_ADMIN_EMAIL} with password {password} (shown once)"
+            f"log in as {DEMO_ADMIN_EMAIL} with password {password} (shown once); "
+            f"the same password opens one account of each role: {logins}"
         )
     try:
         operators = BackgroundServer(
@@ -681,20 +688,24 @@ def _eval_real_names(show_misses: bool) -> None:
 @user_app.command("create")
 def user_create(
     email: Annotated[str, typer.Argument(help="The account's e-mail (its log-in).")],
-    role: Annotated[str, typer.Option(help="manager or admin.")] = "manager",
+    role: Annotated[
+        str,
+        typer.Option(
+            help="cold_caller, sales, account_manager, manager (sales and account care "
+            "together) or admin; README's back office says what each may do."
+        ),
+    ] = "manager",
     name: Annotated[str, typer.Option(help="The name shown to colleagues.")] = "",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
 ) -> None:
     """Create a back-office account; the password is prompted for (hidden, twice)."""
-    from models.auth import AccountError, create_user, normalize_email
+    from models.auth import AccountError, check_role, create_user, normalize_email
     from models.db import session_scope
-    from models.users import UserRole
 
-    if role not in set(UserRole):
-        raise CommandError(f"unknown role {role!r}; choose {' or '.join(UserRole)}", code=2)
     try:
+        check_role(role)
         email = normalize_email(email)
     except AccountError as error:
         raise CommandError(str(error), code=2) from None
@@ -733,6 +744,30 @@ def user_set_password(
     except AccountError as error:
         raise CommandError(str(error)) from None
     console.print(f"New password set for {user.email}; its sessions are ended.")
+
+
+@user_app.command("set-role")
+def user_set_role(
+    email: Annotated[str, typer.Argument(help="The account's e-mail.")],
+    role: Annotated[
+        str, typer.Argument(help="cold_caller, sales, account_manager, manager or admin.")
+    ],
+) -> None:
+    """Give an account another role (what it may see and do in the back office)."""
+    from models.auth import AccountError, check_role, set_role
+    from models.db import session_scope
+
+    try:
+        check_role(role)
+    except AccountError as error:
+        raise CommandError(str(error), code=2) from None
+    require_current_schema()
+    try:
+        with session_scope() as session:
+            user = set_role(session, email, role)
+    except AccountError as error:
+        raise CommandError(str(error)) from None
+    console.print(f"{user.email} is now {user.role}.")
 
 
 @user_app.command("list")

@@ -69,13 +69,33 @@ CATALOGUE_DAYS = 60
 CATALOGUE_HOTELS = 200
 
 
+# One log-in of each role beside the admin, so the demo shows what each role sees; they
+# share the admin's password (a demo's accounts, shown once together).
+DEMO_ROLE_ACCOUNTS = (
+    ("manager@tourscope.localhost", "Demo Manager", UserRole.MANAGER),
+    ("accounts@tourscope.localhost", "Demo Account Manager", UserRole.ACCOUNT_MANAGER),
+    ("sales@tourscope.localhost", "Demo Sales", UserRole.SALES),
+    ("caller@tourscope.localhost", "Demo Cold Caller", UserRole.COLD_CALLER),
+)
+
+
+def demo_logins() -> list[tuple[str, UserRole]]:
+    """The demo's log-ins, e-mail and role, the admin first."""
+    return [(DEMO_ADMIN_EMAIL, UserRole.ADMIN)] + [
+        (email, role) for email, _name, role in DEMO_ROLE_ACCOUNTS
+    ]
+
+
 def create_demo_account(session: Session) -> str | None:
-    """An admin account with a fresh random password, when the database has no account
-    at all; returns the password (shown once by the demo), or None when accounts exist."""
+    """An admin and one account of each other role, with one fresh random password, when
+    the database has no account at all; returns the password (shown once by the demo),
+    or None when accounts exist."""
     if session.scalar(select(func.count()).select_from(User)):
         return None
     password = secrets.token_urlsafe(12)
     create_user(session, DEMO_ADMIN_EMAIL, password, UserRole.ADMIN, name="Demo Admin")
+    for email, name, role in DEMO_ROLE_ACCOUNTS:
+        create_user(session, email, password, role, name=name)
     return password
 
 

@@ -1,6 +1,7 @@
 """Dependencies shared by the routes, as `Annotated` aliases."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.auth import session_user
 from models.db import get_sessionmaker
-from models.users import User
+from models.users import Capability, User
 from tourscope.settings import Settings, get_settings
 from webapp.admission import DatabaseAdmission
 
@@ -81,12 +82,16 @@ class LoginRequired(Exception):
     """No live back-office session: the log-in page for a browser, 401 for anything else."""
 
 
-class AdminRequired(Exception):
-    """A manager asked for an admin-only page: 403."""
+class RoleRequired(Exception):
+    """The user's role may not use what they asked for: 403, saying which roles may."""
+
+    def __init__(self, capability: Capability) -> None:
+        super().__init__(capability.value)
+        self.capability = capability
 
 
 def current_user(request: Request, session: SessionDep) -> User:
-    """The logged-in manager or admin (models/auth.py), or LoginRequired."""
+    """The logged-in user, whatever their role (models/auth.py), or LoginRequired."""
     token = request.cookies.get(SESSION_COOKIE)
     user = session_user(session, token) if token else None
     if user is None:
@@ -99,10 +104,24 @@ def current_user(request: Request, session: SessionDep) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def admin_user(user: CurrentUser) -> User:
-    if not user.is_admin:
-        raise AdminRequired()
-    return user
+@cache  # one function per capability, so FastAPI runs each check once per request
+def requires(capability: Capability) -> Callable[[User], User]:
+    """A dependency: the logged-in user when their role may use `capability`, else
+    RoleRequired (403). Put on a route or router, so no handler checks roles by hand."""
+
+    def user_who_may(user: CurrentUser) -> User:
+        if not user.may(capability):
+            raise RoleRequired(capability)
+        return user
+
+    user_who_may.__name__ = f"user_who_may_{capability.value}"
+    return user_who_may
 
 
+def needs(capability: Capability) -> list:
+    """A route's `dependencies` that refuse every role which may not use `capability`."""
+    return [Depends(requires(capability))]
+
+
+admin_user = requires(Capability.ADMIN)
 AdminUser = Annotated[User, Depends(admin_user)]

@@ -18,7 +18,7 @@ from webapp import metrics as metrics_routes
 from webapp.admission import DatabaseAdmission, ServerBusy
 from webapp.catalogue_cache import CatalogueCache
 from webapp.csrf import CsrfCookieMiddleware, CsrfError
-from webapp.deps import AdminRequired, DatabaseUnavailable, LoginRequired
+from webapp.deps import DatabaseUnavailable, LoginRequired, RoleRequired
 from webapp.errors import ServerErrorPage, http_error, invalid_request
 from webapp.http_cache import (
     AnswerCache,
@@ -46,7 +46,7 @@ from webapp.routes import (
     public,
     reference,
 )
-from webapp.routes.manager.auth import admin_required, login_required
+from webapp.routes.manager.auth import login_required, role_required
 from webapp.security_headers import SecurityHeaders
 from webapp.templating import STATIC_DIR, templates
 
@@ -152,7 +152,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(NotModified, not_modified)
     app.add_exception_handler(AnsweredFromMemory, answer_from_memory)
     app.add_exception_handler(LoginRequired, login_required)
-    app.add_exception_handler(AdminRequired, admin_required)
+    app.add_exception_handler(RoleRequired, role_required)
     app.add_exception_handler(HTTPException, http_error)
     # The API's 422 in the reader's language (webapp/error_text.py); a page's malformed
     # path id is its 404 page (webapp/errors.py).

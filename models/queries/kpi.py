@@ -43,7 +43,7 @@ from models.agency_time import agency_midnight, agency_today
 from models.base import UTCDateTime, utcnow
 from models.clients import ClientContact, ContactKind
 from models.trips import Feedback, LetterStatus, Trip, TripLetter, TripStatus
-from models.users import User, UserRole
+from models.users import Capability, User, UserRole
 from tourscope.settings import get_settings
 
 PARTS = ("sales", "feedback", "procedure")
@@ -306,13 +306,14 @@ def _calls(session: Session, ids: list[int], months: _Months) -> dict[tuple[int,
 
 
 def report_managers(session: Session, viewer: User) -> list[User]:
-    """Whose rows a viewer sees: an admin every active manager, a manager only their own."""
-    if not viewer.is_admin:
+    """Whose rows a viewer sees: an admin everyone's but admins' (every role that does
+    the agency's work: callers, sales, account managers, managers), others only their own."""
+    if not viewer.may(Capability.ADMIN):
         return [viewer]
     return list(
         session.scalars(
             select(User)
-            .where(User.active, User.role == UserRole.MANAGER)
+            .where(User.active, User.role != UserRole.ADMIN)
             .order_by(User.name, User.email)
         )
     )

@@ -16,6 +16,7 @@ from models.calls import (
     set_daily_plan,
 )
 from models.clients import CallOutcome, Client, ClientContact
+from models.leads import Lead
 from tests.factories import make_client, make_user
 from tourscope.settings import get_settings
 
@@ -164,6 +165,27 @@ def test_a_warm_client_goes_to_the_sales_manager_for_today(session, mia, sam):
     assert client.next_call_on == TODAY
     assert _names(call_list(session, sam, today=TODAY)) == ["Warm Wendy"]
     assert _names(call_list(session, mia, today=TODAY)) == []
+
+
+def test_a_warm_call_becomes_a_lead_for_the_sales_manager(session, mia, sam):
+    client = make_client(session, name="Warm Wendy", phone="+7 900 1", manager=mia)
+    log_contact(session, client, mia, "call", "warm", "wants Crete", handed_to=sam, now=NOW)
+    session.commit()
+    lead = session.scalar(select(Lead).where(Lead.client_id == client.id))
+    assert (lead.source, lead.status, lead.assigned_to_id) == ("call", "new", sam.id)
+    assert (lead.name, lead.phone, lead.wishes) == ("Warm Wendy", "+7 900 1", "wants Crete")
+    assert [(event.kind, event.actor_id) for event in lead.events] == [("created", mia.id)]
+
+
+@pytest.mark.parametrize("role", ["cold_caller", "account_manager"])
+def test_a_warm_client_goes_only_to_a_role_that_works_leads(session, mia, role):
+    other = make_user(session, "other@example.com", role=role, name="Otto")
+    client = make_client(session, manager=mia, next_call_on=TODAY)
+    session.commit()
+    with pytest.raises(CallError, match="Otto does not work leads"):
+        log_contact(session, client, mia, "call", "warm", handed_to=other, now=NOW)
+    assert client.manager_id == mia.id
+    assert session.scalar(select(func.count()).select_from(Lead)) == 0
 
 
 def test_a_warm_client_needs_another_active_manager(session, mia, sam):

@@ -24,3 +24,14 @@ from models.leads import RecheckStatus
 def test_the_answer_from_the_page_and_the_price_the_visitor_saw(outcome, price, currency, status):
     found = Decimal(price) if price is not None else None
     assert judge_recheck(outcome, found, currency, Decimal("1234.00"), "EUR") is status
+
+
+def test_a_new_lead_is_announced_to_the_roles_that_work_leads(session):
+    from models.lead_intake import notification_recipients
+    from tests.factories import make_user
+
+    for role in ("cold_caller", "sales", "account_manager", "manager", "admin"):
+        make_user(session, f"{role}@example.com", role=role)
+    session.commit()
+    recipients = notification_recipients(session, [], "noreply@example.com")
+    assert recipients == ["sales@example.com", "manager@example.com", "admin@example.com"]

@@ -171,3 +171,13 @@ def test_filters_refuse_dates_in_the_wrong_order():
     with pytest.raises(ValueError, match="after"):
         LeadFilters(created_from=date(2027, 2, 1), created_to=date(2027, 1, 1))
     assert LeadFilters.model_validate({"status": "", "band": "", "page": ""}) == LeadFilters()
+
+
+@pytest.mark.parametrize("role", ["cold_caller", "account_manager"])
+def test_a_lead_goes_only_to_a_role_that_works_leads(session, mia, role):
+    other = make_user(session, f"{role}@example.com", role=role, name="Otto")
+    lead = make_lead(session)
+    with pytest.raises(WorkflowError, match="Otto's role does not work leads"):
+        assign(session, lead, other, mia)
+    assert lead.assigned_to_id is None
+    assign(session, lead, make_user(session, "sam@example.com", role="sales"), mia)

@@ -129,3 +129,44 @@ def test_0017_adds_the_price_alerts_and_takes_them_away(empty_database_url):
     assert "price_alerts" not in inspector.get_table_names()
     indexes = {index["name"] for index in inspector.get_indexes("price_changes")}
     assert "ix_price_changes_changed_at" not in indexes
+
+
+def _add_user(connection, email: str, role: str) -> None:
+    connection.execute(
+        text(
+            "INSERT INTO users (email, name, password_hash, role, active, failed_logins,"
+            " morning_digest, created_at) VALUES (:email, 'X', 'hash', :role, true, 0, true,"
+            " CURRENT_TIMESTAMP)"
+        ),
+        {"email": email, "role": role},
+    )
+
+
+def test_0020_keeps_the_accounts_and_takes_the_new_roles(empty_database_url):
+    upgrade_database(empty_database_url, "0019")
+    engine = get_engine(empty_database_url)
+    with engine.begin() as connection:
+        _add_user(connection, "mia@example.com", "manager")
+        _add_user(connection, "adam@example.com", "admin")
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        _add_user(connection, "sam@example.com", "sales")
+
+    upgrade_database(empty_database_url, "0020")
+    with engine.begin() as connection:
+        rows = connection.execute(text("SELECT email, role FROM users ORDER BY id"))
+        assert rows.all() == [("mia@example.com", "manager"), ("adam@example.com", "admin")]
+        _add_user(connection, "cara@example.com", "account_manager")  # 15 characters
+        _add_user(connection, "cole@example.com", "cold_caller")
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        _add_user(connection, "boss@example.com", "boss")
+
+    # Down again is refused while an account has a new role, and works once none has.
+    with pytest.raises(RuntimeError, match="new roles"):
+        downgrade_database(empty_database_url, "0019")
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM users WHERE role NOT IN ('manager', 'admin')"))
+    downgrade_database(empty_database_url, "0019")
+    with engine.begin() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM users")) == 2
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        _add_user(connection, "sam@example.com", "sales")

@@ -54,3 +54,18 @@ def test_one_digest_a_day_from_the_morning_hour_in_the_agencys_language(session)
     assert send_morning_digests(session, MORNING) == 0  # once a day
     assert send_morning_digests(session, NEXT_MORNING) == 1
     assert [m.to_address for m in mails(session)] == ["mia@example.com"] * 2
+
+
+def test_a_cold_caller_gets_only_the_calls_and_sales_no_digest(session):
+    cole = make_user(session, "cole@example.com", role="cold_caller", name="Cole Caller")
+    make_client(session, name="Ivan Sidorov", email="ivan@example.org", manager=cole)
+    make_user(session, "sam@example.com", role="sales", name="Sam Sales")
+    session.commit()
+
+    assert send_morning_digests(session, MORNING) == 1
+    [mail] = mails(session)
+    assert mail.to_address == "cole@example.com"
+    assert mail.subject == "Ваш день, 10 марта 2026: 50 звонков по плану"
+    # No letters to write, not even "none due today".
+    assert "перед поездкой" not in mail.body and "/manager/letters" not in mail.body
+    assert "- Ivan Sidorov" in mail.body

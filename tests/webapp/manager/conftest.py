@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 from fastapi.testclient import TestClient
@@ -84,3 +85,36 @@ def as_admin(app, admin) -> Iterator[TestClient]:
     with TestClient(app, follow_redirects=False, headers=ENGLISH) as client:
         assert log_in(client, admin.email).status_code == 303
         yield client
+
+
+# One account of each role, as the role matrix and the role tests log in.
+ROLE_ACCOUNTS = {
+    "cold_caller": ("cole@example.com", "Cole Caller"),
+    "sales": ("sam@example.com", "Sam Sales"),
+    "account_manager": ("alma@example.com", "Alma Accounts"),
+    "manager": ("mina@example.com", "Mina Manager"),
+    "admin": ("ada@example.com", "Ada Admin"),
+}
+
+
+@pytest.fixture
+def role_users(session: Session) -> dict:
+    """role -> its account (committed)."""
+    users = {
+        role: make_user(session, email, role=role, name=name)
+        for role, (email, name) in ROLE_ACCOUNTS.items()
+    }
+    session.commit()
+    return users
+
+
+@pytest.fixture
+def as_role(app, role_users) -> Iterator:
+    """role -> a client logged in as that role's account (closed after the test)."""
+    with ExitStack() as stack:
+        clients = {}
+        for role, user in role_users.items():
+            client = stack.enter_context(TestClient(app, follow_redirects=False, headers=ENGLISH))
+            assert log_in(client, user.email).status_code == 303, role
+            clients[role] = client
+        yield clients

@@ -1,13 +1,16 @@
-"""No page under /manager answers without a log-in, whatever route is added later."""
+"""No page under /manager answers without a log-in, nor to a role that may not use it,
+whatever route is added later."""
 
 import re
 
 import pytest
+from fastapi import Depends
 from fastapi.routing import iter_route_contexts
 from starlette.routing import Mount
 
 from tests.webapp.manager.conftest import HTML, form_token, log_in
 from webapp import csrf
+from webapp.deps import current_user
 
 OPEN_ROUTES = {("GET", "/manager/login"), ("POST", "/manager/login")}
 
@@ -93,6 +96,125 @@ def test_admin_pages_refuse_a_manager(app, as_manager):
         assert response.status_code == 403, f"{method} {path}"
         assert "for admins only" in response.text
     assert tried >= 6
+
+
+# --- the role matrix ------------------------------------------------------------------
+# Written by hand from issue 15, not from the code under test: who may use each route.
+# A route the walk finds that is not here fails the test, so a new route needs a decision.
+CC, SA, AM, MG, AD = "cold_caller", "sales", "account_manager", "manager", "admin"
+EVERYONE = frozenset({CC, SA, AM, MG, AD})
+SELLING = frozenset({SA, MG, AD})  # leads, and a lead's client record
+CARING = frozenset({AM, MG, AD})  # clients, trips, letters
+CALLING = frozenset({CC, AM, MG, AD})  # the call list and logging a call
+ADMINS = frozenset({AD})
+
+ROLE_MATRIX: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", "/manager/login"): EVERYONE,
+    ("POST", "/manager/login"): EVERYONE,
+    ("GET", "/manager"): EVERYONE,
+    ("POST", "/manager/morning-email"): EVERYONE,
+    ("GET", "/manager/leads"): SELLING,
+    ("GET", "/manager/leads/{lead_id}"): SELLING,
+    ("POST", "/manager/leads/{lead_id}/status"): SELLING,
+    ("POST", "/manager/leads/{lead_id}/assign"): SELLING,
+    ("POST", "/manager/leads/{lead_id}/notes"): SELLING,
+    ("POST", "/manager/leads/{lead_id}/client"): SELLING,
+    ("GET", "/manager/clients"): CARING,
+    ("GET", "/manager/clients/new"): CARING,
+    ("POST", "/manager/clients/new"): CARING,
+    ("GET", "/manager/clients/{client_id}/edit"): CARING,
+    ("POST", "/manager/clients/{client_id}/edit"): CARING,
+    ("GET", "/manager/clients/{client_id}"): CARING,
+    ("POST", "/manager/clients/{client_id}/contacts"): CALLING,
+    ("GET", "/manager/calls"): CALLING,
+    ("POST", "/manager/calls/plan"): ADMINS,
+    ("GET", "/manager/leads/{lead_id}/trip"): CARING,
+    ("POST", "/manager/leads/{lead_id}/trip"): CARING,
+    ("GET", "/manager/clients/{client_id}/trip"): CARING,
+    ("POST", "/manager/clients/{client_id}/trip"): CARING,
+    ("GET", "/manager/trips/{trip_id}"): CARING,
+    ("POST", "/manager/trips/{trip_id}/dates"): CARING,
+    ("POST", "/manager/trips/{trip_id}/cancel"): CARING,
+    ("GET", "/manager/letters"): CARING,
+    ("GET", "/manager/letters/{letter_id}"): CARING,
+    ("POST", "/manager/letters/{letter_id}/send"): CARING,
+    ("GET", "/manager/templates"): ADMINS,
+    ("GET", "/manager/templates/{key}"): ADMINS,
+    ("POST", "/manager/templates/{key}"): ADMINS,
+    ("POST", "/manager/templates/{key}/reset"): ADMINS,
+    ("GET", "/manager/kpi"): EVERYONE,
+    ("GET", "/manager/kpi.csv"): EVERYONE,
+    ("GET", "/manager/planner"): ADMINS,
+    ("GET", "/manager/crawls"): ADMINS,
+    ("POST", "/manager/crawls/reviews/{review_id}/confirm"): ADMINS,
+    ("POST", "/manager/crawls/reviews/{review_id}/split"): ADMINS,
+    ("POST", "/manager/hotels/{hotel_id}/name"): ADMINS,
+    ("POST", "/manager/crawls/merges/{merge_id}/undo"): ADMINS,
+    ("POST", "/manager/crawls/aliases/{alias_id}/split"): ADMINS,
+    # Walked last: it ends the session.
+    ("POST", "/manager/logout"): EVERYONE,
+}
+REFUSAL_TEXTS = ("may not open this page", "for admins only")
+
+
+def _walk_order(route: tuple[str, str]) -> bool:
+    return route == ("POST", "/manager/logout")
+
+
+def role_matrix_offenders(app, as_role: dict, matrix: dict) -> tuple[list[str], int]:
+    """Each (route, role) whose answer is not what `matrix` says (allowed: any answer but
+    a 403, and never a 500; refused: a 403 page saying why), each route the walk finds
+    that `matrix` lacks or lists but the app no longer has; and how many were tried."""
+    found = manager_routes(app)
+    offenders = [
+        f"{method} {path}: not in the matrix"
+        for method, path in found
+        if (method, path) not in matrix
+    ]
+    offenders += [
+        f"{method} {path}: in the matrix, not in the app"
+        for method, path in matrix
+        if (method, path) not in found
+    ]
+    tried = 0
+    for role, client in as_role.items():
+        for method, path in sorted(found, key=_walk_order):
+            allowed = matrix.get((method, path))
+            if allowed is None:
+                continue
+            data = {csrf.FIELD: form_token(client, "/manager")} if method == "POST" else None
+            response = client.request(method, _concrete(path), data=data, headers=HTML)
+            tried += 1
+            refused = response.status_code == 403 and any(
+                reason in response.text for reason in REFUSAL_TEXTS
+            )
+            if response.status_code >= 500 or refused == (role in allowed):
+                offenders.append(f"{method} {path} as {role}: {response.status_code}")
+    return offenders, tried
+
+
+def test_every_route_answers_each_role_as_the_matrix_says(app, as_role):
+    offenders, tried = role_matrix_offenders(app, as_role, ROLE_MATRIX)
+    assert offenders == []
+    assert tried == 5 * len(ROLE_MATRIX)
+
+
+def test_the_matrix_catches_a_route_that_forgets_its_role_check(app, as_role):
+    @app.get("/manager/leads-export", dependencies=[Depends(current_user)])
+    def leads_export():
+        return {"leads": "every one"}
+
+    @app.get("/manager/undecided", dependencies=[Depends(current_user)])
+    def undecided():
+        return {}
+
+    matrix = {**ROLE_MATRIX, ("GET", "/manager/leads-export"): SELLING}
+    offenders, _tried = role_matrix_offenders(app, as_role, matrix)
+    assert sorted(offenders) == [
+        "GET /manager/leads-export as account_manager: 200",
+        "GET /manager/leads-export as cold_caller: 200",
+        "GET /manager/undecided: not in the matrix",
+    ]
 
 
 # What a careless or hostile client may send: wrong types, huge, empty, markup, far dates.

@@ -156,8 +156,9 @@ def planner_table(page: str) -> dict[str, list[str]]:
     }
 
 
-def test_the_planner_chart_shows_the_tables_plan_and_crm(as_manager, spring):
-    page = as_manager.get("/manager/planner?target_share=0.01", headers=HTML)
+# The planner is the admin's (issue 15's roles).
+def test_the_planner_chart_shows_the_tables_plan_and_crm(as_admin, spring):
+    page = as_admin.get("/manager/planner?target_share=0.01", headers=HTML)
     assert page.status_code == 200
     figure = re.search(r'<figure class="plan-chart".*?</figure>', page.text, re.S)[0]
     svg = svg_of(figure)
@@ -189,18 +190,19 @@ def test_the_planner_chart_shows_the_tables_plan_and_crm(as_manager, spring):
     assert "Tours (the agency's): 60% of the plan" in [t.text for t in tours.iter(f"{SVG}text")]
 
 
-def test_the_planner_draws_no_chart_without_a_plan(as_manager, manager):
-    page = as_manager.get("/manager/planner?population=-3", headers=HTML)
+def test_the_planner_draws_no_chart_without_a_plan(as_admin):
+    page = as_admin.get("/manager/planner?population=-3", headers=HTML)
     assert page.status_code == 422 and "plan-chart" not in page.text
 
 
-def test_the_charts_speak_russian(app, spring):
+def test_the_charts_speak_russian(app, spring, admin):
     from tests.webapp.manager.conftest import log_in
 
     mia, _bob = spring
     with TestClient(app, follow_redirects=False) as client:  # asks for no language: Russian
         assert log_in(client, mia.email).status_code == 303
         kpi = client.get("/manager/kpi?month=2026-03").text
+        assert log_in(client, admin.email).status_code == 303  # the planner is the admin's
         planner = client.get("/manager/planner").text
     figure = kpi_charts(kpi)[mia.id]
     labels = [text.text for text in svg_of(figure).iter(f"{SVG}text")]
@@ -211,10 +213,10 @@ def test_the_charts_speak_russian(app, spring):
     assert "of the plan" not in chart and "плана" in chart
 
 
-def test_a_figure_the_plan_does_not_ask_for_says_so(as_manager, spring):
+def test_a_figure_the_plan_does_not_ask_for_says_so(as_admin, spring):
     """One purchase per client plans no repeat purchase: the chart says "no plan" rather
     than a share of nothing, and a pair of zeros draws two empty bars, not an error."""
-    page = as_manager.get("/manager/planner?purchases_per_client=1", headers=HTML)
+    page = as_admin.get("/manager/planner?purchases_per_client=1", headers=HTML)
     svg = svg_of(re.search(r'<figure class="plan-chart".*?</figure>', page.text, re.S)[0])
     [repeat] = [g for g in svg.iter(f"{SVG}g") if g.get("data-figure") == "repeat_purchases"]
     assert (repeat.get("data-plan"), repeat.get("data-actual")) == ("0", "0")

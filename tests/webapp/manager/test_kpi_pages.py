@@ -77,8 +77,9 @@ def test_months_default_step_and_refuse_nonsense(as_manager, manager):
     assert as_manager.get("/manager/kpi.csv?month=March").status_code == 422
 
 
-def test_the_planner_computes_the_defaults_beside_the_crm(as_manager, march):
-    page = as_manager.get("/manager/planner", headers=HTML)
+# The strategic planner is the agency's, so an admin's (issue 15).
+def test_the_planner_computes_the_defaults_beside_the_crm(as_admin, march):
+    page = as_admin.get("/manager/planner", headers=HTML)
     assert page.status_code == 200
     assert 'name="population" type="text" inputmode="decimal" value="200000"' in page.text
     assert "Market volume, USD" in page.text and "25,000,000" in page.text
@@ -92,9 +93,9 @@ def test_the_planner_computes_the_defaults_beside_the_crm(as_manager, march):
     assert all(cell.strip() for cell in re.findall(r"<td>([^<]*)</td>", repeat))
 
 
-def test_the_planner_keeps_bad_input_and_says_why(as_manager, manager):
+def test_the_planner_keeps_bad_input_and_says_why(as_admin):
     query = "population=-3&buying_share=abc&average_price=1500&target_share=120"
-    page = as_manager.get(f"/manager/planner?{query}&purchases_per_client=1.3", headers=HTML)
+    page = as_admin.get(f"/manager/planner?{query}&purchases_per_client=1.3", headers=HTML)
     assert page.status_code == 422
     assert "Population of the catchment area</a>: must be at least 1" in page.text
     assert "&#39;abc&#39; is not a number" in page.text

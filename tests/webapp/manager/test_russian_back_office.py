@@ -60,3 +60,21 @@ def test_headings_with_a_variable_are_in_russian(russian_manager, session, manag
 
     calls = visible_text(russian_manager.get("/manager/calls").text)
     assert "Звонки на " in calls and "Calls for" not in calls
+
+
+def test_a_refusal_names_the_role_in_russian(app, session):
+    from tests.factories import make_user
+
+    user = make_user(session, "alma@example.com", role="account_manager")
+    session.commit()
+    with TestClient(app, follow_redirects=False) as client:
+        assert log_in(client, user.email).status_code == 303
+        page = client.get("/manager/leads", headers={"Accept": "text/html"})
+        nav = visible_text(client.get("/manager").text)
+
+    assert page.status_code == 403
+    assert (
+        "Вашей роли (аккаунт-менеджер) эта страница недоступна; она для ролей: "
+        "продажи, менеджер, администратор." in main_text(page.text)
+    )
+    assert "(аккаунт-менеджер)" in nav and "Заявки" not in nav

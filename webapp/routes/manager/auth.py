@@ -19,9 +19,11 @@ from models.auth import (
     session_user,
     start_session,
 )
+from models.users import ROLE_LABELS, Capability, User, roles_that_may
+from tourscope.i18n import gettext
 from webapp import csrf
 from webapp.client_address import client_key
-from webapp.deps import SESSION_COOKIE, SessionDep, SettingsDep
+from webapp.deps import SESSION_COOKIE, RoleRequired, SessionDep, SettingsDep
 from webapp.routes.manager.common import form_text, render
 from webapp.templating import templates
 
@@ -166,11 +168,23 @@ async def login_required(request: Request, _error: Exception) -> Response:
     )
 
 
-async def admin_required(request: Request, _error: Exception) -> Response:
-    """A manager on an admin page: refused, with the reason."""
+def role_refusal(user: User | None, capability: Capability) -> str:
+    """Why the page is refused, naming the user's role and the roles that may open it."""
+    if capability is Capability.ADMIN:
+        return gettext("This page is for admins only.")
+    allowed = ", ".join(str(ROLE_LABELS[role]) for role in roles_that_may(capability))
+    role = user.role_label if user else "?"
+    return gettext("Your role (%(role)s) may not open this page; it is for: %(allowed)s.") % {
+        "role": role,
+        "allowed": allowed,
+    }
+
+
+async def role_required(request: Request, error: RoleRequired) -> Response:
+    """A user whose role may not use the page: refused (403), with the reason."""
+    reason = role_refusal(getattr(request.state, "user", None), error.capability)
     if _wants_html(request):
-        reason = "This page is for admins only."
         return templates.TemplateResponse(
             request, "forbidden.html", {"reason": reason}, status_code=403
         )
-    return JSONResponse({"detail": "This page is for admins only."}, status_code=403)
+    return JSONResponse({"detail": reason}, status_code=403)

@@ -13,11 +13,11 @@ from models.calls import (
     day_progress,
     set_daily_plan,
 )
-from models.users import User
+from models.users import Capability, User
 from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import AdminRequired, AdminUser, CurrentUser, SessionDep, current_user
+from webapp.deps import AdminUser, CurrentUser, RoleRequired, SessionDep, current_user, needs
 from webapp.routes.manager.common import form_text, parse_id, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
@@ -39,7 +39,7 @@ def _calls_page(
     typed_plan: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    managers = active_users(session)
+    managers = active_users(session, who_may=Capability.CALLS)
     context = {
         "manager": manager,
         "calls": call_list(session, manager),
@@ -48,7 +48,12 @@ def _calls_page(
         "default_plan": get_settings().call_plan_per_day,
         "plan_range": PLAN_RANGE,
         "managers": managers,
-        "hand_over_to": [other for other in managers if other.id != user.id],
+        # A warm client becomes a lead: only for someone who works leads.
+        "hand_over_to": [
+            other
+            for other in active_users(session, who_may=Capability.LEADS)
+            if other.id != user.id
+        ],
         "outcomes": OUTCOME_LABELS,
         "contact_kinds": KIND_LABELS,
         "error": error,
@@ -58,15 +63,23 @@ def _calls_page(
     return render(request, "manager/calls.html", context, status_code=status_code)
 
 
-@router.get("/calls", response_class=HTMLResponse)
+def calls_page_with_error(
+    request: Request, session: SessionDep, user: User, error: str, status_code: int = 422
+) -> HTMLResponse:
+    """The user's own call list saying why a call from it was not logged."""
+    return _calls_page(request, session, user, user, error=error, status_code=status_code)
+
+
+@router.get("/calls", response_class=HTMLResponse, dependencies=needs(Capability.CALLS))
 def calls_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """My call list for today with the day's progress; an admin may open anyone's
-    (?manager=ID), a manager only their own (403)."""
+    (?manager=ID), anyone else only their own (403)."""
     choice = request.query_params.get("manager", "")
     if not choice or choice == str(user.id):
         return _calls_page(request, session, user, user)
-    if not user.is_admin:
-        raise AdminRequired()
+    # Whose list depends on the query, so this one check cannot be a route's dependency.
+    if not user.may(Capability.ADMIN):
+        raise RoleRequired(Capability.ADMIN)
     number = parse_id(choice)
     manager = session.get(User, number) if number else None
     if manager is None:
@@ -75,7 +88,7 @@ def calls_page(request: Request, session: SessionDep, user: CurrentUser) -> HTML
     return _calls_page(request, session, user, manager)
 
 
-@router.post("/calls/plan")
+@router.post("/calls/plan", dependencies=needs(Capability.ADMIN))
 async def calls_plan(request: Request, session: SessionDep, admin: AdminUser) -> Response:
     """An admin sets a manager's daily plan (empty: back to the agency's default)."""
     form = await request.form()

@@ -33,11 +33,12 @@ from models.queries.clients import (
     preference_suggestions,
     preferences_by_kind,
 )
-from models.users import User
-from tourscope.i18n import LOCALES, lazy_gettext
+from models.users import Capability, User
+from tourscope.i18n import LOCALES, gettext, lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import CurrentUser, RowId, SessionDep, current_user
+from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
+from webapp.routes.manager.calls import calls_page_with_error
 from webapp.routes.manager.common import (
     form_text,
     not_found,
@@ -72,7 +73,7 @@ def _labels() -> dict:
     }
 
 
-@router.get("/clients", response_class=HTMLResponse)
+@router.get("/clients", response_class=HTMLResponse, dependencies=needs(Capability.CLIENTS))
 def clients_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """The clients list: text search and filters on any preference; bad filters say why."""
     filters, errors = query_filters(request, ClientFilters)
@@ -157,7 +158,7 @@ async def _save(request: Request, session: SessionDep, client: Client | None) ->
     return RedirectResponse(f"/manager/clients/{client.id}?done={done}", status_code=303)
 
 
-@router.get("/clients/new", response_class=HTMLResponse)
+@router.get("/clients/new", response_class=HTMLResponse, dependencies=needs(Capability.CLIENTS))
 def new_client_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """An empty profile, the new client being the manager's own."""
     fields = {
@@ -168,12 +169,14 @@ def new_client_page(request: Request, session: SessionDep, user: CurrentUser) ->
     return _form_page(request, session, client=None, fields=fields)
 
 
-@router.post("/clients/new")
+@router.post("/clients/new", dependencies=needs(Capability.CLIENTS))
 async def new_client(request: Request, session: SessionDep) -> Response:
     return await _save(request, session, None)
 
 
-@router.get("/clients/{client_id}/edit", response_class=HTMLResponse)
+@router.get(
+    "/clients/{client_id}/edit", response_class=HTMLResponse, dependencies=needs(Capability.CLIENTS)
+)
 def edit_client_page(request: Request, client_id: RowId, session: SessionDep) -> HTMLResponse:
     client = client_profile(session, client_id)
     if client is None:
@@ -182,7 +185,7 @@ def edit_client_page(request: Request, client_id: RowId, session: SessionDep) ->
     return _form_page(request, session, client=client, fields=fields)
 
 
-@router.post("/clients/{client_id}/edit")
+@router.post("/clients/{client_id}/edit", dependencies=needs(Capability.CLIENTS))
 async def edit_client(request: Request, client_id: RowId, session: SessionDep) -> Response:
     client = client_profile(session, client_id)
     if client is None:
@@ -206,7 +209,7 @@ def _client_page(
         "ages": children_ages(client, today),
         "preferences": preferences_by_kind(client),
         "history": client_history(session, client),
-        "managers": active_users(session),
+        "managers": active_users(session, who_may=Capability.LEADS),
         "error": error,
         "typed": typed or {},
         "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
@@ -215,7 +218,9 @@ def _client_page(
     return render(request, "manager/client.html", context, status_code=status_code)
 
 
-@router.get("/clients/{client_id}", response_class=HTMLResponse)
+@router.get(
+    "/clients/{client_id}", response_class=HTMLResponse, dependencies=needs(Capability.CLIENTS)
+)
 def client_page(request: Request, client_id: RowId, session: SessionDep) -> HTMLResponse:
     """One client: profile, party, preferences by kind, the whole history, log a contact."""
     client = client_profile(session, client_id)
@@ -243,7 +248,7 @@ def _hand_over_to(session: SessionDep, text: str) -> User | None:
     return handed_to
 
 
-@router.post("/clients/{client_id}/contacts")
+@router.post("/clients/{client_id}/contacts", dependencies=needs(Capability.CALLS))
 async def client_contact(request: Request, client_id: RowId, session: SessionDep) -> Response:
     """Log a call or other contact with its outcome; back to the call list when it came
     from there, else to the client's page. A refusal shows the reason and the typed text."""
@@ -253,6 +258,11 @@ async def client_contact(request: Request, client_id: RowId, session: SessionDep
     if client is None:
         return not_found(request, "client number", client_id)
     user: User = request.state.user
+    if not user.may(Capability.CLIENTS) and client.manager_id != user.id:
+        # A cold caller sees no client records: they log calls only to their own list's.
+        reason = gettext("Client number %(id)d is not on your call list.") % {"id": client.id}
+        return calls_page_with_error(request, session, user, reason, status_code=403)
+    from_calls = form_text(form, "back", 10) == "calls"
     typed = {name: form_text(form, name, 5000) for name in CONTACT_FIELDS}
     try:
         log_contact(
@@ -267,17 +277,20 @@ async def client_contact(request: Request, client_id: RowId, session: SessionDep
         )
     except CallError as refused:
         session.rollback()
+        if from_calls:
+            # Back to the list it came from: a cold caller may not open the client's page.
+            return calls_page_with_error(request, session, user, str(refused))
         client = client_profile(session, client.id)
         return _client_page(
             request, session, client, error=str(refused), typed=typed, status_code=422
         )
     session.commit()
-    if form_text(form, "back", 10) == "calls":
+    if from_calls:
         return RedirectResponse("/manager/calls?done=contact", status_code=303)
     return RedirectResponse(f"/manager/clients/{client.id}?done=contact", status_code=303)
 
 
-@router.post("/leads/{lead_id}/client")
+@router.post("/leads/{lead_id}/client", dependencies=needs(Capability.LEADS))
 async def lead_client(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     """The lead's client record: the linked one, one with the lead's e-mail, or a new one."""
     form = await request.form()
@@ -286,6 +299,10 @@ async def lead_client(request: Request, lead_id: RowId, session: SessionDep) -> 
     if lead is None:
         context = {"title": "Lead not found", "reason": f"There is no lead number {lead_id}."}
         return render(request, "not_found.html", context, status_code=404)
-    client = client_for_lead(session, lead, actor=request.state.user)
+    user: User = request.state.user
+    client = client_for_lead(session, lead, actor=user)
     session.commit()
+    if not user.may(Capability.CLIENTS):
+        # Sales make the record for the account managers; they stay with the lead.
+        return RedirectResponse(f"/manager/leads/{lead.id}?done=client", status_code=303)
     return RedirectResponse(f"/manager/clients/{client.id}?done=lead", status_code=303)

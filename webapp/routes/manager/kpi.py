@@ -32,8 +32,9 @@ from models.queries.kpi import (
     previous_month,
     report_managers,
 )
+from models.users import Capability
 from tourscope.settings import get_settings
-from webapp.deps import CurrentUser, SessionDep, current_user
+from webapp.deps import CurrentUser, SessionDep, current_user, needs
 from webapp.kpi_chart import kpi_chart
 from webapp.plan_chart import plan_chart
 from webapp.routes.manager.common import NO_STORE, render
@@ -52,7 +53,7 @@ def _month(request: Request) -> tuple[date, str | None]:
         return current_month(), f"{error}; the current month is shown."
 
 
-@router.get("/kpi", response_class=HTMLResponse)
+@router.get("/kpi", response_class=HTMLResponse, dependencies=needs(Capability.KPI_OWN))
 def kpi_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     month, error = _month(request)
     settings = get_settings()
@@ -77,7 +78,7 @@ def kpi_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLRe
     return render(request, "manager/kpi.html", context, status_code=422 if error else 200)
 
 
-@router.get("/kpi.csv")
+@router.get("/kpi.csv", dependencies=needs(Capability.KPI_OWN))
 def kpi_csv_download(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     month, error = _month(request)
     if error:
@@ -90,7 +91,7 @@ def kpi_csv_download(request: Request, session: SessionDep, user: CurrentUser) -
     return Response(kpi_csv(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-@router.get("/planner", response_class=HTMLResponse)
+@router.get("/planner", response_class=HTMLResponse, dependencies=needs(Capability.ADMIN))
 def planner_page(request: Request, session: SessionDep) -> HTMLResponse:
     """The plan from the typed inputs (the defaults at first), beside the CRM's last year."""
     params = request.query_params

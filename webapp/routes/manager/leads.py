@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models.agency_time import agency_today
 from models.auth import active_users
+from models.calls import day_progress
 from models.lead_scoring import scoring_rules
 from models.lead_workflow import (
     OPEN_STATUSES,
@@ -27,11 +28,11 @@ from models.queries.leads import (
 )
 from models.queries.letters import due_letters
 from models.trip_workflow import trip_of_lead
-from models.users import User
+from models.users import Capability, User
 from tourscope.i18n import gettext, lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import CurrentUser, RowId, SessionDep, current_user
+from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.routes.manager.common import (
     form_text,
     not_found,
@@ -49,6 +50,7 @@ DONE_MESSAGES = {
     "status": lazy_gettext("The status is changed."),
     "assigned": lazy_gettext("The lead is assigned."),
     "note": lazy_gettext("The note is added."),
+    "client": lazy_gettext("The lead's client record is made; account managers take it on."),
     "digest-on": lazy_gettext("The morning e-mail is on."),
     "digest-off": lazy_gettext("The morning e-mail is off."),
 }
@@ -68,7 +70,24 @@ def _labels() -> dict:
 
 @router.get("", response_class=HTMLResponse)
 def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
-    """Counts by status, my open leads and the new leads nobody has taken, best first."""
+    """The parts of the day the user's role works on: the call list's progress, the
+    letters due, and the leads (counts by status, mine, the new ones nobody has taken)."""
+    context = {
+        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
+        "digest_hour": get_settings().morning_digest_hour,
+        **_labels(),
+    }
+    if user.may(Capability.CALLS):
+        context["progress"] = day_progress(session, user)
+    if user.may(Capability.LETTERS):
+        # The pre-trip letters of my trips due today or overdue, each with its draft.
+        context["letters_due"] = due_letters(session, agency_today(), user)
+    if user.may(Capability.LEADS):
+        context.update(_dashboard_leads(session, user))
+    return render(request, "manager/dashboard.html", context)
+
+
+def _dashboard_leads(session: SessionDep, user: User) -> dict:
     mine = [
         row
         for row in lead_list(session, LeadFilters(manager="mine"), user, page_size=50).rows
@@ -80,17 +99,7 @@ def dashboard(request: Request, session: SessionDep, user: CurrentUser) -> HTMLR
         user,
         page_size=DASHBOARD_ROWS,
     )
-    context = {
-        "counts": status_counts(session),
-        # The pre-trip letters of my trips due today or overdue, each with its draft.
-        "letters_due": due_letters(session, agency_today(), user),
-        "mine": mine,
-        "waiting": waiting,
-        "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
-        "digest_hour": get_settings().morning_digest_hour,
-        **_labels(),
-    }
-    return render(request, "manager/dashboard.html", context)
+    return {"counts": status_counts(session), "mine": mine, "waiting": waiting}
 
 
 @router.post("/morning-email")
@@ -108,7 +117,7 @@ async def morning_email(request: Request, session: SessionDep, user: CurrentUser
     return RedirectResponse(f"/manager?done=digest-{wanted}", status_code=303)
 
 
-@router.get("/leads", response_class=HTMLResponse)
+@router.get("/leads", response_class=HTMLResponse, dependencies=needs(Capability.LEADS))
 def leads_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """The leads list: filters, high value first, then newest; bad filters say why (422)."""
     filters, errors = query_filters(request, LeadFilters)
@@ -119,7 +128,7 @@ def leads_page(request: Request, session: SessionDep, user: CurrentUser) -> HTML
         "errors": errors,
         "page": page,
         "pager": pager_links(page, filters.query_params()),
-        "managers": active_users(session),
+        "managers": active_users(session, who_may=Capability.LEADS),
         **_labels(),
     }
     return render(request, "manager/leads.html", context, status_code=422 if errors else 200)
@@ -145,7 +154,7 @@ def _lead_page(
         "band": score_band(lead.score),
         "extras": extras,
         "next_statuses": next_statuses(lead.status),
-        "managers": active_users(session),
+        "managers": active_users(session, who_may=Capability.LEADS),
         "error": error,
         "typed": typed or {},
         "done": DONE_MESSAGES.get(request.query_params.get("done", "")),
@@ -155,7 +164,7 @@ def _lead_page(
     return render(request, "manager/lead.html", context, status_code=status_code)
 
 
-@router.get("/leads/{lead_id}", response_class=HTMLResponse)
+@router.get("/leads/{lead_id}", response_class=HTMLResponse, dependencies=needs(Capability.LEADS))
 def lead_page(request: Request, lead_id: RowId, session: SessionDep) -> HTMLResponse:
     """One lead: what the visitor saw and asked for, its score, its history, the actions."""
     lead = lead_with_history(session, lead_id)
@@ -184,7 +193,7 @@ async def _lead_action(request: Request, session: SessionDep, lead_id: int, acti
     return RedirectResponse(f"/manager/leads/{lead.id}?done={done}", status_code=303)
 
 
-@router.post("/leads/{lead_id}/status")
+@router.post("/leads/{lead_id}/status", dependencies=needs(Capability.LEADS))
 async def lead_status(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         to_status = form_text(form, "to_status", 20)
@@ -194,7 +203,7 @@ async def lead_status(request: Request, lead_id: RowId, session: SessionDep) -> 
     return await _lead_action(request, session, lead_id, action)
 
 
-@router.post("/leads/{lead_id}/assign")
+@router.post("/leads/{lead_id}/assign", dependencies=needs(Capability.LEADS))
 async def lead_assign(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         choice = form_text(form, "assignee", 20)
@@ -212,7 +221,7 @@ async def lead_assign(request: Request, lead_id: RowId, session: SessionDep) -> 
     return await _lead_action(request, session, lead_id, action)
 
 
-@router.post("/leads/{lead_id}/notes")
+@router.post("/leads/{lead_id}/notes", dependencies=needs(Capability.LEADS))
 async def lead_note(request: Request, lead_id: RowId, session: SessionDep) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         add_note(session, lead, user, form_text(form, "note", 10_000))

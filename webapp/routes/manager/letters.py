@@ -29,10 +29,10 @@ from models.letters import (
 from models.queries.letters import DueLetterFilters, due_letters
 from models.reminders import letter_label
 from models.trips import LetterStatus, TripLetter
-from models.users import User
+from models.users import Capability, User
 from tourscope.i18n import LOCALES, current_locale, lazy_gettext
 from webapp import csrf
-from webapp.deps import AdminUser, CurrentUser, RowId, SessionDep, current_user
+from webapp.deps import AdminUser, CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.routes.manager.common import form_text, not_found, render
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
@@ -49,7 +49,7 @@ TYPED_SUBJECT_LIMIT = 2 * MAX_SUBJECT_LENGTH
 TYPED_BODY_LIMIT = 2 * MAX_BODY_LENGTH
 
 
-@router.get("/letters", response_class=HTMLResponse)
+@router.get("/letters", response_class=HTMLResponse, dependencies=needs(Capability.LETTERS))
 def letters_page(request: Request, session: SessionDep, user: CurrentUser) -> HTMLResponse:
     """Letters due today and overdue: my trips' by default, everyone's with ?manager=all."""
     error = None
@@ -103,7 +103,9 @@ def _letter_page(
     return render(request, "manager/letter.html", context, status_code=status_code)
 
 
-@router.get("/letters/{letter_id}", response_class=HTMLResponse)
+@router.get(
+    "/letters/{letter_id}", response_class=HTMLResponse, dependencies=needs(Capability.LETTERS)
+)
 def letter_page(request: Request, letter_id: RowId, session: SessionDep) -> HTMLResponse:
     letter = find_letter(session, letter_id)
     if letter is None:
@@ -111,7 +113,7 @@ def letter_page(request: Request, letter_id: RowId, session: SessionDep) -> HTML
     return _letter_page(request, session, letter)
 
 
-@router.post("/letters/{letter_id}/send")
+@router.post("/letters/{letter_id}/send", dependencies=needs(Capability.LETTERS))
 async def letter_send(request: Request, letter_id: RowId, session: SessionDep) -> Response:
     """Send the letter now, with the subject and body as the manager left them (the draft
     when the form has no such fields); the page with the reason and the text kept (422)
@@ -161,7 +163,7 @@ def _template_url(key: str, language: str, done: str | None = None) -> str:
     return f"/manager/templates/{key}?{urlencode(query)}"
 
 
-@router.get("/templates", response_class=HTMLResponse)
+@router.get("/templates", response_class=HTMLResponse, dependencies=needs(Capability.ADMIN))
 def templates_page(request: Request, session: SessionDep, user: AdminUser) -> HTMLResponse:
     """Every letter's template in each language, edited by an admin or the default."""
     rows = [
@@ -220,7 +222,7 @@ def _preview(key: str, language: str, subject: str, body: str) -> tuple[str, str
     return render_template(subject, body, sample_context(key, language=language))
 
 
-@router.get("/templates/{key}", response_class=HTMLResponse)
+@router.get("/templates/{key}", response_class=HTMLResponse, dependencies=needs(Capability.ADMIN))
 def template_page(request: Request, key: str, session: SessionDep, user: AdminUser) -> Response:
     language = _language(request)
     if key not in template_keys(session) or language is None:
@@ -231,7 +233,7 @@ def template_page(request: Request, key: str, session: SessionDep, user: AdminUs
     )
 
 
-@router.post("/templates/{key}")
+@router.post("/templates/{key}", dependencies=needs(Capability.ADMIN))
 async def template_save(
     request: Request, key: str, session: SessionDep, user: AdminUser
 ) -> Response:
@@ -264,7 +266,7 @@ async def template_save(
     return RedirectResponse(_template_url(key, language, "saved"), status_code=303)
 
 
-@router.post("/templates/{key}/reset")
+@router.post("/templates/{key}/reset", dependencies=needs(Capability.ADMIN))
 async def template_reset(
     request: Request, key: str, session: SessionDep, user: AdminUser
 ) -> Response:

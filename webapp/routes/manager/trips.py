@@ -1,6 +1,6 @@
 """Trips: created from a won lead, their dates and their pre-trip letter schedule."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -26,14 +26,15 @@ from models.trip_workflow import (
     trip_of_lead,
 )
 from models.trips import Trip, TripStatus
-from models.users import User
+from models.users import Capability, User
 from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
-from webapp.deps import RowId, SessionDep, current_user
+from webapp.deps import RowId, SessionDep, needs
 from webapp.routes.manager.common import form_text, not_found, render
 
-router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(current_user)])
+# Every route here books or changes a trip, including those reached from a lead or client.
+router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=needs(Capability.TRIPS))
 
 # Shown after an action, in the reader's language (lazy: translated when shown).
 DONE_MESSAGES = {
