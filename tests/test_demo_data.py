@@ -115,7 +115,7 @@ def test_an_empty_database_gets_a_demo_agency(session):
 
     assert summary == DemoCareSummary(
         managers=[MIA, LEO],
-        clients=15,
+        clients=17,  # two of them on the demo cold caller's list
         leads=13,  # with the lead Mia's warm call this morning handed on to Leo
         trips=10,
         letters_due_today=3,
@@ -166,6 +166,21 @@ def test_each_demo_manager_has_calls_to_make_and_figures_this_month(session):
 
 # Around the agency's midnight on the 1st of a month, a leap day, and the first of a year:
 # the same agency, with every step valid on its own day.
+def test_the_demo_cold_caller_has_prospects_to_call_today(session):
+    """Without them a cold caller's first log-in to the demo showed an empty call list."""
+    create_demo_account(session)
+    now = utcnow()
+    seeded(session, now)
+    caller = find_user(session, "caller@tourscope.localhost")
+
+    rows = call_list(session, caller, agency_today(now)).rows
+
+    assert [(row.client.name, row.days_overdue) for row in rows] == [
+        ("Vera Lebedeva", 0),
+        ("Artem Volkov", None),
+    ]
+
+
 @pytest.mark.parametrize(
     "now",
     [
@@ -180,7 +195,7 @@ def test_the_same_agency_whatever_the_day(session, now):
 
     summary = seeded(session, now)
 
-    assert (summary.clients, summary.trips, summary.letters_due_today) == (15, 10, 3)
+    assert (summary.clients, summary.trips, summary.letters_due_today) == (17, 10, 3)
     managers = [find_user(session, MIA), find_user(session, LEO)]
     for row in kpi_report(session, current_month(now), managers, now):
         assert row.total > 0, row

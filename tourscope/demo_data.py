@@ -350,6 +350,17 @@ MARINA = _Profile(
                              "need": ("excursions",)},
     notes="Signed up at the travel fair; never called yet.",
 )
+# The cold caller's list: prospects from the travel fair, never called.
+VERA = _Profile(
+    "Vera Lebedeva", "vera.lebedeva@example.com", "+7 915 264 08 39", "phone",
+    "weekdays after 18:00", preferences={"hotel_style": ("beach",)},
+    notes="Signed up at the travel fair; never called yet.",
+)
+ARTEM = _Profile(
+    "Artem Volkov", "artem.volkov@example.com", "+7 921 533 70 12", "phone",
+    "any time", adults=2, children=(("Sonya", 6, 40),),
+    notes="Signed up at the travel fair; never called yet.",
+)
 NIKOLAI = _Profile(
     "Nikolai Fedorov", "nikolai.fedorov@example.com", "+7 903 912 38 17", "phone",
     "lunchtime", budget="premium",
@@ -669,6 +680,7 @@ class _DemoAgency:
         if self.admin is not None:
             self._director_client()
         self._contact_centre()
+        self._cold_calls()
         self._other_leads()
 
     def _trips_ahead(self) -> None:
@@ -768,6 +780,20 @@ class _DemoAgency:
             svetlana, leo, clock.at(10, 9, 0), CallOutcome.TALKED,
             "Sent the autumn offers by e-mail.", kind=ContactKind.EMAIL,
         )  # fmt: skip
+
+    def _cold_calls(self) -> None:
+        """The demo's cold caller (when the demo made its log-ins) has prospects to call
+        today: one called yesterday without an answer, one never called."""
+        email = next(e for e, _n, role in DEMO_ROLE_ACCOUNTS if role == UserRole.COLD_CALLER)
+        caller = find_user(self.session, email)
+        if caller is None or caller.role != UserRole.COLD_CALLER:
+            return
+        vera = self.new_client(VERA, caller, 1)
+        self.call(
+            vera, caller, self.clock.at(1, 18, 30), CallOutcome.NO_ANSWER, "No answer.",
+            self.clock.today,
+        )  # fmt: skip
+        self.new_client(ARTEM, caller, 2)
 
     def _other_leads(self) -> None:
         """A lead in progress, a lost one, and new ones nobody has taken yet."""
