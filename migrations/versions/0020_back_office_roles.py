@@ -7,7 +7,7 @@ so the leads' source CHECK lists it. Existing rows keep their role and source.
 
 Revision ID: 0020
 Revises: 0019
-Create Date: 2026-12-14 10:00:00
+Create Date: 2026-11-30 03:00:00
 """
 
 from collections.abc import Sequence
