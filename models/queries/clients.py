@@ -25,7 +25,7 @@ from models.clients import (
     ContactChannel,
     PreferenceKind,
 )
-from models.leads import Lead
+from models.leads import Lead, LeadSource
 from models.letters import day_text
 from models.queries.paging import page_window
 from models.queries.reference import list_resorts
@@ -279,12 +279,16 @@ def client_history(session: Session, client: Client) -> list[HistoryEntry]:
     )
     for lead in leads:
         hotel = (lead.snapshot or {}).get("hotel")
+        if lead.source == LeadSource.CALL:
+            asked = "handed on from a warm call"
+        else:
+            asked = f"asked about {hotel}" if hotel else "asked after a search"
         entries.append(
             HistoryEntry(
                 at=lead.created_at,
                 kind="lead",
                 title=f"Lead #{lead.id} ({lead.status})",
-                detail=f"asked about {hotel}" if hotel else "asked after a search",
+                detail=asked,
                 who=_name(lead.assigned_to),
                 url=f"/manager/leads/{lead.id}",
             )

@@ -169,8 +169,11 @@ def test_the_history_merges_everything_newest_first(session):
     session.commit()
 
     history = client_history(session, client)
-    assert [entry.kind for entry in history] == ["feedback", "letter", "trip", "contact", "lead"]
-    feedback, letter, trip_entry, contact, lead_entry = history
+    # The warm call hands the client on to Sam as a lead: in the history beside the call.
+    kinds = ["feedback", "letter", "trip", "lead", "contact", "lead"]
+    assert [entry.kind for entry in history] == kinds
+    feedback, letter, trip_entry, call_lead, contact, lead_entry = history
+    assert (call_lead.detail, call_lead.who) == ("handed on from a warm call", "Sam")
     assert feedback.title == f"Feedback on trip #{trip.id}: manager 5/5, trip 4/5"
     assert feedback.detail == "Lovely"
     assert (letter.detail, letter.who, letter.url) == (
