@@ -30,19 +30,19 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from benchmarks.common import ensure_postgres_database, fresh_database, machine
+from models.accounts.users import User, UserRole
 from models.agency_time import agency_midnight, agency_today
 from models.base import utcnow
-from models.calls import call_list, day_progress
-from models.client_records import SUGGESTIONS
-from models.clients import CallOutcome, ContactKind, PreferenceKind
+from models.care.calls import call_list, day_progress
+from models.care.client_editing import SUGGESTIONS
+from models.care.client_queries import ClientFilters, client_history, client_list, client_profile
+from models.care.clients import CallOutcome, ContactKind, PreferenceKind
+from models.care.kpi import current_month, kpi_csv, kpi_history, kpi_report, report_managers
+from models.care.letter_queries import due_letters
+from models.care.planner import crm_actuals
+from models.care.trips import LetterStatus
 from models.db import get_engine
-from models.planner import crm_actuals
-from models.queries.clients import ClientFilters, client_history, client_list, client_profile
-from models.queries.kpi import current_month, kpi_csv, kpi_history, kpi_report, report_managers
-from models.queries.letters import due_letters
-from models.trips import LetterStatus
-from models.users import User, UserRole
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/tourscope_care_bench"
 # Seeded tables, in the order they are filled; their indexes are built after the load.
@@ -314,7 +314,7 @@ FROM (
 ) t
 """
 
-# Each trip's 4 letters, by the same rules as models/reminders.py and the trip workflow:
+# Each trip's 4 letters, by the same rules as models/care/letter_schedule.py and the trip workflow:
 # due before the booking day: skipped; due today or later: planned; due earlier: sent on
 # the day (8% 1-3 days late), but a quarter of last week's still waiting. A cancelled
 # trip keeps the letters it sent before its cancellation; the others are cancelled.

@@ -32,12 +32,12 @@ from benchmarks.common import (
 )
 from models import CrawlRun
 from models.base import utcnow
-from models.db import get_engine, session_scope
-from models.ingest import (
+from models.crawls.ingest import (
     STAGED_COLUMNS,
     land_staged_offers,
     stage_offers,
 )
+from models.db import get_engine, session_scope
 from sandbox.server import start_sandbox
 
 OPERATOR = "feedline"

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from benchmarks.common import fresh_database, machine, run_measured, tourscope
 from crawler.accounts import DEFAULT_ACCOUNTS_FILE, load_accounts
 from models import CrawlRun, OperatorReference
+from models.catalog.operator_references import MAPPED_KINDS
 from models.db import get_engine
-from models.operator_references import MAPPED_KINDS
 from sandbox.server import start_sandbox
 
 

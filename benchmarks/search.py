@@ -6,7 +6,7 @@
    after the load): 12 countries, 60 resorts, 400 hotels, 6 departure cities, 6
    operators, 70 departure dates from tomorrow, nights 3-21, parties mostly 2 adults with
    0-2 children, 5% inactive, 5% on request and 5% stop sale or sold out; then the
-   hotels' day prices (models/min_prices.py), and VACUUM ANALYZE, as autovacuum would
+   hotels' day prices (models/catalog/min_prices.py), and VACUUM ANALYZE, as autovacuum would
    after a crawl.
 2. Runs a fixed mix of searches and calendars through the real query functions
    (`search_hotels`, `price_calendar`: SQLAlchemy, the ORM, the result objects), with a
@@ -28,10 +28,11 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from benchmarks.common import ensure_postgres_database, fresh_database, machine
 from models import Hotel, Resort
+from models.catalog.calendar import price_calendar
+from models.catalog.min_prices import rebuild_min_prices
+from models.catalog.search import SearchFilters, search_hotels
 from models.db import get_engine
 from models.migrate import upgrade_database
-from models.min_prices import rebuild_min_prices
-from models.queries import SearchFilters, price_calendar, search_hotels
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/tourscope_search_bench"
 COUNTRIES = 12
@@ -163,7 +164,7 @@ def seed(url: str, offers: int) -> None:
     with Session(engine) as session:
         for model in (Hotel, Resort):
             for row in session.scalars(select(model)):
-                row.name = row.name  # rewrites its search key (models/catalog.py)
+                row.name = row.name  # rewrites its search key (models/catalog/hotels.py)
                 flag_modified(row, "name")
         session.commit()
     # The hotels' day prices, as a crawl's landing would have kept them.

@@ -37,9 +37,9 @@ from sqlalchemy import text
 from benchmarks.common import ensure_postgres_database, machine
 from benchmarks.http_load import LoadResult, run_load
 from benchmarks.search import DEFAULT_URL, seed, typical_search
+from models.catalog.search import SearchFilters
 from models.db import get_engine
 from models.migrate import upgrade_database
-from models.queries import SearchFilters
 
 SEARCHES = 200  # distinct typical searches, cycled
 # Issue 12's throughput targets: req/s at least this share of /healthz's in the same run.

@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from crawler.sweep import SweepConfig
-from tourscope.settings import CONFIG_DIR, get_settings
+from tourscope.foundation.settings import CONFIG_DIR, get_settings
 
 DEFAULT_ACCOUNTS_FILE = CONFIG_DIR / "operator_accounts.yaml"
 SANDBOX_PREFIX = "sandbox:"

@@ -18,8 +18,8 @@ from xml.etree import ElementTree
 import httpx
 from sqlalchemy.orm import Session
 
-from models.currency import DISPLAY_CURRENCIES
-from models.exchange_rates import CBR_SOURCE, ROUBLE, store_rates
+from models.catalog.currency import DISPLAY_CURRENCIES
+from models.catalog.exchange_rates import CBR_SOURCE, ROUBLE, store_rates
 
 USER_AGENT = "Tourscope/1.0 (exchange rates)"
 

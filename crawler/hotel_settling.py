@@ -27,14 +27,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from crawler.matching import HotelIndex, resort_places
-from crawler.parsing.hotel_names import name_tokens
+from crawler.parsing.comparable_hotel_names import name_tokens
 from models.base import utcnow
-from models.catalog import Hotel, HotelAlias, HotelMatchReview, HotelMerge, Operator
-from models.hotel_content import refresh_hotel_content
-from models.hotel_display_names import display_name, refresh_display_names
-from models.hotel_merges import CONFIRMED, PENDING, SPLIT, move_offers
-from models.min_prices import refresh_min_prices
-from models.trips import Trip
+from models.care.trips import Trip
+from models.catalog.display_names import display_name, refresh_display_names
+from models.catalog.hotel_content import refresh_hotel_content
+from models.catalog.hotel_merges import CONFIRMED, PENDING, SPLIT, move_offers
+from models.catalog.hotels import Hotel, HotelAlias, HotelMatchReview, HotelMerge, Operator
+from models.catalog.min_prices import refresh_min_prices
 
 logger = logging.getLogger(__name__)
 

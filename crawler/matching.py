@@ -3,7 +3,7 @@
 An operator's hotel is known by its alias (operator + the operator's hotel code). A new
 alias is compared with the canonical hotels of the same resort (and so country), each
 under every spelling operators have given it: names are read into identifying words
-(crawler/parsing/hotel_names.py: kind words, sub-brand labels and the country's resort
+(crawler/parsing/comparable_hotel_names.py: kind words, sub-brand labels and the country's resort
 names set aside, Cyrillic romanized, transliterations compared by sound), compared word
 by word, and the stars must agree. A confident, unambiguous match links the alias; a
 doubtful one creates a new canonical hotel and records the candidate for an admin to
@@ -16,17 +16,17 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crawler.parsing.geo import place_key
-from crawler.parsing.hotel_names import (
+from crawler.parsing.comparable_hotel_names import (
     DESCRIPTOR_WORDS,
     HotelName,
     read_hotel_name,
 )
+from crawler.parsing.geo import place_key
 from crawler.parsing.resorts import place_phrases, resort_words
 from models import Country, Hotel, HotelAlias, HotelMatchReview, Resort
 from models.base import utcnow
-from models.match_reviews import split_pairs
-from tourscope.spelling import sound_key, sound_keys
+from models.catalog.match_reviews import split_pairs
+from tourscope.foundation.spelling import sound_key, sound_keys
 
 ACCEPT_SCORE = 90.0  # names this close are the same hotel...
 ACCEPT_MARGIN = 6.0  # ...when no other hotel of the resort comes as close

@@ -12,7 +12,7 @@ import re
 from crawler.parsing.geo import country_code, departure_city_code, place_key
 from crawler.parsing.meals import normalize_meal
 from crawler.parsing.resorts import resort_index
-from tourscope.spelling import has_cyrillic, to_latin
+from tourscope.foundation.spelling import has_cyrillic, to_latin
 
 # "о. Родос", "о-в Крит", "остров Бали": Russian operators name islands with the word.
 _ISLAND_PREFIX = re.compile(r"^(о\.|о-в|остров|isl\.|island of)\s*", re.IGNORECASE)

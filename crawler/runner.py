@@ -17,7 +17,7 @@ from crawler.crawlstats import (
     OFFERS_READ,
     SKIPPED_PREFIX,
 )
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 
 @dataclass

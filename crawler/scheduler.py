@@ -4,7 +4,7 @@ refresh the exchange rates once a day (`tourscope rates refresh`, in a child too
 Each crawl runs in a child process (`tourscope crawl CODE`): Scrapy's reactor runs once
 per process, and a crash stays in its child. Or, with TOURSCOPE_SCRAPYD_NODES, on the
 least busy of several Scrapyd nodes (crawler/scrapyd.py). The crawl itself takes the
-operator's lock (models/locks.py, crawler/pipelines/store.py), so two schedulers, or two
+operator's lock (models/crawls/locks.py, crawler/pipelines/store.py), so two schedulers, or two
 nodes, never crawl one operator at once.
 """
 
@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from models.base import utcnow
+from models.catalog.exchange_rates import last_fetched_at
+from models.crawls.status import disabled_operator_codes, last_crawl_starts
 from models.db import session_scope
-from models.exchange_rates import last_fetched_at
-from models.queries.crawl_status import disabled_operator_codes, last_crawl_starts
 
 logger = logging.getLogger(__name__)
 

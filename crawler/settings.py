@@ -1,6 +1,7 @@
-"""Scrapy settings for the crawler; Tourscope's own settings come from tourscope.settings."""
+"""Scrapy settings for the crawler; Tourscope's own settings come from
+tourscope.foundation.settings."""
 
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 BOT_NAME = "tourscope"
 SPIDER_MODULES = ["crawler.spiders"]

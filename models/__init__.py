@@ -1,7 +1,13 @@
 """Tourscope's data model: typed SQLAlchemy 2.0 models, the database setup and query functions."""
 
+from models.accounts.users import LoginFailure, User, UserRole, UserSession
+from models.alerts.records import PriceAlert
 from models.base import Base
-from models.catalog import (
+from models.care.clients import Client, ClientChild, ClientContact, ClientPreference
+from models.care.trips import Feedback, LetterTemplate, Trip, TripLetter
+from models.catalog.exchange_rates import ExchangeRate
+from models.catalog.generation import CatalogueGeneration
+from models.catalog.hotels import (
     Country,
     DepartureCity,
     Hotel,
@@ -12,12 +18,7 @@ from models.catalog import (
     OperatorHotelContent,
     Resort,
 )
-from models.catalogue_generation import CatalogueGeneration
-from models.clients import Client, ClientChild, ClientContact, ClientPreference
-from models.crawl import CrawlRun, CrawlStatus
-from models.exchange_rates import ExchangeRate
-from models.leads import Lead, LeadEvent, LeadStatus, OutboxMessage, RecheckJob
-from models.offers import (
+from models.catalog.offers import (
     Availability,
     HotelDayPrice,
     MealPlan,
@@ -25,14 +26,13 @@ from models.offers import (
     PriceChange,
     StagedOffer,
 )
-from models.operator_references import OperatorReference
-from models.price_alerts import PriceAlert
-from models.trips import Feedback, LetterTemplate, Trip, TripLetter
-from models.users import LoginFailure, User, UserRole, UserSession
+from models.catalog.operator_references import OperatorReference
+from models.crawls.runs import CrawlRun, CrawlStatus
+from models.leads.records import Lead, LeadEvent, LeadStatus, OutboxMessage, RecheckJob
 
 # Registers the hook that keeps the hotels' day prices in step with offers written through
-# the ORM (models/min_prices.py), in every process that uses the models.
-import models.min_prices  # noqa: F401  isort: skip
+# the ORM (models/catalog/min_prices.py), in every process that uses the models.
+import models.catalog.min_prices  # noqa: F401  isort: skip
 
 __all__ = [
     "Availability",

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationInfo
 
 from models.base import utcnow
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 
 def agency_today(now: datetime | None = None, zone: ZoneInfo | None = None) -> date:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

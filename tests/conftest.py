@@ -20,16 +20,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from models import Base
+from models.catalog.exchange_rates import forget_cached_rates
 from models.db import get_engine
-from models.exchange_rates import forget_cached_rates
 from models.migrate import upgrade_database
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 POSTGRES_URL_VARIABLE = "TOURSCOPE_TEST_POSTGRES_URL"
 
 # Real argon2id at a low cost: production's 64 MiB x 3 passes takes 0.2 s a hash here, and
 # the suite creates and logs in hundreds of accounts. Set before any settings are read;
-# CLI tests' subprocesses inherit it. tests/models/test_auth.py checks the default cost.
+# CLI tests' subprocesses inherit it. tests/models/accounts/test_auth.py checks the default cost.
 os.environ.setdefault("TOURSCOPE_PASSWORD_HASH_MEMORY_KIB", "1024")
 os.environ.setdefault("TOURSCOPE_PASSWORD_HASH_TIME_COST", "1")
 # TEZ TOUR's documented cap (50 requests a minute) is kept by the crawler and the replica,

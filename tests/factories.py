@@ -77,7 +77,7 @@ def make_alias(
 def give_content(session: Session, alias: HotelAlias, **content) -> None:
     """What the alias's operator says of the hotel (description, photos, latitude...),
     kept and merged into the hotel's content, as a crawl does."""
-    from models.hotel_content import refresh_hotel_content, save_operator_content
+    from models.catalog.hotel_content import refresh_hotel_content, save_operator_content
 
     save_operator_content(session, alias.operator_id, alias.operator_hotel_code, content, utcnow())
     refresh_hotel_content(session, [alias.hotel_id])
@@ -123,7 +123,7 @@ def make_offer(
         is_active=is_active,
     )
     session.add(offer)
-    session.flush()  # the hotel's day prices follow (models/min_prices.py)
+    session.flush()  # the hotel's day prices follow (models/catalog/min_prices.py)
     return offer
 
 
@@ -139,7 +139,7 @@ def make_user(
     password: str = PASSWORD,
 ):
     """An active back-office account whose password is `password` (committed by the caller)."""
-    from models.auth import create_user
+    from models.accounts.auth import create_user
 
     return create_user(session, email, password, role, name=name or email.split("@")[0].title())
 
@@ -157,7 +157,7 @@ def make_lead(
     **fields,
 ):
     """A lead as the lead form stores it, with its "created" event."""
-    from models.leads import Lead, LeadEvent
+    from models.leads.records import Lead, LeadEvent
 
     created_at = created_at or utcnow()
     lead = Lead(
@@ -206,7 +206,7 @@ def make_client(
     **fields,
 ):
     """A client record with (kind, value[, detail]) preferences and children's birth dates."""
-    from models.clients import Client, ClientChild, ClientPreference
+    from models.care.clients import Client, ClientChild, ClientPreference
 
     client = Client(
         name=name,
@@ -238,7 +238,7 @@ def make_trip(
 ):
     """A booked trip row for `client`, without its letters (those are planned by the
     trip workflow)."""
-    from models.trips import Trip
+    from models.care.trips import Trip
 
     departure = departure or in_days(90)
     trip = Trip(
@@ -266,9 +266,9 @@ def row_count(session: Session, model) -> int:
 
 
 def trip_details(departure: date | None = None, nights: int = 7, **changes):
-    """What a manager types on the trip form (models/trip_workflow.py TripDetails):
+    """What a manager types on the trip form (models/care/trip_workflow.py TripDetails):
     Antalya Palace with SunCoast Tours, 2 adults, 2,400 EUR, `nights` from `departure`."""
-    from models.trip_workflow import TripDetails
+    from models.care.trip_workflow import TripDetails
 
     departure = departure or in_days(90)
     values = {
@@ -288,7 +288,7 @@ def trip_details(departure: date | None = None, nights: int = 7, **changes):
 def make_march_sale(session: Session, seller, client_name: str):
     """A client `seller` contacted (warm) on 2 March 2026 and sold a trip on 9 March: one
     sale in the KPI month of March 2026. Returns the trip."""
-    from models.clients import ClientContact
+    from models.care.clients import ClientContact
 
     client = make_client(session, name=client_name, manager=seller)
     session.add(
@@ -305,7 +305,7 @@ def make_march_sale(session: Session, seller, client_name: str):
 
 def make_march_rating(session: Session, manager):
     """A 5-star rating of `manager` (4 for the trip) submitted on 20 March 2026."""
-    from models.trips import Feedback
+    from models.care.trips import Feedback
 
     feedback = Feedback(
         trip=make_trip(session, make_client(session, manager=manager), manager=manager),

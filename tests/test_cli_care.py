@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.leads import OutboxMessage
-from models.trip_workflow import create_trip
-from models.trips import LetterStatus, TripLetter
+from models.care.trip_workflow import create_trip
+from models.care.trips import LetterStatus, TripLetter
+from models.leads.records import OutboxMessage
 from tests.crawler.cli import run_tourscope
 from tests.factories import make_client, make_trip, make_user, trip_details
 

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from models.auth import authenticate, session_user, start_session
+from models.accounts.auth import authenticate, session_user, start_session
+from models.accounts.users import User
 from models.base import utcnow
-from models.users import User
 from tests.factories import PASSWORD, make_user
 
 GOOD_PASSWORD = "a-long-test-passphrase"

@@ -11,16 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Base
+from models.accounts.auth import authenticate, find_user
+from models.accounts.passwords import verify_password
 from models.agency_time import agency_today
-from models.auth import authenticate, find_user
 from models.base import utcnow
-from models.calls import call_list, day_progress
-from models.clients import Client
-from models.leads import Lead
-from models.passwords import verify_password
-from models.queries.kpi import current_month, kpi_report
-from models.queries.letters import due_letters
-from models.trips import Trip, TripLetter
+from models.care.calls import call_list, day_progress
+from models.care.clients import Client
+from models.care.kpi import current_month, kpi_report
+from models.care.letter_queries import due_letters
+from models.care.trips import Trip, TripLetter
+from models.leads.records import Lead
 from tests.factories import (
     in_days,
     make_country,

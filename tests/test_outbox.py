@@ -11,8 +11,8 @@ from models import Lead, LeadEvent, OutboxMessage
 from models.base import utcnow
 from tests.crawler.cli import run_tourscope
 from tests.ports import free_port
-from tourscope.outbox import MAX_ATTEMPTS, FolderTransport, backoff, deliver_due
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
+from tourscope.workers.outbox import MAX_ATTEMPTS, FolderTransport, backoff, deliver_due
 
 
 class Inbox:
@@ -41,9 +41,9 @@ def smtp_settings(db_url, monkeypatch):
 
 def make_lead(session) -> Lead:
     """A lead and its notification, committed together as the lead form does."""
-    from models.lead_intake import LeadContact, create_lead
-    from models.lead_scoring import LeadScore
-    from models.leads import LeadSource
+    from models.leads.intake import LeadContact, create_lead
+    from models.leads.records import LeadSource
+    from models.leads.scoring import LeadScore
 
     lead = create_lead(
         session,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tourscope.settings import PROJECT_ROOT
+from tourscope.foundation.settings import PROJECT_ROOT
 
 
 def run(command: list, **kwargs) -> subprocess.CompletedProcess:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import Lead, Offer, Operator, RecheckJob
 from models.base import utcnow
-from models.lead_intake import (
+from models.leads.intake import (
     LeadContact,
     RecheckAnswer,
     create_lead,
@@ -19,8 +19,8 @@ from models.lead_intake import (
     queue_recheck,
     record_recheck,
 )
-from models.lead_scoring import LeadScore
-from models.leads import LeadSource, RecheckStatus
+from models.leads.records import LeadSource, RecheckStatus
+from models.leads.scoring import LeadScore
 from tests.factories import (
     make_country,
     make_departure_city,
@@ -30,8 +30,8 @@ from tests.factories import (
     make_resort,
 )
 from tests.webapp.pages import ENGLISH
-from tourscope.rechecks import MAX_ATTEMPTS, lease, run_worker
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
+from tourscope.workers.rechecks import MAX_ATTEMPTS, lease, run_worker
 from webapp import csrf
 from webapp.main import create_app
 

@@ -12,8 +12,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from tourscope.i18n import TRANSLATIONS_DIR, use_locale
-from tourscope.settings import PROJECT_ROOT
+from tourscope.foundation.i18n import TRANSLATIONS_DIR, use_locale
+from tourscope.foundation.settings import PROJECT_ROOT
 
 KEYWORDS = {
     "_": None,
@@ -68,7 +68,7 @@ def test_every_shown_string_has_a_russian_translation():
 
 
 def test_russian_plurals_have_their_three_forms():
-    from tourscope.i18n import ngettext
+    from tourscope.foundation.i18n import ngettext
 
     with use_locale("ru"):
         nights = [

@@ -19,8 +19,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from tourscope.settings import get_settings
-from tourscope.stopping import stop_on_signals
+from tourscope.foundation.settings import get_settings
+from tourscope.foundation.stopping import stop_on_signals
 
 app = typer.Typer(
     help="Tourscope: collect tour operators' offers and publish the best deals.",
@@ -300,8 +300,8 @@ _FORMATS = {
 
 def _operator_states() -> dict[str, str]:
     """Operator code -> its last crawl and active offers; empty when there is no database."""
+    from models.crawls.health import operator_health
     from models.db import session_scope
-    from models.queries.crawl_health import operator_health
 
     try:
         with session_scope() as session:
@@ -602,9 +602,9 @@ def eval_matching(
         return
 
     from crawler.runner import available_operators, sandbox_places
+    from models.catalog.matching import alias_assignments
     from models.db import session_scope
     from models.migrate import upgrade_database
-    from models.queries.matching import alias_assignments
     from sandbox.server import start_sandbox
     from tourscope.evaluation import PRECISION_TARGET, RECALL_TARGET, fetch_truth, score_matching
 
@@ -701,7 +701,7 @@ def user_create(
     ] = False,
 ) -> None:
     """Create a back-office account; the password is prompted for (hidden, twice)."""
-    from models.auth import AccountError, check_role, create_user, normalize_email
+    from models.accounts.auth import AccountError, check_role, create_user, normalize_email
     from models.db import session_scope
 
     try:
@@ -733,7 +733,7 @@ def user_set_password(
     ] = False,
 ) -> None:
     """Set a new password (prompted, hidden, twice); the account's sessions end."""
-    from models.auth import AccountError, set_password
+    from models.accounts.auth import AccountError, set_password
     from models.db import session_scope
 
     require_current_schema()
@@ -754,7 +754,7 @@ def user_set_role(
     ],
 ) -> None:
     """Give an account another role (what it may see and do in the back office)."""
-    from models.auth import AccountError, check_role, set_role
+    from models.accounts.auth import AccountError, check_role, set_role
     from models.db import session_scope
 
     try:
@@ -773,7 +773,7 @@ def user_set_role(
 @user_app.command("list")
 def user_list() -> None:
     """List the back-office accounts."""
-    from models.auth import list_users
+    from models.accounts.auth import list_users
     from models.db import session_scope
 
     require_current_schema()
@@ -795,7 +795,7 @@ def user_list() -> None:
 @user_app.command("disable")
 def user_disable(email: Annotated[str, typer.Argument(help="The account's e-mail.")]) -> None:
     """Disable an account and end its sessions at once."""
-    from models.auth import AccountError, disable_user
+    from models.accounts.auth import AccountError, disable_user
     from models.db import session_scope
 
     require_current_schema()
@@ -825,7 +825,7 @@ def recheck(
     from crawler.runner import UnknownOperatorError
     from models import Lead, Offer, Operator
     from models.db import session_scope
-    from models.lead_intake import RecheckAnswer, judge_recheck, record_recheck
+    from models.leads.intake import RecheckAnswer, judge_recheck, record_recheck
 
     require_current_schema()
     with session_scope() as session:
@@ -878,7 +878,7 @@ def outbox(
     interval: Annotated[float, typer.Option(help="Seconds between rounds.", min=0.1)] = 5.0,
 ) -> None:
     """Send the queued e-mails (lead notifications), retrying failures with backoff."""
-    from tourscope.outbox import run_worker, transport_from_settings
+    from tourscope.workers.outbox import run_worker, transport_from_settings
 
     require_current_schema()
     stop = stop_on_signals()
@@ -907,7 +907,7 @@ def rechecks(
 ) -> None:
     """Re-check new leads' offers at their operators, off the web request (the lead form
     queues them), a few at once (TOURSCOPE_LEAD_RECHECK_CONCURRENCY)."""
-    from tourscope.rechecks import run_worker
+    from tourscope.workers.rechecks import run_worker
 
     require_current_schema()
     settings = get_settings()
@@ -936,11 +936,11 @@ def care(
     morning e-mail of letters due and calls planned, (with
     TOURSCOPE_REMINDERS_AUTO_SEND=true) the pre-trip letters as they fall due, and the
     price-alert digests a crawl's landing could not queue."""
+    from models.alerts.workflow import queue_price_alert_digests
+    from models.care.feedback import invite_feedback
+    from models.care.letters import send_due_letters
+    from models.care.morning_digest import send_morning_digests
     from models.db import session_scope
-    from models.feedback import invite_feedback
-    from models.letters import send_due_letters
-    from models.morning_digest import send_morning_digests
-    from models.price_alert_workflow import queue_price_alert_digests
 
     require_current_schema()
     auto_send = get_settings().reminders_auto_send

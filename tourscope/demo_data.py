@@ -21,13 +21,27 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.accounts.auth import active_users, create_user, find_user
+from models.accounts.passwords import check_password
+from models.accounts.users import User, UserRole
 from models.agency_time import agency_midnight, agency_today
-from models.auth import active_users, create_user, find_user
-from models.calls import log_contact, set_daily_plan
-from models.client_records import ClientForm, client_for_lead, create_client, update_client
-from models.clients import CallOutcome, Client, ContactKind
-from models.feedback import feedback_url, invite_feedback, submit_feedback
-from models.lead_intake import (
+from models.care.calls import log_contact, set_daily_plan
+from models.care.client_editing import ClientForm, client_for_lead, create_client, update_client
+from models.care.clients import CallOutcome, Client, ContactKind
+from models.care.feedback import feedback_url, invite_feedback, submit_feedback
+from models.care.letter_queries import due_letters
+from models.care.letters import send_letter
+from models.care.trip_workflow import (
+    TripDetails,
+    TripForm,
+    create_trip,
+    create_trip_from_lead,
+    details_from_form,
+    form_from_lead,
+)
+from models.care.trips import Feedback, LetterStatus, Trip
+from models.catalog.search import SearchFilters, search_hotels
+from models.leads.intake import (
     LeadContact,
     RecheckAnswer,
     create_lead,
@@ -37,24 +51,10 @@ from models.lead_intake import (
     record_recheck,
     snapshot_facts,
 )
-from models.lead_scoring import score_lead
-from models.lead_workflow import assign, change_status
-from models.leads import Lead, LeadEventKind, LeadSource, LeadStatus, RecheckStatus
-from models.letters import send_letter
-from models.passwords import check_password
-from models.queries.letters import due_letters
-from models.queries.search import SearchFilters, search_hotels
-from models.trip_workflow import (
-    TripDetails,
-    TripForm,
-    create_trip,
-    create_trip_from_lead,
-    details_from_form,
-    form_from_lead,
-)
-from models.trips import Feedback, LetterStatus, Trip
-from models.users import User, UserRole
-from tourscope.settings import get_settings
+from models.leads.records import Lead, LeadEventKind, LeadSource, LeadStatus, RecheckStatus
+from models.leads.scoring import score_lead
+from models.leads.workflow import assign, change_status
+from tourscope.foundation.settings import get_settings
 
 DEMO_ADMIN_EMAIL = "admin@tourscope.localhost"
 # The demo's managers: e-mail, name, calls a day on their plan. Their passwords are

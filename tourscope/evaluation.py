@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from models.queries.matching import AliasAssignment
+from models.catalog.matching import AliasAssignment
 
 PRECISION_TARGET = 0.98
 RECALL_TARGET = 0.95

@@ -3,7 +3,7 @@
 The reference lists (countries, resorts, departure cities, operators) fill every search
 form and the reference API; they used to cost 50 ms of queries per search page. Each
 worker process now computes them once per catalogue generation and day (a crawl that
-lands or an admin's change to hotels moves the generation, models/catalogue_generation.py;
+lands or an admin's change to hotels moves the generation, models/catalog/generation.py;
 the lists hold places with tours departing today or later) and serves them from memory
 until then.
 """
@@ -18,8 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from models.queries import CountryOption, list_countries
-from models.queries.reference import (
+from models.catalog.reference_lists import (
     DepartureCityOption,
     OperatorOption,
     ResortOption,
@@ -27,6 +26,7 @@ from models.queries.reference import (
     list_operators,
     list_resorts,
 )
+from models.catalog.search import CountryOption, list_countries
 from webapp.deps import SessionDep
 from webapp.http_cache import CatalogueVersion, CatalogueVersionDep
 

@@ -12,7 +12,7 @@ import hmac
 
 from starlette.requests import Request
 
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 
 def client_address(request: Request) -> str:

@@ -17,8 +17,8 @@ from fastapi import Request, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tourscope.settings import get_settings
-from tourscope.signing import sign, signature_holds
+from tourscope.foundation.settings import get_settings
+from tourscope.foundation.signing import sign, signature_holds
 
 COOKIE = "tourscope_csrf"
 FIELD = "csrf_token"

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
-from models.auth import session_user
+from models.accounts.auth import session_user
+from models.accounts.users import Capability, User
 from models.db import get_sessionmaker
-from models.users import Capability, User
-from tourscope.settings import Settings, get_settings
+from tourscope.foundation.settings import Settings, get_settings
 from webapp.admission import DatabaseAdmission
 
 
@@ -91,7 +91,7 @@ class RoleRequired(Exception):
 
 
 def current_user(request: Request, session: SessionDep) -> User:
-    """The logged-in user, whatever their role (models/auth.py), or LoginRequired."""
+    """The logged-in user, whatever their role (models/accounts/auth.py), or LoginRequired."""
     token = request.cookies.get(SESSION_COOKIE)
     user = session_user(session, token) if token else None
     if user is None:

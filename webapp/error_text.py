@@ -8,8 +8,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic_core import ErrorDetails
 
-from tourscope.i18n import N_, current_locale
-from tourscope.i18n import gettext as _
+from tourscope.foundation.i18n import N_, current_locale
+from tourscope.foundation.i18n import gettext as _
 
 # Pydantic's parsing errors, by the kind of input expected; other errors keep their message.
 WHOLE_NUMBER_ERRORS = {"int_type", "int_parsing", "int_parsing_size", "int_from_float"}
@@ -21,7 +21,7 @@ DATE_ERRORS = {
 }
 NUMBER_ERRORS = {"decimal_type", "decimal_parsing", "finite_number"}
 
-# The search filters' own rules (models/queries/search.py), by error type: translated here,
+# The search filters' own rules (models/catalog/search.py), by error type: translated here,
 # so a Russian reader never gets one of them in English. `%(name)s` takes the error's ctx.
 SEARCH_RULES = {
     "city_code": N_("Use a three-letter airport city code, such as MOW."),

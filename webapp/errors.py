@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tourscope.i18n import gettext as _
+from tourscope.foundation.i18n import gettext as _
 from webapp.deps import MAX_ID
 from webapp.error_text import api_validation_error
 from webapp.templating import templates

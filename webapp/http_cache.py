@@ -4,7 +4,7 @@ generation; everything else is never stored.
 Public pages and API answers built from the catalogue alone (the search page, hotel
 pages, hot deals; the search, calendar, hotel, deals and reference APIs) carry
 `Cache-Control: public, max-age=60` and a weak ETag made of the catalogue's generation
-(models/catalogue_generation.py), the day (searches start tomorrow), the code's release,
+(models/catalog/generation.py), the day (searches start tomorrow), the code's release,
 the visitor's language and the request's path and query. A browser or proxy reuses an
 answer for a minute, then asks again with If-None-Match and gets 304 Not Modified, with
 no query run and nothing rendered, until a crawl lands or an admin changes hotels. HTML
@@ -37,8 +37,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.agency_time import agency_today
-from models.catalogue_generation import current_generation
-from tourscope.i18n import current_locale
+from models.catalog.generation import current_generation
+from tourscope.foundation.i18n import current_locale
 from webapp.deps import SessionDep
 
 # Seconds a browser or proxy may reuse a public answer without asking again.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from models.queries.kpi import PARTS, KpiRow
+from models.care.kpi import PARTS, KpiRow
 from webapp.chart_frame import Frame, fraction
 
 # Narrow enough that the labels stay legible when a phone shrinks the box to its width.

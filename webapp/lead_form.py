@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.contact import is_email, is_phone
-from models.lead_intake import LeadContact
-from models.lead_scoring import scoring_rules
-from tourscope.i18n import N_
-from tourscope.i18n import gettext as _
-from tourscope.i18n import lazy_gettext as _l
+from models.leads.intake import LeadContact
+from models.leads.scoring import scoring_rules
+from tourscope.foundation.i18n import N_
+from tourscope.foundation.i18n import gettext as _
+from tourscope.foundation.i18n import lazy_gettext as _l
 from webapp.deps import parse_id
 
 HONEYPOT = "website"

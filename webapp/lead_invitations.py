@@ -1,7 +1,7 @@
 """Invitations to a personal manager on the search and hotel pages.
 
 Each search, hotel result and offer is scored with the lead-scoring rules
-(models/lead_scoring.py), so the page can invite high-value visitors to a personal
+(models/leads/scoring.py), so the page can invite high-value visitors to a personal
 manager; every offer gets a plain "request this tour" link to the lead form as well.
 """
 
@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from models.currency import Rates
-from models.lead_scoring import TripFacts, score_lead
-from models.queries import SearchFilters
-from models.queries.hotels import HotelOffers
-from models.queries.search import SearchPage
+from models.catalog.currency import Rates
+from models.catalog.hotel_page import HotelOffers
+from models.catalog.search import SearchFilters, SearchPage
+from models.leads.scoring import TripFacts, score_lead
 
 
 @dataclass(frozen=True, slots=True)

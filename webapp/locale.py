@@ -17,8 +17,8 @@ from starlette.datastructures import MutableHeaders, QueryParams
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tourscope.i18n import LOCALES, current_locale, reset_locale, set_locale
-from tourscope.settings import get_settings
+from tourscope.foundation.i18n import LOCALES, current_locale, reset_locale, set_locale
+from tourscope.foundation.settings import get_settings
 
 COOKIE = "tourscope_lang"
 QUERY = "lang"
@@ -51,7 +51,7 @@ def negotiate(query: str | None, cookie: str | None, accept_language: str | None
 
 
 class LocaleMiddleware:
-    """Sets the request's locale (tourscope/i18n.py) and keeps a `?lang=` choice."""
+    """Sets the request's locale (tourscope/foundation/i18n.py) and keeps a `?lang=` choice."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

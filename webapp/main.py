@@ -12,8 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tourscope.logging_setup import configure_logging
-from tourscope.settings import get_settings
+from tourscope.foundation.logging_setup import configure_logging
+from tourscope.foundation.settings import get_settings
 from webapp import metrics as metrics_routes
 from webapp.admission import DatabaseAdmission, ServerBusy
 from webapp.catalogue_cache import CatalogueCache

@@ -2,7 +2,7 @@
 
 Requests: counts by method, route (the route's template, `/hotels/{hotel_id}`, never the
 raw path) and status, and latency by method and route, counted by this worker process.
-Crawls and the outbox: read from the database at each scrape (models/queries/operations.py),
+Crawls and the outbox: read from the database at each scrape (models/operations.py),
 so they are the same whichever process did the work: crawl runs by operator and status,
 offers stored and dropped by operator, the latest run's drops by reason, and the outbox's
 messages by status (pending is its depth, failed its failures).
@@ -31,8 +31,8 @@ from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from models.queries.operations import crawl_totals, last_run_drop_reasons, outbox_depth
-from tourscope.settings import get_settings
+from models.operations import crawl_totals, last_run_drop_reasons, outbox_depth
+from tourscope.foundation.settings import get_settings
 from webapp.client_address import client_address
 from webapp.deps import DatabaseUnavailable, open_session
 

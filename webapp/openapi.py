@@ -1,7 +1,7 @@
 """The OpenAPI schema, saying what the API really accepts.
 
 A search filter left blank (`nights_max=`) means unset, as an HTML form sends its empty
-inputs (models/queries/search.py): each search parameter's schema says so, so a client
+inputs (models/catalog/search.py): each search parameter's schema says so, so a client
 or a schema-driven tester reads the same rule the server applies.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from models.queries import SearchFilters
+from models.catalog.search import SearchFilters
 
 BLANK = {"type": "string", "pattern": r"^\s*$", "description": "blank: unset"}
 _META = ("title", "description", "default")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.planner import Comparison
+from models.care.planner import Comparison
 from webapp.chart_frame import Frame
 
 # The right margin holds the bars' value labels; each figure takes a band of ROW units.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from models.queries.price_history import PriceHistory
+from models.catalog.price_history import PriceHistory
 from webapp.chart_frame import Frame, fraction
 
 # Room on the left for the price labels, below for the dates.

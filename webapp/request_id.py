@@ -1,5 +1,5 @@
 """Each request's id: the caller's X-Request-ID when it is a plain token (a proxy's), else
-a new one; on every log line of the request (tourscope/logging_setup.py) and sent back in
+a new one; on every log line of the request (tourscope/foundation/logging_setup.py) and sent back in
 the answer's X-Request-ID, so a user's report and a log line can be matched."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tourscope.logging_setup import request_id
+from tourscope.foundation.logging_setup import request_id
 
 HEADER = "X-Request-ID"
 _PLAIN = re.compile(r"[A-Za-z0-9._-]{1,64}")

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from models.queries.search import SearchFilters
-from tourscope.formatting import format_day, format_money
-from tourscope.i18n import gettext as _
-from tourscope.i18n import ngettext
+from models.catalog.search import SearchFilters
+from tourscope.foundation.formatting import format_day, format_money
+from tourscope.foundation.i18n import gettext as _
+from tourscope.foundation.i18n import ngettext
 from webapp.templating import meal_label
 
 

@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from models import MealPlan
-from tourscope.formatting import (
+from tourscope.foundation.formatting import (
     format_calendar_day,
     format_day,
     format_moment,
@@ -19,8 +19,8 @@ from tourscope.formatting import (
     format_short_month,
     format_weekday,
 )
-from tourscope.i18n import current_locale, gettext, ngettext
-from tourscope.settings import get_settings
+from tourscope.foundation.i18n import current_locale, gettext, ngettext
+from tourscope.foundation.settings import get_settings
 from webapp import csrf
 from webapp.locale import language_links
 

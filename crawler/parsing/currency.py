@@ -1,9 +1,10 @@
-"""Conversion to the base currency, with the rates the crawl read when it began (the rates
-and their storage live in models.currency and models.exchange_rates, shared with the site)."""
+"""Conversion to the base currency, with the rates the crawl read when it began (the
+rates and their storage live in models.catalog.currency and .exchange_rates, shared with
+the site)."""
 
 from decimal import Decimal
 
-from models.currency import Rates
+from models.catalog.currency import Rates
 
 
 def to_base(amount: Decimal, currency: str, base: str, rates: Rates) -> Decimal | None:

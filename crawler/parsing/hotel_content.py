@@ -12,7 +12,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from models.hotel_content import coordinates_problem
+from models.catalog.hotel_content import coordinates_problem
 
 MAX_DESCRIPTION = 6000  # characters; a longer text is cut at a word
 MAX_ADDRESS = 300  # hotels.address

@@ -10,7 +10,7 @@ import csv
 from functools import cache
 
 from crawler.parsing.geo import DATA_DIR, country_spellings, place_key
-from tourscope.spelling import has_cyrillic, to_latin
+from tourscope.foundation.spelling import has_cyrillic, to_latin
 
 
 @cache

@@ -4,16 +4,16 @@ from crawler.items import OfferBatch, OfferItem
 from crawler.parsing.currency import to_base
 from crawler.parsing.geo import country_code, departure_city_code
 from crawler.parsing.meals import normalize_meal
-from crawler.parsing.names import clean_hotel_name, tidy
-from models.currency import Rates
+from crawler.parsing.tidy_names import clean_hotel_name, tidy
+from models.catalog.currency import Rates
+from models.catalog.exchange_rates import current_rates
 from models.db import session_scope
-from models.exchange_rates import current_rates
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 
 class NormalizePipeline:
     """Our codes beside the operator's spellings; prices converted to the base currency
-    with the exchange rates in use when the crawl began (models/exchange_rates.py)."""
+    with the exchange rates in use when the crawl began (models/catalog/exchange_rates.py)."""
 
     def __init__(self, base_currency: str, rates: Rates):
         self.base_currency = base_currency.upper()

@@ -11,7 +11,7 @@ what the operator said of each hotel (fields it left out keep their values), a f
 one keeps nothing (its hotels are asked again next time), so a cut-off page never
 replaces a hotel's photos. Then the hotels whose content changed, or that gained aliases
 (content read before a hotel's first offer counts now), get their merged content anew
-(models/hotel_content.py).
+(models/catalog/hotel_content.py).
 """
 
 import logging
@@ -42,25 +42,25 @@ from crawler.place_names import fill_russian_place_names
 from crawler.quality import CrawlOutcome, failure_reason
 from crawler.references import ReferenceCache, ensure_operator
 from models import CrawlRun, CrawlStatus
+from models.alerts.workflow import queue_price_alert_digests
 from models.base import utcnow
-from models.db import get_sessionmaker
-from models.hotel_content import (
+from models.catalog.display_names import refresh_display_names
+from models.catalog.hotel_content import (
     CONTENT_FIELDS,
     hotels_of_codes,
     refresh_hotel_content,
     save_operator_content,
 )
-from models.hotel_display_names import refresh_display_names
-from models.hotel_merges import follow_merges
-from models.ingest import (
+from models.catalog.hotel_merges import follow_merges
+from models.catalog.operator_references import save_operator_references
+from models.crawls.ingest import (
     abandon_interrupted_runs,
     discard_staged_offers,
     land_staged_offers,
     stage_offers,
 )
-from models.locks import exclusive_lock
-from models.operator_references import save_operator_references
-from models.price_alert_workflow import queue_price_alert_digests
+from models.crawls.locks import exclusive_lock
+from models.db import get_sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +294,7 @@ class StorePipeline:
 
     def _queue_price_alerts(self) -> None:
         """The price-alert digests of what this landing made cheaper
-        (models/price_alert_workflow.py). Offers are already stored: a failure here is
+        (models/alerts/workflow.py). Offers are already stored: a failure here is
         logged, and the next landing or `tourscope care` round sends them."""
         try:
             digests = queue_price_alert_digests(self.session)

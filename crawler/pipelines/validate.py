@@ -8,9 +8,9 @@ from typing import NamedTuple
 from crawler.crawlstats import DROPPED_PREFIX, OFFERS_DROPPED
 from crawler.items import OfferBatch, OfferItem
 from models.agency_time import agency_today
+from models.catalog.exchange_rates import current_rates
 from models.db import session_scope
-from models.exchange_rates import current_rates
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 # No package tour costs more, in euros; such values are errors. A crawl compares the
 # price in its base currency with this limit converted at the crawl's rates.

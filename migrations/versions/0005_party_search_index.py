@@ -19,7 +19,7 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Spelt as in models/offers.py (ON_SALE_SQL), which a migration must not import.
+# Spelt as in models/catalog/offers.py (ON_SALE_SQL), which a migration must not import.
 ON_SALE_SQL = "is_active = true AND availability IN ('available', 'on_request')"
 ON_SALE_SQLITE = "is_active = 1 AND availability IN ('available', 'on_request')"
 

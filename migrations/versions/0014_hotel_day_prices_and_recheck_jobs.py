@@ -2,8 +2,8 @@
 
 Each hotel's cheapest on-sale offer per departure day and party (`hotel_day_prices`),
 filled here from the offers and kept in step by whatever changes offers from then on
-(models/min_prices.py); the catalogue's generation, which caches and HTTP validators are
-keyed by (models/catalogue_generation.py); and the queue of lead re-checks that the
+(models/catalog/min_prices.py); the catalogue's generation, which caches and HTTP validators are
+keyed by (models/catalog/generation.py); and the queue of lead re-checks that the
 re-check worker takes off the web request (`recheck_jobs`).
 
 Revision ID: 0014
@@ -25,7 +25,7 @@ depends_on: str | Sequence[str] | None = None
 
 # The rows of hotel_day_prices from the offers on sale: per operator, then per hotel, day
 # and party. The cheapest offer is packed as (price in cents) * 2^31 + id, prices capped
-# at 40 million (models/min_prices.py). Written out here, as the models may change later.
+# at 40 million (models/catalog/min_prices.py). Written out here, as the models may change later.
 FILL_DAY_PRICES = """
 INSERT INTO hotel_day_prices (hotel_id, country_id, resort_id, stars, adults, children,
     departure_date, min_price, cheapest_key, offer_count, operator_ids)

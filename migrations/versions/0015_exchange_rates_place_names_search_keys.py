@@ -1,10 +1,10 @@
 """exchange rates, Russian place names, search keys
 
 The exchange rates as fetched, with the day each is for (`exchange_rates`,
-models/exchange_rates.py); the Russian names of countries, resorts and departure cities
+models/catalog/exchange_rates.py); the Russian names of countries, resorts and departure cities
 beside their English ones (filled by the crawler from its gazetteer,
 crawler/place_names.py); and the sound keys of hotels' and resorts' names that a search
-in either script compares (models/search_keys.py), computed here for the rows there are.
+in either script compares (models/catalog/search_keys.py), computed here for the rows there are.
 
 Revision ID: 0015
 Revises: 0014
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import models.base
-from models.search_keys import search_key
+from models.catalog.search_keys import search_key
 
 revision: str = "0015"
 down_revision: str | None = "0014"

@@ -1,7 +1,7 @@
 """client language
 
 Each client's preferred language (the letters are drafted in it; no CHECK, so adding a
-language to tourscope/i18n.py needs no migration: the forms accept only known ones), the
+language to tourscope/foundation/i18n.py needs no migration: the forms accept only known ones), the
 language a lead was sent in, and letter templates per language: an admin's edits so far
 were written in English, so they become "en".
 

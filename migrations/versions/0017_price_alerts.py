@@ -1,6 +1,6 @@
 """price alerts
 
-Visitors' "tell me when this gets cheaper" subscriptions (models/price_alerts.py), and an
+Visitors' "tell me when this gets cheaper" subscriptions (models/alerts/records.py), and an
 index of price changes by time: a digest run asks what changed since each alert's last
 digest.
 

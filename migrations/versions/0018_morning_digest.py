@@ -1,6 +1,6 @@
 """morning digest
 
-Each manager's morning e-mail (models/morning_digest.py): whether they want it (on by
+Each manager's morning e-mail (models/care/morning_digest.py): whether they want it (on by
 default: it is how the letters due reach them) and the agency day it was last sent, so
 that one digest goes out a day however many care loops run.
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tourscope.settings import PROJECT_ROOT
+from tourscope.foundation.settings import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -57,7 +57,7 @@ def web(db_url) -> Iterator[str]:
     The app reads the test database (`db_url` made it the configured one) per request.
     """
     from sandbox.server import BackgroundServer
-    from tourscope.rechecks import run_worker
+    from tourscope.workers.rechecks import run_worker
     from webapp.main import create_app
 
     server = BackgroundServer(create_app()).start()

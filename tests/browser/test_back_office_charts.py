@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
-from models.clients import ClientContact
-from models.trips import Feedback
+from models.care.clients import ClientContact
+from models.care.trips import Feedback
 from tests.factories import PASSWORD, make_client, make_trip, make_user
 
 PHONE = {"width": 375, "height": 800}

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from models.agency_time import agency_today
-from models.feedback import invite_feedback
-from models.leads import OutboxMessage
-from models.trips import Feedback, LetterStatus, Trip, TripLetter
+from models.care.feedback import invite_feedback
+from models.care.trips import Feedback, LetterStatus, Trip, TripLetter
+from models.leads.records import OutboxMessage
 from tests.factories import PASSWORD, make_lead, make_user
 
 

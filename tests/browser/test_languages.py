@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_user
-from tourscope.i18n import gettext, ngettext, use_locale
+from tourscope.foundation.i18n import gettext, ngettext, use_locale
 
 
 def say(language: str, message: str, **values) -> str:

@@ -10,7 +10,7 @@ from crawler.accounts import (
     load_accounts,
     resolve_credential,
 )
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 SWEEP = "sweep: {departures: [MOW], countries: [TR]}"
 

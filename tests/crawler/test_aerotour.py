@@ -10,7 +10,7 @@ from sqlalchemy import select
 from crawler.parsing.currency import to_base
 from crawler.spiders.aerotour import AerotourSpider
 from models import CrawlRun
-from models.currency import BUILT_IN_RATES
+from models.catalog.currency import BUILT_IN_RATES
 from sandbox.profiles import AEROTOUR
 from tests.crawler.conftest import offers_by_key, published
 

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from crawler.hotel_settling import settle_resorts
 from crawler.matching import HotelMatcher
-from crawler.parsing.names import clean_hotel_name
+from crawler.parsing.tidy_names import clean_hotel_name
 from models import Hotel, HotelAlias, Offer, Operator
+from models.catalog.hotel_merges import split_alias
 from models.db import get_engine
-from models.hotel_merges import split_alias
 from tests.conftest import truncate_all
 from tests.factories import make_country, make_operator, make_resort
 from tourscope.evaluation import load_real_hotels

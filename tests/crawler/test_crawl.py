@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from models import CrawlRun, Offer, Operator, StagedOffer
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.ingest import stage_offers
+from models.crawls.ingest import stage_offers
 from tests.crawler.conftest import offers_by_key
 
 

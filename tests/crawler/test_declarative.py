@@ -21,7 +21,7 @@ from crawler.spiders.base.declarative import (
     load_operator_config,
 )
 from crawler.spiders.base.operator import OperatorSpider
-from tourscope.settings import PROJECT_ROOT
+from tourscope.foundation.settings import PROJECT_ROOT
 
 MEDITERRA_YAML = OPERATORS_DIR / "mediterra.yaml"
 

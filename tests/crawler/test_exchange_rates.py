@@ -15,12 +15,12 @@ from crawler.exchange_rates import RatesError, parse_daily_rates
 from crawler.scheduler import rates_due
 from models import ExchangeRate, Offer
 from models.agency_time import agency_today
-from models.exchange_rates import current_rates
-from models.queries import SearchFilters, search_hotels
+from models.catalog.exchange_rates import current_rates
+from models.catalog.search import SearchFilters, search_hotels
 from sandbox.cbr import daily_rates_xml, in_force, value_on
 from tests.crawler.cli import run_tourscope
 from tests.factories import make_operator
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 BASE_EUR_RATE = "91.2150"  # the replica's euro, before its daily wobble
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import CrawlRun, Hotel, HotelDayPrice, PriceChange, StagedOffer
-from models.min_prices import rebuild_min_prices
+from models.catalog.min_prices import rebuild_min_prices
 from sandbox.app import OPERATORS
 from tests.crawler.conftest import catalog, offers_by_key, published
 
@@ -82,7 +82,8 @@ def live(session) -> dict[str, tuple]:
 
 
 def day_prices(session) -> list[tuple]:
-    """The hotels' day prices the search and the landing page read (models/min_prices.py)."""
+    """The hotels' day prices the search and the landing page read
+    (models/catalog/min_prices.py)."""
     session.expire_all()
     columns = [column for column in HotelDayPrice.__table__.columns if column.name != "id"]
     return sorted(tuple(row) for row in session.execute(select(*columns)))

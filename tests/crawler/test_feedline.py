@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from crawler.parsing.names import match_key
+from crawler.parsing.tidy_names import match_key
 from models import CrawlRun, HotelAlias
 from sandbox.profiles import FEEDLINE
 from tests.crawler.conftest import offers_by_key, published

@@ -5,7 +5,7 @@ when new or stale, and never wiped by a crawl that fails or carries none."""
 from sqlalchemy import select
 
 from models import CrawlRun, Hotel, HotelAlias, Operator, OperatorHotelContent
-from models.hotel_content import AGREE_KM, distance_km
+from models.catalog.hotel_content import AGREE_KM, distance_km
 from sandbox.hotel_content import description_en, description_ru, facts
 from sandbox.operators import aerotour, suncoast, tourvisor
 from tests.crawler.conftest import catalog

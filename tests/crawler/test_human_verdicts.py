@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from crawler.matching import HotelMatcher
 from models import Hotel, HotelAlias, HotelMatchReview
-from models.hotel_display_names import display_name
-from models.match_reviews import confirm_match, split_match
+from models.catalog.display_names import display_name
+from models.catalog.match_reviews import confirm_match, split_match
 from tests.models.hotel_world import split_hotel  # noqa: F401 (a fixture)
 
 

@@ -19,7 +19,7 @@ from crawler.spiders.base.protocol_spiders import spider_class
 from crawler.sweep import SearchQuery
 from models import Country, CrawlRun, Offer, Operator, Resort
 from models.agency_time import agency_today
-from models.operator_references import OperatorReference
+from models.catalog.operator_references import OperatorReference
 from sandbox.operators import mastertour as replica
 from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import offers_by_key, published

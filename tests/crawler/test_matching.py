@@ -3,7 +3,7 @@
 import pytest
 
 from crawler.matching import HotelIndex
-from crawler.parsing.hotel_names import core_name
+from crawler.parsing.comparable_hotel_names import core_name
 
 
 @pytest.mark.parametrize(

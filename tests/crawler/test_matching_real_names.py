@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from crawler.matching import HotelIndex
-from crawler.parsing.hotel_names import core_name, read_hotel_name
+from crawler.parsing.comparable_hotel_names import core_name, read_hotel_name
 from crawler.parsing.resorts import place_phrases
 from tourscope.evaluation import (
     REAL_PRECISION_TARGET,

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from crawler.parsing.currency import to_base
 from models import CrawlRun
-from models.currency import BUILT_IN_RATES
+from models.catalog.currency import BUILT_IN_RATES
 from sandbox.profiles import MEDITERRA, SUNCOAST
 from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import offers_by_key, published

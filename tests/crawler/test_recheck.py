@@ -19,7 +19,7 @@ from models import Lead, Offer, Operator
 from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import published
 from tests.webapp.pages import ENGLISH, main_text
-from tourscope.rechecks import run_worker
+from tourscope.workers.rechecks import run_worker
 from webapp import csrf
 from webapp.main import create_app
 

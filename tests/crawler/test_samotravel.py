@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from crawler.parsing.currency import to_base
 from models import CrawlRun
-from models.currency import BUILT_IN_RATES
+from models.catalog.currency import BUILT_IN_RATES
 from tests.crawler.conftest import offers_by_key
 
 QUERY = {"samo_action": "api", "type": "json", "action": "SearchTour_PRICES"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from crawler.scheduler import due_operators
 from models import CrawlRun
-from models.locks import exclusive_lock
+from models.crawls.locks import exclusive_lock
 from tests.crawler.cli import run_tourscope
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

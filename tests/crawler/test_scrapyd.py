@@ -20,7 +20,7 @@ from crawler.scrapyd import ScrapydError, ScrapydNode
 from models import CrawlRun, CrawlStatus, Offer, Operator
 from tests.crawler.cli import run_tourscope
 from tests.ports import free_port
-from tourscope.settings import CONFIG_DIR, PROJECT_ROOT
+from tourscope.foundation.settings import CONFIG_DIR, PROJECT_ROOT
 
 VENV_BIN = Path(sys.executable).parent
 

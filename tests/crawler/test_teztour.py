@@ -17,7 +17,7 @@ from crawler.spiders.base.teztour import read_classes, read_meals, read_referenc
 from crawler.sweep import SweepConfig
 from models import CrawlRun
 from models.agency_time import agency_today
-from models.operator_references import OperatorReference
+from models.catalog.operator_references import OperatorReference
 from sandbox.operators.teztour import PROFILE
 from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import offers_by_key, published

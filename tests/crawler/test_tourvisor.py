@@ -20,7 +20,7 @@ from crawler.spiders.base.protocol_spiders import spider_class
 from crawler.sweep import SearchQuery
 from models import CrawlRun, Offer
 from models.agency_time import agency_today
-from models.operator_references import OperatorReference
+from models.catalog.operator_references import OperatorReference
 from sandbox.operators.tourvisor import PROFILE, tour_id
 from tests.crawler.cli import run_tourscope
 from tests.crawler.conftest import catalog, offers_by_key

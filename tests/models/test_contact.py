@@ -8,8 +8,8 @@ the mail headers refuse.
 import pytest
 from pydantic import ValidationError
 
-from models.auth import AccountError, normalize_email
-from models.client_records import ClientForm
+from models.accounts.auth import AccountError, normalize_email
+from models.care.client_editing import ClientForm
 from models.contact import is_email, is_phone
 from webapp.lead_form import LeadFormInput, validate
 

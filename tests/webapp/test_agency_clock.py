@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tourscope.i18n import use_locale
-from tourscope.settings import get_settings
+from tourscope.foundation.i18n import use_locale
+from tourscope.foundation.settings import get_settings
 from webapp.templating import agency_time
 
 

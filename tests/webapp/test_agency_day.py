@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from models.agency_time import agency_today
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 # UTC+14 and UTC-12: at any hour, one of them is on another date than the server.
 FAR_ZONES = ("Etc/GMT-14", "Etc/GMT+12")

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from models.agency_time import agency_today
 from tests.webapp.pages import ENGLISH
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 from webapp.main import create_app
 
 

@@ -10,12 +10,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from models import LoginFailure
-from models.auth import address_blocked_for, record_address_failure
+from models.accounts.auth import address_blocked_for, record_address_failure
 from models.base import utcnow
 from tests.webapp.manager.conftest import HTML, log_in
 from tests.webapp.pages import ENGLISH
 from tests.webapp.test_overload import serve  # noqa: F401 (a fixture)
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 from webapp import csrf
 from webapp.main import create_app
 from webapp.routes.manager.auth import CLIENT_FAILURE_LIMIT, CLIENT_FAILURE_WINDOW

@@ -5,9 +5,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 from models.agency_time import agency_today
-from models.exchange_rates import store_rates
+from models.catalog.exchange_rates import store_rates
 from tests.webapp.test_search_page import visible_text
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 RATES = {  # roubles for the nominal
     "EUR": (1, Decimal("100")),

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 
 from models import Country, DepartureCity, Hotel, Lead, Resort
-from models.place_names import place_display_name, place_name_column, place_names
+from models.catalog.place_names import place_display_name, place_name_column, place_names
 from tests.factories import (
     make_country,
     make_departure_city,

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from models.base import utcnow
-from models.feedback import feedback_url, invite_feedback
-from models.trips import Feedback
+from models.care.feedback import feedback_url, invite_feedback
+from models.care.trips import Feedback
 from tests.factories import in_days, make_client, make_trip, make_user
 from webapp import csrf
 

@@ -228,7 +228,7 @@ def test_the_api_says_404_and_422_readably(client, palace):
 
 
 def test_the_price_chart_shows_how_the_cheapest_price_moved(client, russian_client, session):
-    from tests.models.test_price_history import seed_history
+    from tests.models.catalog.test_price_history import seed_history
 
     hotel, _ = seed_history(session)
 

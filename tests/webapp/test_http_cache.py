@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import event, select
 
 from models import Hotel, Offer
-from models.catalogue_generation import current_generation
+from models.catalog.generation import current_generation
+from models.catalog.hotel_merges import rename_hotel
 from models.db import get_engine
-from models.hotel_merges import rename_hotel
 from tests.factories import make_departure_city, make_hotel, make_offer, make_operator, make_resort
 from tests.webapp.pages import main_text
 

@@ -12,13 +12,14 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from models import Lead, LeadEvent, Offer, OutboxMessage, RecheckJob, User, feedback
+from models import Lead, LeadEvent, Offer, OutboxMessage, RecheckJob, User
 from models.agency_time import agency_today
-from models.exchange_rates import store_rates
-from models.lead_intake import RecheckAnswer, record_recheck
-from models.leads import RecheckStatus
+from models.care import feedback
+from models.catalog.exchange_rates import store_rates
+from models.leads.intake import RecheckAnswer, record_recheck
+from models.leads.records import RecheckStatus
 from tests.webapp.pages import main_text
-from tourscope import signing
+from tourscope.foundation import signing
 from webapp import csrf
 from webapp.routes import leads as lead_routes
 
@@ -346,7 +347,7 @@ def test_the_rate_limit_counts_stored_leads_per_client_address(
     client, offers, session, monkeypatch
 ):
     monkeypatch.setenv("TOURSCOPE_LEAD_RATE_LIMIT_PER_HOUR", "3")
-    from tourscope.settings import get_settings
+    from tourscope.foundation.settings import get_settings
 
     get_settings.cache_clear()
     form = open_form(client, "adults=2")
@@ -436,7 +437,7 @@ def test_active_managers_and_admins_are_told_of_a_new_lead(client, offers, sessi
 
 def test_the_configured_recipients_come_first(client, offers, session, monkeypatch):
     monkeypatch.setenv("TOURSCOPE_LEAD_NOTIFY_TO", '["sales@example.com"]')
-    from tourscope.settings import get_settings
+    from tourscope.foundation.settings import get_settings
 
     get_settings.cache_clear()
     assert submit(client, open_form(client, "adults=2")).status_code == 303

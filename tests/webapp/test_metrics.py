@@ -12,8 +12,8 @@ from models import CrawlRun, OutboxMessage
 from models.base import utcnow
 from tests.factories import make_operator
 from tests.webapp.pages import ENGLISH
-from tourscope.logging_setup import JsonFormatter, RequestIdFilter, configure_logging
-from tourscope.settings import get_settings
+from tourscope.foundation.logging_setup import JsonFormatter, RequestIdFilter, configure_logging
+from tourscope.foundation.settings import get_settings
 from webapp.main import create_app
 
 TOKEN = "scrape-" + "x" * 30
@@ -109,7 +109,7 @@ def test_every_answer_has_a_request_id_and_a_plain_given_one_is_kept(client):
 
 
 def test_json_logs_carry_the_request_id_and_the_traceback():
-    from tourscope.logging_setup import request_id
+    from tourscope.foundation.logging_setup import request_id
 
     token = request_id.set("abc123")
     try:

@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from models.db import get_engine, get_sessionmaker
 from tests.ports import free_port
 from tests.webapp.pages import ENGLISH
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 from webapp.main import create_app
 
 # The pool waits this long for a connection before it fails, so a stall shows as a burst

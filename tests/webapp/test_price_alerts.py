@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import CrawlRun, Offer, PriceAlert
+from models.alerts.workflow import queue_price_alert_digests
 from models.base import utcnow
-from models.ingest import land_staged_offers, stage_offers
-from models.price_alert_workflow import queue_price_alert_digests
+from models.crawls.ingest import land_staged_offers, stage_offers
 from tests.factories import (
     make_country,
     make_departure_city,
@@ -28,7 +28,7 @@ from tests.factories import (
 from tests.ports import free_port
 from tests.webapp.pages import main_text
 from tests.webapp.test_leads import hidden
-from tourscope.outbox import FolderTransport, SmtpTransport, deliver_due
+from tourscope.workers.outbox import FolderTransport, SmtpTransport, deliver_due
 from webapp import csrf
 
 STAGED = [
@@ -179,7 +179,7 @@ def test_the_per_address_limit_refuses_with_a_form_error(
     client, session, palace_offer, monkeypatch
 ):
     monkeypatch.setenv("TOURSCOPE_PRICE_ALERT_LIMIT_PER_DAY", "2")
-    from tourscope.settings import get_settings
+    from tourscope.foundation.settings import get_settings
 
     get_settings.cache_clear()
     assert subscribe(client, palace_offer.hotel_id).status_code == 200

@@ -15,7 +15,7 @@ from tests.factories import (
     make_operator,
     make_resort,
 )
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 from webapp.routes.public import FORM_LABELS
 
 

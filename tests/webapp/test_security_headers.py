@@ -31,7 +31,7 @@ def test_every_answer_carries_the_security_headers(client, url):
 
 
 def test_production_adds_hsts(db_url, monkeypatch):
-    from tourscope.settings import get_settings
+    from tourscope.foundation.settings import get_settings
 
     monkeypatch.setenv("TOURSCOPE_ENVIRONMENT", "production")
     monkeypatch.setenv("TOURSCOPE_SECRET_KEY", "p" * 40)

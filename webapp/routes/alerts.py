@@ -3,7 +3,7 @@
 `GET /alerts/new?<search>[&hotel_id=N]` shows the form (the results and hotel pages link
 to it, so they stay cacheable: a form carries the visitor's CSRF token); `POST
 /alerts/new` stores the alert and queues the confirmation mail
-(models/price_alert_workflow.py). The links in the mails are signed; a bad one is a 404
+(models/alerts/workflow.py). The links in the mails are signed; a bad one is a 404
 page, never an error.
 """
 
@@ -16,9 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from models.catalog import Hotel
-from models.contact import MAX_EMAIL, is_email
-from models.price_alert_workflow import (
+from models.alerts.workflow import (
     AlertLimitReached,
     AlertLinkInvalid,
     AlertSearchPast,
@@ -26,9 +24,11 @@ from models.price_alert_workflow import (
     subscribe,
     unsubscribe,
 )
-from models.queries.search import dates_have_passed, filters_from_query
-from tourscope.i18n import current_locale
-from tourscope.i18n import gettext as _
+from models.catalog.hotels import Hotel
+from models.catalog.search import dates_have_passed, filters_from_query
+from models.contact import MAX_EMAIL, is_email
+from tourscope.foundation.i18n import current_locale
+from tourscope.foundation.i18n import gettext as _
 from webapp import csrf
 from webapp.deps import SessionDep, parse_id
 from webapp.routes.public import link_params

@@ -11,15 +11,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.agency_time import agency_today
-from models.queries import (
+from models.catalog.calendar import price_calendar
+from models.catalog.search import (
     HotelResult,
     SearchFilters,
     SortOrder,
-    ping_database,
-    price_calendar,
     search_hotels,
     suggest_widening,
 )
+from models.liveness import ping_database
 from webapp.deps import DatabaseUnavailable, SessionDep, SettingsDep, open_session
 from webapp.http_cache import PublicApiCache
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from models.currency import DISPLAY_CURRENCIES
-from models.queries.deals import DealOffer, PriceDrop, hot_deals
-from models.queries.search import INFANT_MAX_AGE, SearchFilters
+from models.catalog.currency import DISPLAY_CURRENCIES
+from models.catalog.deals import DealOffer, PriceDrop, hot_deals
+from models.catalog.search import INFANT_MAX_AGE, SearchFilters
 from webapp.deps import SessionDep, SettingsDep
 from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.locale import page_currency

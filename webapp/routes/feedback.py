@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from models.feedback import (
+from models.care.feedback import (
     MAX_COMMENT,
     AlreadyAnswered,
     FeedbackInputError,
@@ -22,7 +22,7 @@ from models.feedback import (
     submit_feedback,
     verify_feedback_link,
 )
-from models.trips import Trip
+from models.care.trips import Trip
 from webapp import csrf
 from webapp.deps import SessionDep
 from webapp.routes.manager.common import form_text

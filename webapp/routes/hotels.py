@@ -10,18 +10,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from models.agency_time import agency_today
-from models.hotel_merges import live_hotel_id
-from models.queries import SearchFilters
-from models.queries.hotels import (
+from models.catalog.hotel_merges import live_hotel_id
+from models.catalog.hotel_page import (
     MAX_HOTEL_OFFERS,
     HotelOffer,
     HotelSummary,
     OperatorSummary,
     hotel_offers,
 )
-from models.queries.price_history import cheapest_price_by_day
-from models.queries.search import SortOrder
-from tourscope.i18n import gettext as _
+from models.catalog.price_history import cheapest_price_by_day
+from models.catalog.search import SearchFilters, SortOrder
+from tourscope.foundation.i18n import gettext as _
 from webapp.deps import RowId, SessionDep
 from webapp.errors import NOT_FOUND_PAGES
 from webapp.http_cache import PublicApiCache, PublicPageCache

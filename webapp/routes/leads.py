@@ -5,7 +5,7 @@ tour"); `GET /leads/new?<search>` about a whole search. `POST /leads/new` checks
 CSRF token, the honeypot, every field and the rate limit; then the lead, its history,
 the managers' e-mail and the job that re-checks its offer are committed together, and
 the visitor is sent to the confirmation page at once. The re-check worker (`tourscope
-rechecks`, tourscope/rechecks.py) asks the operator and stores the answer beside the
+rechecks`, tourscope/workers/rechecks.py) asks the operator and stores the answer beside the
 snapshot; the confirmation page says the price is being checked, updates itself (a small
 script, or a refresh without JavaScript), and tells the answer honestly when it is there.
 """
@@ -29,8 +29,9 @@ from starlette.formparsers import MultiPartException
 from models import Lead
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.exchange_rates import current_rates
-from models.lead_intake import (
+from models.catalog.exchange_rates import current_rates
+from models.catalog.search import SearchFilters, filters_from_query
+from models.leads.intake import (
     create_lead,
     notification_recipients,
     offer_snapshot,
@@ -39,13 +40,11 @@ from models.lead_intake import (
     recent_lead_count,
     snapshot_facts,
 )
-from models.lead_scoring import score_lead, scoring_rules
-from models.leads import LeadSource, RecheckStatus
-from models.queries import SearchFilters
-from models.queries.search import filters_from_query
-from tourscope.i18n import current_locale
-from tourscope.settings import get_settings
-from tourscope.signing import sign, signature_holds
+from models.leads.records import LeadSource, RecheckStatus
+from models.leads.scoring import score_lead, scoring_rules
+from tourscope.foundation.i18n import current_locale
+from tourscope.foundation.settings import get_settings
+from tourscope.foundation.signing import sign, signature_holds
 from webapp import csrf
 from webapp.client_address import client_key as address_key
 from webapp.deps import RowId, open_session
@@ -255,7 +254,8 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
             language=current_locale(),
         )
         if offer_id is not None:
-            # Asked by the re-check worker, not while the visitor waits (tourscope/rechecks.py).
+            # Asked by the re-check worker, not while the visitor waits
+            # (tourscope/workers/rechecks.py).
             queue_recheck(session, lead)
         session.commit()
         lead_id = lead.id

@@ -10,18 +10,18 @@ from pydantic import ValidationError
 
 from models import MealPlan
 from models.agency_time import agency_today
-from models.currency import DISPLAY_CURRENCIES
-from models.exchange_rates import current_rates
-from models.queries import (
+from models.catalog.calendar import price_calendar
+from models.catalog.currency import DISPLAY_CURRENCIES
+from models.catalog.exchange_rates import current_rates
+from models.catalog.search import (
+    MAX_CHILDREN,
     SearchFilters,
     SearchPage,
     SortOrder,
-    price_calendar,
     search_hotels,
     suggest_widening,
 )
-from models.queries.search import MAX_CHILDREN
-from tourscope.i18n import lazy_gettext as _l
+from tourscope.foundation.i18n import lazy_gettext as _l
 from webapp.catalogue_cache import ReferenceListsDep
 from webapp.deps import SessionDep, SettingsDep
 from webapp.error_text import readable_error

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.queries.reference import OperatorOption
+from models.catalog.reference_lists import OperatorOption
 from webapp.catalogue_cache import ReferenceListsDep
 from webapp.http_cache import PublicApiCache
 

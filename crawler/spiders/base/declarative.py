@@ -35,7 +35,7 @@ from crawler.items import OfferItem
 from crawler.parsing.dates import DEFAULT_FORMATS
 from crawler.parsing.prices import NumberFormat
 from crawler.spiders.base.paged_html import PagedHtmlSpider
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

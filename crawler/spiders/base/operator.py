@@ -18,9 +18,9 @@ from crawler.parsing.dates import DEFAULT_FORMATS, parse_date
 from crawler.parsing.numbers import parse_int, parse_stars
 from crawler.parsing.prices import NumberFormat, parse_amount, parse_currency
 from crawler.redaction import redact
+from models.catalog.hotel_content import content_checked_at
 from models.db import get_sessionmaker
-from models.hotel_content import content_checked_at
-from tourscope.settings import get_settings
+from tourscope.foundation.settings import get_settings
 
 
 class OperatorSpider(scrapy.Spider):

@@ -34,7 +34,7 @@ from crawler.reference_mapping import map_reference
 from crawler.spiders.base.operator import OperatorSpider
 from crawler.sweep import ProtocolLimits, SearchQuery, SweepPlan, plan_queries
 from models.agency_time import agency_today
-from models.operator_references import MAPPED_KINDS
+from models.catalog.operator_references import MAPPED_KINDS
 
 # Real operators get at most this much of our attention, whatever the sweep asks.
 POLITE_SETTINGS = {

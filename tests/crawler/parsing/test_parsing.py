@@ -9,10 +9,10 @@ from crawler.parsing.currency import to_base
 from crawler.parsing.dates import parse_date
 from crawler.parsing.geo import country_code, departure_city_code
 from crawler.parsing.meals import normalize_meal
-from crawler.parsing.names import clean_hotel_name, match_key
 from crawler.parsing.numbers import parse_int, parse_stars
 from crawler.parsing.prices import parse_price
-from models.currency import BUILT_IN_RATES
+from crawler.parsing.tidy_names import clean_hotel_name, match_key
+from models.catalog.currency import BUILT_IN_RATES
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from models.auth import unknown_account_failures
+from models.accounts.auth import unknown_account_failures
 from tests.factories import PASSWORD, make_user
 from tests.webapp.pages import ENGLISH
 from webapp import csrf

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
+from models.accounts.users import User
 from models.agency_time import agency_today
-from models.clients import Client
-from models.users import User
+from models.care.clients import Client
 from tests.factories import make_client, make_user
 from tests.webapp.manager.conftest import HTML, log_in, post_form
 from tests.webapp.pages import main_text

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from models.calls import agency_today
-from models.clients import Client, ClientContact
-from models.leads import Lead
+from models.care.calls import agency_today
+from models.care.clients import Client, ClientContact
+from models.leads.records import Lead
 from tests.factories import (
     make_client,
     make_country,

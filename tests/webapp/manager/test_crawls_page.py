@@ -1,7 +1,7 @@
 """The admins' crawl health page and their verdicts on hotel match reviews."""
 
 from models import HotelAlias, HotelMatchReview, Offer
-from tests.models.test_crawl_health import world  # noqa: F401 (a fixture)
+from tests.models.crawls.test_health import world  # noqa: F401 (a fixture)
 from tests.webapp.manager.conftest import HTML, post_form
 from tests.webapp.pages import main_text
 

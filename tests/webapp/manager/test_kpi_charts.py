@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from models.queries.kpi import kpi_report
+from models.care.kpi import kpi_report
 from tests.factories import make_march_rating, make_march_sale, make_user
 from tests.webapp.manager.conftest import HTML
 

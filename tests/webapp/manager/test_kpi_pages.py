@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from models.queries.kpi import current_month, next_month, previous_month
+from models.care.kpi import current_month, next_month, previous_month
 from tests.factories import make_march_rating, make_march_sale, make_user
 from tests.webapp.manager.conftest import HTML
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from models.base import utcnow
-from models.leads import LeadEvent
+from models.leads.records import LeadEvent
 from tests.factories import make_lead
 from tests.webapp.manager.conftest import HTML, post_form
 from tests.webapp.pages import main_text

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.leads import OutboxMessage
-from models.trip_workflow import create_trip
-from models.trips import LetterTemplate, TripLetter
+from models.care.trip_workflow import create_trip
+from models.care.trips import LetterTemplate, TripLetter
+from models.leads.records import OutboxMessage
 from tests.factories import make_client, make_user, row_count, trip_details
 from tests.webapp.manager.conftest import HTML, post_form
 from tests.webapp.pages import main_text

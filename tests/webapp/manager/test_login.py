@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from models.auth import LOCKOUT_PERIOD
+from models.accounts.auth import LOCKOUT_PERIOD
+from models.accounts.users import User, UserSession
 from models.base import utcnow
-from models.users import User, UserSession
 from tests.factories import PASSWORD
 from tests.webapp.manager.conftest import HTML, form_token, log_in, post_form
 from tests.webapp.pages import main_text
@@ -47,7 +47,7 @@ def test_the_session_cookie_is_httponly_samesite_and_scoped(anonymous, manager):
 
 
 def test_the_cookie_is_secure_in_production(app, manager, monkeypatch):
-    from tourscope.settings import get_settings
+    from tourscope.foundation.settings import get_settings
 
     monkeypatch.setenv("TOURSCOPE_ENVIRONMENT", "production")
     monkeypatch.setenv("TOURSCOPE_SECRET_KEY", "s" * 40)

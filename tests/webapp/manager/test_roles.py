@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.clients import ClientContact
-from models.leads import Lead
-from models.trip_workflow import create_trip
+from models.care.clients import ClientContact
+from models.care.trip_workflow import create_trip
+from models.leads.records import Lead
 from tests.factories import make_client, make_lead, trip_details
 from tests.webapp.manager.conftest import HTML, post_form
 from tests.webapp.pages import main_text

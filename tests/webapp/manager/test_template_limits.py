@@ -7,7 +7,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from models.trips import LetterTemplate
+from models.care.trips import LetterTemplate
 from tests.webapp.manager.conftest import post_form
 from tests.webapp.pages import main_text
 

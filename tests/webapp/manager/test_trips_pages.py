@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.clients import Client
-from models.reminders import due_date
-from models.trips import Trip, TripLetter
+from models.care.clients import Client
+from models.care.letter_schedule import due_date
+from models.care.trips import Trip, TripLetter
 from tests.factories import make_client, make_lead
 from tests.webapp.manager.conftest import HTML, post_form
 from tests.webapp.pages import main_text

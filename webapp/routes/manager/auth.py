@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from models.auth import (
+from models.accounts.auth import (
     LOCKOUT_PERIOD,
     LoginRefusal,
     LoginRefused,
@@ -19,8 +19,8 @@ from models.auth import (
     session_user,
     start_session,
 )
-from models.users import ROLE_LABELS, Capability, User, roles_that_may
-from tourscope.i18n import gettext
+from models.accounts.users import ROLE_LABELS, Capability, User, roles_that_may
+from tourscope.foundation.i18n import gettext
 from webapp import csrf
 from webapp.client_address import client_key
 from webapp.deps import SESSION_COOKIE, RoleRequired, SessionDep, SettingsDep
@@ -33,7 +33,7 @@ LOGIN_PATH = "/manager/login"
 HOME_PATH = "/manager"
 # Failed log-ins from one client address, over all the e-mails it tries.
 CLIENT_FAILURE_LIMIT = 20
-# Counted in the database (models/auth.py), so the limit holds across web workers.
+# Counted in the database (models/accounts/auth.py), so the limit holds across web workers.
 CLIENT_FAILURE_WINDOW = timedelta(minutes=15)
 
 _LOCK_MINUTES = int(LOCKOUT_PERIOD.total_seconds() // 60)

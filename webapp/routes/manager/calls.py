@@ -3,8 +3,9 @@
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from models.auth import active_users
-from models.calls import (
+from models.accounts.auth import active_users
+from models.accounts.users import Capability, User
+from models.care.calls import (
     KIND_LABELS,
     OUTCOME_LABELS,
     PLAN_RANGE,
@@ -13,9 +14,8 @@ from models.calls import (
     day_progress,
     set_daily_plan,
 )
-from models.users import Capability, User
-from tourscope.i18n import lazy_gettext
-from tourscope.settings import get_settings
+from tourscope.foundation.i18n import lazy_gettext
+from tourscope.foundation.settings import get_settings
 from webapp import csrf
 from webapp.deps import AdminUser, CurrentUser, RoleRequired, SessionDep, current_user, needs
 from webapp.routes.manager.common import form_text, parse_id, render

@@ -8,10 +8,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from models.accounts.auth import active_users
+from models.accounts.users import Capability, User
 from models.agency_time import agency_today
-from models.auth import active_users
-from models.calls import KIND_LABELS, OUTCOME_LABELS, CallError, log_contact
-from models.client_records import (
+from models.care.calls import KIND_LABELS, OUTCOME_LABELS, CallError, log_contact
+from models.care.client_editing import (
     PREFERENCE_LABELS,
     ClientError,
     ClientForm,
@@ -21,9 +22,7 @@ from models.client_records import (
     form_errors,
     update_client,
 )
-from models.clients import BudgetBand, Client, ContactChannel
-from models.leads import Lead
-from models.queries.clients import (
+from models.care.client_queries import (
     PREFERENCE_FILTERS,
     ClientFilters,
     children_ages,
@@ -33,9 +32,10 @@ from models.queries.clients import (
     preference_suggestions,
     preferences_by_kind,
 )
-from models.users import Capability, User
-from tourscope.i18n import LOCALES, gettext, lazy_gettext
-from tourscope.settings import get_settings
+from models.care.clients import BudgetBand, Client, ContactChannel
+from models.leads.records import Lead
+from tourscope.foundation.i18n import LOCALES, gettext, lazy_gettext
+from tourscope.foundation.settings import get_settings
 from webapp import csrf
 from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.routes.manager.calls import calls_page_with_error

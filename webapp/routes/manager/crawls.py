@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from models.hotel_merges import HotelIdentityError
-from models.match_reviews import confirm_match, split_match
-from models.queries.crawl_health import operator_health, pending_matches
-from models.queries.hotel_admin import hotel_card, recent_merges
+from models.catalog.hotel_merges import HotelIdentityError
+from models.catalog.match_reviews import confirm_match, split_match
+from models.crawls.health import operator_health, pending_matches
+from models.crawls.hotel_admin import hotel_card, recent_merges
 from webapp import csrf
 from webapp.deps import AdminUser, RowId, SessionDep, admin_user
 from webapp.routes.manager.common import parse_id, render

@@ -1,5 +1,5 @@
 """Admins' changes to canonical hotels, from the crawl health page: rename a hotel, undo a
-merge, split one operator's hotel off (models/hotel_merges.py does the work)."""
+merge, split one operator's hotel off (models/catalog/hotel_merges.py does the work)."""
 
 from typing import Annotated
 
@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, StringConstraints, ValidationError
 
-from models.hotel_display_names import MAX_NAME
-from models.hotel_merges import HotelIdentityError, rename_hotel, split_alias, undo_merge
+from models.catalog.display_names import MAX_NAME
+from models.catalog.hotel_merges import HotelIdentityError, rename_hotel, split_alias, undo_merge
 from webapp.deps import AdminUser, RowId, SessionDep, admin_user
 from webapp.routes.manager.crawls import checked_form, refused
 

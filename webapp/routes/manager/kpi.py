@@ -10,18 +10,8 @@ from datetime import date
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from models.planner import (
-    PLAN_FIELDS,
-    REVENUE_CURRENCY,
-    PlanGap,
-    PlanInputError,
-    compute_plan,
-    crm_actuals,
-    default_plan_values,
-    parse_plan_input,
-    plan_against_actuals,
-)
-from models.queries.kpi import (
+from models.accounts.users import Capability
+from models.care.kpi import (
     BadMonth,
     current_month,
     kpi_csv,
@@ -32,8 +22,18 @@ from models.queries.kpi import (
     previous_month,
     report_managers,
 )
-from models.users import Capability
-from tourscope.settings import get_settings
+from models.care.planner import (
+    PLAN_FIELDS,
+    REVENUE_CURRENCY,
+    PlanGap,
+    PlanInputError,
+    compute_plan,
+    crm_actuals,
+    default_plan_values,
+    parse_plan_input,
+    plan_against_actuals,
+)
+from tourscope.foundation.settings import get_settings
 from webapp.deps import CurrentUser, SessionDep, current_user, needs
 from webapp.kpi_chart import kpi_chart
 from webapp.plan_chart import plan_chart

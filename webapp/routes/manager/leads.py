@@ -3,21 +3,13 @@
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from models.accounts.auth import active_users
+from models.accounts.users import Capability, User
 from models.agency_time import agency_today
-from models.auth import active_users
-from models.calls import day_progress
-from models.lead_scoring import scoring_rules
-from models.lead_workflow import (
-    OPEN_STATUSES,
-    STATUS_LABELS,
-    WorkflowError,
-    add_note,
-    assign,
-    change_status,
-    next_statuses,
-)
-from models.leads import Lead, LeadStatus
-from models.queries.leads import (
+from models.care.calls import day_progress
+from models.care.letter_queries import due_letters
+from models.care.trip_workflow import trip_of_lead
+from models.leads.queries import (
     LeadFilters,
     ScoreBand,
     band_thresholds,
@@ -26,11 +18,19 @@ from models.queries.leads import (
     score_band,
     status_counts,
 )
-from models.queries.letters import due_letters
-from models.trip_workflow import trip_of_lead
-from models.users import Capability, User
-from tourscope.i18n import gettext, lazy_gettext
-from tourscope.settings import get_settings
+from models.leads.records import Lead, LeadStatus
+from models.leads.scoring import scoring_rules
+from models.leads.workflow import (
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    WorkflowError,
+    add_note,
+    assign,
+    change_status,
+    next_statuses,
+)
+from tourscope.foundation.i18n import gettext, lazy_gettext
+from tourscope.foundation.settings import get_settings
 from webapp import csrf
 from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.routes.manager.common import (
@@ -105,7 +105,7 @@ def _dashboard_leads(session: SessionDep, user: User) -> dict:
 @router.post("/morning-email")
 async def morning_email(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The signed-in manager turns their own morning e-mail on or off
-    (models/morning_digest.py)."""
+    (models/care/morning_digest.py)."""
     form = await request.form()
     csrf.verify(request, form.get(csrf.FIELD))
     wanted = form_text(form, "morning_digest", 5)

@@ -7,9 +7,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from models.accounts.users import Capability, User
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.letters import (
+from models.care.letter_queries import DueLetterFilters, due_letters
+from models.care.letter_schedule import letter_label
+from models.care.letters import (
     MAX_BODY_LENGTH,
     MAX_SUBJECT_LENGTH,
     VARIABLES,
@@ -26,11 +29,8 @@ from models.letters import (
     template_keys,
     validate_template,
 )
-from models.queries.letters import DueLetterFilters, due_letters
-from models.reminders import letter_label
-from models.trips import LetterStatus, TripLetter
-from models.users import Capability, User
-from tourscope.i18n import LOCALES, current_locale, lazy_gettext
+from models.care.trips import LetterStatus, TripLetter
+from tourscope.foundation.i18n import LOCALES, current_locale, lazy_gettext
 from webapp import csrf
 from webapp.deps import AdminUser, CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.routes.manager.common import form_text, not_found, render

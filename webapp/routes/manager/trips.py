@@ -4,13 +4,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from models.accounts.users import Capability, User
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.clients import Client
-from models.extras import EXTRAS, extra_label
-from models.leads import Lead, LeadStatus
-from models.reminders import letter_label
-from models.trip_workflow import (
+from models.care.clients import Client
+from models.care.letter_schedule import letter_label
+from models.care.trip_workflow import (
     FORM_FIELDS,
     MAX_CANCEL_REASON_LENGTH,
     TripError,
@@ -25,10 +24,11 @@ from models.trip_workflow import (
     parse_form_date,
     trip_of_lead,
 )
-from models.trips import Trip, TripStatus
-from models.users import Capability, User
-from tourscope.i18n import lazy_gettext
-from tourscope.settings import get_settings
+from models.care.trips import Trip, TripStatus
+from models.leads.extras import EXTRAS, extra_label
+from models.leads.records import Lead, LeadStatus
+from tourscope.foundation.i18n import lazy_gettext
+from tourscope.foundation.settings import get_settings
 from webapp import csrf
 from webapp.deps import RowId, SessionDep, needs
 from webapp.routes.manager.common import form_text, not_found, render

@@ -1,0 +1,107 @@
+"""The price calendar: the cheapest party price for each departure date of a search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.agency_time import agency_today
+from models.catalog.exchange_rates import current_rates
+from models.catalog.offers import HotelDayPrice, Offer
+from models.catalog.search import (
+    SearchFilters,
+    _offer_conditions,
+    day_price_conditions,
+    in_currency,
+    reads_day_prices,
+)
+
+# A calendar shows at most this many days, from the start of the search's window.
+MAX_CALENDAR_DAYS = 62
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    day: dt.date
+    min_price: Decimal | None  # in the calendar's currency; None: nothing departs that day
+
+
+@dataclass(frozen=True, slots=True)
+class PriceCalendar:
+    currency: str
+    days: list[CalendarDay]  # every date of the window, in order
+    cheapest: Decimal | None
+    dearest: Decimal | None
+
+    def level(self, price: Decimal | None, levels: int = 5) -> int | None:
+        """Where `price` sits between the cheapest and dearest day, 0 (cheapest) .. levels-1."""
+        if price is None or self.cheapest is None or self.dearest is None:
+            return None
+        spread = self.dearest - self.cheapest
+        if spread <= 0:
+            return 0
+        return min(levels - 1, int((price - self.cheapest) / spread * levels))
+
+
+def min_price_by_date(
+    session: Session,
+    filters: SearchFilters,
+    *,
+    today: dt.date | None = None,
+    from_offers: bool = False,
+) -> dict[dt.date, Decimal]:
+    """The cheapest base price of the search's offers on each departure date that has one:
+    from the hotels' day prices when they answer the search (`reads_day_prices`), else
+    from the offers (always, with `from_offers`)."""
+    today = today or agency_today()
+    if not from_offers and reads_day_prices(filters):
+        day, price = HotelDayPrice.departure_date, HotelDayPrice.min_price
+        conditions = day_price_conditions(filters, today)
+    else:
+        day, price = Offer.departure_date, Offer.price_base
+        conditions = _offer_conditions(filters, today, current_rates(session))
+    rows = session.execute(select(day, func.min(price)).where(*conditions).group_by(day))
+    return {day: price for day, price in rows}
+
+
+def price_calendar(
+    session: Session,
+    filters: SearchFilters,
+    *,
+    today: dt.date | None = None,
+    from_offers: bool = False,
+) -> PriceCalendar:
+    """Every date of the search's departure window (at most MAX_CALENDAR_DAYS from its
+    start) with the party's minimum price that day, in the visitor's currency.
+
+    Every other filter applies as in the search, so a day's price is what a search on
+    that one day would show first.
+    """
+    today = today or agency_today()
+    start, end = filters.departure_window(today)
+    if (end - start).days >= MAX_CALENDAR_DAYS:
+        end = start + dt.timedelta(days=MAX_CALENDAR_DAYS - 1)
+    window = filters.model_copy(update={"date": None, "date_from": start, "date_to": end})
+    minimum = min_price_by_date(session, window, today=today, from_offers=from_offers)
+    rates = current_rates(session)
+    days = []
+    day = start
+    while day <= end:
+        price = minimum.get(day)
+        days.append(
+            CalendarDay(day, in_currency(price, filters.currency, rates) if price else None)
+        )
+        if day == dt.date.max:
+            break
+        day += dt.timedelta(days=1)
+    prices = [d.min_price for d in days if d.min_price is not None]
+    return PriceCalendar(
+        currency=filters.currency,
+        days=days,
+        cheapest=min(prices) if prices else None,
+        dearest=max(prices) if prices else None,
+    )

@@ -1,0 +1,1015 @@
+"""Hotel search: the filter object and the query behind the public search page and API.
+
+The party-price rule
+--------------------
+An offer is priced for a party of exactly `adults` adults and `children` children, so a
+search matches only offers for the visitor's own party. A visitor's child under
+`INFANT_MAX_AGE + 1` (2 years) is an infant: infants fly on a parent's lap and sleep in
+a cot for free, so they do not count toward the offer's `children`. A search for 2 adults
+and children aged [7, 1] therefore matches offers with adults=2, children=1.
+
+The price shown is the offer's all-in total (fuel and other surcharges included; the
+surcharge is also shown apart), converted from the base currency to the visitor's
+currency. Per person = total / (adults + counted children); per night = total / nights.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    cast,
+    func,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from models.agency_time import agency_today, validation_today
+from models.catalog.currency import CENT, DISPLAY_CURRENCIES, Rates, base_currency
+from models.catalog.exchange_rates import current_rates
+from models.catalog.hotels import Country, DepartureCity, Hotel, Operator, Resort
+from models.catalog.min_prices import cheapest_key, offer_id_of, parse_operator_ids
+from models.catalog.offers import Availability, HotelDayPrice, MealPlan, Offer, on_sale
+from models.catalog.place_names import in_reader_language
+from models.catalog.search_keys import search_key
+from models.paging import page_window
+
+MAX_PAGE = 10_000
+INFANT_MAX_AGE = 1  # a child of 0 or 1 is an infant: free, not counted in the offer's party
+MAX_CHILDREN = 4
+MAX_FLEX_DAYS = 14
+MAX_RANGE_DAYS = 366  # the widest departure window one search may ask for
+DEFAULT_WINDOW_DAYS = 30  # no dates given: departures from tomorrow to 30 days later
+MAX_LIST_ITEMS = 50  # resorts or operators in one search
+HALF_CENT = Decimal("0.005")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class SortOrder(StrEnum):
+    """How hotels are ordered; ties always fall back to price, then hotel name."""
+
+    PRICE = "price"  # cheapest first
+    STARS = "stars"  # most stars first, then cheapest
+    DATE = "date"  # earliest departure of the hotel's cheapest offer first, then cheapest
+
+
+ResortId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+OperatorCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+ChildAge = Annotated[int, Field(ge=0, le=17)]
+
+
+def _text_schema(pattern: str, example: str) -> WithJsonSchema:
+    """The OpenAPI schema of a code the validators below check by hand (for their wording).
+
+    The pattern allows the surrounding blanks the validators strip, so the schema accepts
+    exactly what the server does.
+    """
+    pattern = rf"^\s*(?:{pattern})\s*$"
+    return WithJsonSchema({"type": "string", "pattern": pattern, "example": example})
+
+
+def _any_case(code: str) -> str:
+    return "".join(f"[{letter.upper()}{letter.lower()}]" for letter in code)
+
+
+MAX_NAME_LENGTH = 100
+# The length limit is on the name without its surrounding blanks, so it is in the pattern.
+HotelNamePart = Annotated[
+    str, _text_schema(rf"[^\x00-\x1f\x7f-\x9f]{{0,{MAX_NAME_LENGTH}}}", "Rixos")
+]
+CityCode = Annotated[str, _text_schema("[A-Za-z]{3}", "MOW")]
+CountryCode = Annotated[str, _text_schema("[A-Za-z]{2}", "TR")]
+CurrencyCode = Annotated[
+    str, _text_schema("|".join(_any_case(code) for code in DISPLAY_CURRENCIES), "EUR")
+]
+MAX_PRICE = 10**10
+# A URL's price is a number (pydantic's own schema would also allow any string).
+PriceFloor = Annotated[
+    Decimal, WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": MAX_PRICE})
+]
+PriceCeiling = Annotated[
+    Decimal,
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": MAX_PRICE}),
+]
+
+# Fields whose blank form input means "the default" rather than "unset".
+_LIST_FIELDS = {"resorts", "children_ages", "operators"}
+
+
+class SearchFilters(BaseModel):
+    """What a visitor searches for, as it appears in the URL.
+
+    Every field has a default, so an empty query is a useful search (departures from
+    tomorrow over the next 30 days, 2 adults, any nights). Blank form inputs mean unset.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    departure_city: CityCode | None = Field(
+        default=None, description="IATA code of the departure city, such as MOW"
+    )
+    country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2 country code")
+    resorts: list[ResortId] = Field(
+        default=[], max_length=MAX_LIST_ITEMS, description="Resort ids (repeat the parameter)"
+    )
+    date_from: dt.date | None = Field(
+        default=None,
+        description="Earliest departure date; one in the past searches from today (and says so)",
+    )
+    date_to: dt.date | None = Field(
+        default=None, description="Latest departure date; not in the past (a 422)"
+    )
+    date: dt.date | None = Field(
+        default=None,
+        description="One departure date, widened by `flex_days` either side; "
+        "not together with `date_from` or `date_to` (a 422)",
+    )
+    flex_days: int = Field(
+        default=0, ge=0, le=MAX_FLEX_DAYS, description="Days either side of `date`"
+    )
+    nights_min: int | None = Field(default=None, ge=1, le=30)
+    nights_max: int | None = Field(default=None, ge=1, le=30)
+    adults: int = Field(default=2, ge=1, le=6, description="Adults travelling")
+    children_ages: list[ChildAge] = Field(
+        default=[],
+        max_length=MAX_CHILDREN,
+        description="Each child's age (repeat the parameter); under 2 travels free",
+    )
+    stars_min: int | None = Field(default=None, ge=1, le=5, description="Hotel stars or more")
+    meal_min: MealPlan | None = Field(
+        default=None, description="This meal plan or better (RO < BB < HB < FB < AI < UAI)"
+    )
+    price_min: PriceFloor | None = Field(
+        default=None, ge=0, lt=MAX_PRICE, allow_inf_nan=False, description="Total, in `currency`"
+    )
+    price_max: PriceCeiling | None = Field(
+        default=None, gt=0, lt=MAX_PRICE, allow_inf_nan=False, description="Total, in `currency`"
+    )
+    currency: CurrencyCode = Field(
+        default_factory=base_currency,
+        description=f"Currency of prices: one of {', '.join(DISPLAY_CURRENCIES)}",
+    )
+    operators: list[OperatorCode] = Field(
+        default=[], max_length=MAX_LIST_ITEMS, description="Operator codes (repeat the parameter)"
+    )
+    hotel_name: HotelNamePart | None = Field(
+        default=None,
+        max_length=MAX_NAME_LENGTH,
+        description="Part of the hotel's or its resort's name, in Latin or Cyrillic letters; "
+        "no control characters",
+    )
+    sort: SortOrder = Field(default=SortOrder.PRICE, description="price, stars or date")
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def blank_means_unset(cls, value: Any, info: ValidationInfo) -> Any:
+        # An HTML GET form sends every input, the empty ones as `name=`.
+        if info.field_name in _LIST_FIELDS:
+            if value is None:
+                return []
+            if isinstance(value, str):
+                value = [value]
+            if isinstance(value, list | tuple):
+                values = [v.strip() if isinstance(v, str) else v for v in value]
+                return [v for v in values if v != ""]
+            return value
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return cls.model_fields[info.field_name].get_default(call_default_factory=True)
+        return value
+
+    @field_validator("date_from", "date_to", "date", mode="before")
+    @classmethod
+    def iso_date(cls, value: Any) -> Any:
+        # Pydantic would also read a number as a Unix timestamp: a URL date is YYYY-MM-DD.
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not ISO_DATE.fullmatch(value):
+                raise PydanticCustomError(
+                    "date_parsing", "Input should be a valid date in the format YYYY-MM-DD"
+                )
+        elif value is not None and not isinstance(value, dt.date):
+            raise PydanticCustomError("date_type", "Input should be a valid date")
+        return value
+
+    @field_validator("departure_city")
+    @classmethod
+    def city_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not (len(value) == 3 and value.isascii() and value.isalpha()):
+            raise PydanticCustomError(
+                "city_code", "Use a three-letter airport city code, such as MOW"
+            )
+        return value.upper()
+
+    @field_validator("country")
+    @classmethod
+    def country_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not (len(value) == 2 and value.isascii() and value.isalpha()):
+            raise PydanticCustomError(
+                "country_code", "Use a two-letter country code, such as TR or EG"
+            )
+        return value.upper()
+
+    @field_validator("date_from")
+    @classmethod
+    def from_today_on(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        # Offers that departed are never shown: a `from` date in the past searches from
+        # today, and is changed here so the form and the API's echo show what was searched.
+        return None if value is None else max(value, validation_today(info))
+
+    @field_validator("date_to")
+    @classmethod
+    def date_range_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is not None and value < validation_today(info):
+            raise PydanticCustomError(
+                "date_past", "Departure dates in the past have no offers: pick dates from today on"
+            )
+        date_from = info.data.get("date_from")
+        if value is not None and date_from is not None:
+            if date_from > value:
+                raise PydanticCustomError(
+                    "date_range", "The 'to' date must be on or after the 'from' date"
+                )
+            if (value - date_from).days >= MAX_RANGE_DAYS:
+                raise PydanticCustomError(
+                    "date_range_length",
+                    "Pick departure dates at most {days} days apart",
+                    {"days": MAX_RANGE_DAYS - 1},
+                )
+        return value
+
+    @field_validator("date")
+    @classmethod
+    def one_date_or_a_range(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is not None and (info.data.get("date_from") or info.data.get("date_to")):
+            raise PydanticCustomError(
+                "date_or_range", "Give one departure date or a from/to range, not both"
+            )
+        return value
+
+    @field_validator("nights_max")
+    @classmethod
+    def nights_range_in_order(cls, value: int | None, info: ValidationInfo) -> int | None:
+        nights_min = info.data.get("nights_min")
+        if value is not None and nights_min is not None and nights_min > value:
+            raise PydanticCustomError(
+                "nights_range", "Maximum nights must be at least the minimum nights"
+            )
+        return value
+
+    @field_validator("meal_min", mode="before")
+    @classmethod
+    def meal_code(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if not value:
+                return None
+            if value not in MealPlan.__members__:
+                raise PydanticCustomError(
+                    "meal_code", "Use a meal plan code: RO, BB, HB, FB, AI or UAI"
+                )
+        return value
+
+    @field_validator("price_max")
+    @classmethod
+    def price_range_in_order(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        price_min = info.data.get("price_min")
+        if value is not None and price_min is not None and price_min > value:
+            raise PydanticCustomError(
+                "price_range", "The maximum price must be at least the minimum price"
+            )
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def known_currency(cls, value: str) -> str:
+        value = value.upper()
+        if value not in DISPLAY_CURRENCIES:
+            raise PydanticCustomError(
+                "currency",
+                "Pick a currency among {known}",
+                {"known": ", ".join(DISPLAY_CURRENCIES)},
+            )
+        return value
+
+    @field_validator("hotel_name")
+    @classmethod
+    def printable_name(cls, value: str | None) -> str | None:
+        # Control characters (a NUL, a line break inside the name) are refused: PostgreSQL
+        # stores no NUL, and no name has them. Other rare characters simply match nothing.
+        if value is not None and any(unicodedata.category(char) == "Cc" for char in value):
+            raise PydanticCustomError("hotel_name", "Use letters, digits and spaces only")
+        return value
+
+    # -- derived values -------------------------------------------------------------------
+
+    @property
+    def children(self) -> int:
+        """Children counted in the offer's party: infants (under 2) travel free."""
+        return sum(1 for age in self.children_ages if age > INFANT_MAX_AGE)
+
+    @property
+    def infants(self) -> int:
+        return len(self.children_ages) - self.children
+
+    @property
+    def party_size(self) -> int:
+        """People who pay: adults and counted children."""
+        return self.adults + self.children
+
+    def departure_window(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The departure dates searched, inclusive: the range, the date ± flex, or the default.
+
+        Past dates are part of the window but never match (offers departing before today
+        are not shown).
+        """
+        if self.date is not None:
+            return _shift(self.date, -self.flex_days), _shift(self.date, self.flex_days)
+        if self.date_from is None and self.date_to is None:
+            start = today + dt.timedelta(days=1)
+            return start, start + dt.timedelta(days=DEFAULT_WINDOW_DAYS)
+        if self.date_to is None:  # only a `from` date: the default window's length after it
+            start = self.date_from
+            end = _shift(max(start, today), DEFAULT_WINDOW_DAYS)
+        else:  # a `to` date, and perhaps a `from` date
+            end = self.date_to
+            start = self.date_from or min(today, end)
+        if (end - start).days >= MAX_RANGE_DAYS:
+            start = end - dt.timedelta(days=MAX_RANGE_DAYS - 1)
+        return start, end
+
+    def query_params(self) -> list[tuple[str, str]]:
+        """The filters as URL query pairs, defaults left out: for links to this search."""
+        pairs: list[tuple[str, str]] = []
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if value == field.get_default(call_default_factory=True):
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                pairs.append((name, item.isoformat() if isinstance(item, dt.date) else str(item)))
+        return pairs
+
+    def widened(self, **changes: Any) -> SearchFilters:
+        """A copy with `changes`, back on the first page."""
+        return self.model_copy(update={"page": 1, **changes})
+
+
+def _query_values(query: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, value in parse_qsl(query, keep_blank_values=False)[:100]:
+        if name not in SearchFilters.model_fields:
+            continue
+        if name in _LIST_FIELDS:
+            values.setdefault(name, []).append(value)
+        else:
+            values[name] = value
+    return values
+
+
+def filters_from_query(query: str) -> SearchFilters:
+    """The search in a stored or forwarded query string (a lead's, an alert's); a search
+    that does not validate counts as the default one."""
+    try:
+        return SearchFilters.model_validate(_query_values(query))
+    except ValidationError:
+        return SearchFilters()
+
+
+def dates_have_passed(query: str) -> bool:
+    """Whether the search in `query` was for departure dates that are now past (refused
+    by its validation, so `filters_from_query` would read it as the default search)."""
+    try:
+        SearchFilters.model_validate(_query_values(query))
+    except ValidationError as error:
+        return any(detail["type"] == "date_past" for detail in error.errors())
+    return False
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+class HotelResult(BaseModel):
+    """One canonical hotel with its cheapest matching offer, priced for the party."""
+
+    hotel_id: int
+    hotel_name: str
+    stars: int | None
+    resort_id: int
+    resort_name: str
+    country_code: str
+    country_name: str
+    currency: str = Field(description="Currency of every amount of this result")
+    min_price: Decimal = Field(description="All-in total for the whole party (cheapest offer)")
+    price_per_person: Decimal = Field(description="Total / (adults + children over 2)")
+    price_per_night: Decimal = Field(description="Total / nights")
+    surcharge: Decimal = Field(description="The part of the total that is fuel and other fees")
+    operator_code: str
+    operator_name: str = Field(description="Who sells the cheapest offer")
+    offer_id: int
+    offer_count: int = Field(description="Matching offers for this hotel, all operators")
+    operator_count: int = Field(description="Distinct operators with a matching offer")
+    departure_date: dt.date
+    departure_city_code: str
+    departure_city_name: str
+    nights: int
+    meal: str
+    room_type: str
+    offer_url: str = Field(description="The operator's own page for the cheapest offer")
+    on_request: bool = Field(description="The operator must confirm availability")
+    checked_at: dt.datetime = Field(description="When the price was last seen at the operator")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hotels: list[HotelResult]
+    total_hotels: int
+    page: int
+    pages: int
+    page_size: int
+    currency: str
+    rates: Rates  # what the prices were converted with, and the day they are for
+
+
+@dataclass(frozen=True, slots=True)
+class CountryOption:
+    code: str
+    name_en: str
+    name_ru: str | None = None
+
+    @property
+    def name(self) -> str:
+        """In the reader's language (lists are cached once for every language)."""
+        return in_reader_language(self.name_en, self.name_ru)
+
+
+def base_amount_bounds(
+    filters: SearchFilters, rates: Rates
+) -> tuple[Decimal | None, Decimal | None]:
+    """The price range in the base currency, so that a price shown in the visitor's currency
+    (rounded to the cent) is inside the range exactly when its offer matches.
+
+    A base price p shows as round(p / r) in a currency worth r base units: it shows as at
+    most M when p / r < M + half a cent, and as at least m when p / r >= m - half a cent.
+    """
+    rate = rates.rate(filters.currency, base_currency())
+    low = high = None
+    if filters.price_min is not None:
+        price_min = filters.price_min.quantize(CENT, ROUND_CEILING)
+        low = (price_min - HALF_CENT) * rate
+    if filters.price_max is not None:
+        price_max = filters.price_max.quantize(CENT, ROUND_FLOOR)
+        high = (price_max + HALF_CENT) * rate
+    return low, high
+
+
+def reads_day_prices(filters: SearchFilters) -> bool:
+    """Whether the hotels' day prices (`hotel_day_prices`, models/catalog/min_prices.py) answer this
+    search exactly: it filters only on what a day's row knows (place, stars, hotel name,
+    party, dates), not on nights, departure city, meal plan, price or operator. The
+    landing page and every broad search are such searches."""
+    return (
+        filters.departure_city is None
+        and filters.nights_min is None
+        and filters.nights_max is None
+        and filters.meal_min is None
+        and filters.price_min is None
+        and filters.price_max is None
+        and not filters.operators
+    )
+
+
+def _search_values(
+    filters: SearchFilters, today: dt.date, rates: Rates | None = None
+) -> dict[str, Any]:
+    """The search's values, by the name of the bound parameter that takes each one: a
+    search's statement is built once per shape of search (`_page_statement`), and these
+    values are all that differs between the searches of one shape. A price range needs
+    the `rates` it is converted with."""
+    start, end = filters.departure_window(today)
+    values: dict[str, Any] = {
+        "adults": filters.adults,
+        "children": filters.children,
+        "departure_from": max(start, today),
+        "departure_to": end,
+        "country": filters.country,
+        "resorts": list(filters.resorts) or None,
+        "stars_min": filters.stars_min,
+        "hotel_name": filters.hotel_name or None,
+        "departure_city": filters.departure_city,
+        "nights_min": filters.nights_min,
+        "nights_max": filters.nights_max,
+        "meals": meals_at_least(filters.meal_min) if filters.meal_min is not None else None,
+        "operators": list(filters.operators) or None,
+    }
+    if filters.price_min is not None or filters.price_max is not None:
+        values["price_low"], values["price_high"] = base_amount_bounds(filters, rates)
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _bound(values: dict[str, Any], name: str) -> BindParameter:
+    value = values[name]
+    return bindparam(name, value, expanding=isinstance(value, list))
+
+
+def _common_conditions(
+    rows: type[Offer] | type[HotelDayPrice], values: dict[str, Any]
+) -> list[ColumnElement[bool]]:
+    """The conditions offers and day prices share (both carry these columns): the party,
+    the departure window, never past departures, the place, the stars, the hotel's name.
+
+    The leading columns of both search indexes are always constrained by equality (a
+    search without a country looks in each country in turn), then by the departure range.
+    """
+    conditions = [
+        rows.adults == _bound(values, "adults"),
+        rows.children == _bound(values, "children"),
+        rows.departure_date >= _bound(values, "departure_from"),
+        rows.departure_date <= _bound(values, "departure_to"),
+    ]
+    if "country" in values:
+        country_id = select(Country.id).where(Country.code == _bound(values, "country"))
+        conditions.append(rows.country_id == country_id.scalar_subquery())
+    else:
+        conditions.append(rows.country_id.in_(select(Country.id)))
+    if "resorts" in values:
+        conditions.append(rows.resort_id.in_(_bound(values, "resorts")))
+    if "stars_min" in values:
+        conditions.append(rows.stars >= _bound(values, "stars_min"))
+    if "hotel_name" in values:
+        conditions.append(rows.hotel_id.in_(hotels_named(values["hotel_name"])))
+    return conditions
+
+
+def hotels_named(text: str) -> Select:
+    """Ids of the hotels a name typed in the search finds, in either script: the hotels
+    whose name contains it as typed, or reads as it ("Риксос" finds Rixos), and the hotels
+    of the resorts whose English or Russian name reads as it ("Анталья" finds Antalya's).
+
+    Compared with the stored sound keys (models/catalog/search_keys.py): a plain LIKE on a column
+    of a few hundred thousand short strings at most, no function per row.
+    """
+    contains = Hotel.name.icontains(text, autoescape=True)
+    key = search_key(text)
+    if not key:
+        return select(Hotel.id).where(contains)
+    pattern = f"%{key}%"  # keys hold letters, digits and spaces only
+    resorts = select(Resort.id).where(Resort.search_key.like(pattern))
+    return select(Hotel.id).where(
+        or_(contains, Hotel.search_key.like(pattern), Hotel.resort_id.in_(resorts))
+    )
+
+
+def _offer_conditions(
+    filters: SearchFilters, today: dt.date, rates: Rates
+) -> list[ColumnElement[bool]]:
+    """Active, bookable offers for the party that match the filters; never past departures.
+
+    Written to run on the partial index `ix_offers_party_search` (migration 0005).
+    """
+    return _offer_conditions_of(_search_values(filters, today, rates))
+
+
+def _offer_conditions_of(values: dict[str, Any]) -> list[ColumnElement[bool]]:
+    conditions = [*on_sale(), *_common_conditions(Offer, values)]
+    if "departure_city" in values:
+        city_id = select(DepartureCity.id).where(
+            DepartureCity.code == _bound(values, "departure_city")
+        )
+        conditions.append(Offer.departure_city_id == city_id.scalar_subquery())
+    if "nights_min" in values:
+        conditions.append(Offer.nights >= _bound(values, "nights_min"))
+    if "nights_max" in values:
+        conditions.append(Offer.nights <= _bound(values, "nights_max"))
+    if "meals" in values:
+        conditions.append(Offer.meal.in_(_bound(values, "meals")))
+    if "price_low" in values:
+        conditions.append(Offer.price_base >= _bound(values, "price_low"))
+    if "price_high" in values:
+        conditions.append(Offer.price_base < _bound(values, "price_high"))
+    if "operators" in values:
+        operator_ids = select(Operator.id).where(Operator.code.in_(_bound(values, "operators")))
+        conditions.append(Offer.operator_id.in_(operator_ids))
+    return conditions
+
+
+def day_price_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElement[bool]]:
+    """The day prices of a search that `reads_day_prices`: exactly the days, parties,
+    places and hotels its offers would have."""
+    return _common_conditions(HotelDayPrice, _search_values(filters, today))
+
+
+def meals_at_least(meal: MealPlan) -> list[str]:
+    """The meal plan codes that include at least as much as `meal`."""
+    return [m.value for m in MealPlan if m.rank >= MealPlan(meal).rank]
+
+
+def _hotel_groups(values: dict[str, Any], from_day_prices: bool):
+    """Per matching hotel: its cheapest offer (by base price, then id) and its counts.
+
+    From the hotels' day prices when they answer the search (`reads_day_prices`): a
+    hotel's days summed up, its operator count left to `_operator_counts`. Otherwise from
+    the offers, with two hash aggregations and no sort: per (hotel, operator) first, which
+    also counts the hotel's distinct operators, then per hotel. The cheapest offer is the
+    minimum of the packed (price, id) keys (models/catalog/min_prices.py).
+    """
+    if from_day_prices:
+        days = HotelDayPrice
+        return (
+            select(
+                days.hotel_id,
+                func.min(days.min_price).label("min_price"),
+                offer_id_of(func.min(days.cheapest_key)).label("offer_id"),
+                cast(func.sum(days.offer_count), Integer).label("offer_count"),
+                null().label("operator_count"),
+            )
+            .where(*_common_conditions(HotelDayPrice, values))
+            .group_by(days.hotel_id)
+            .subquery("groups")
+        )
+    per_operator = (
+        select(
+            Offer.hotel_id,
+            func.min(Offer.price_base).label("min_price"),
+            func.min(cheapest_key(Offer.price_base, Offer.id)).label("cheapest"),
+            func.count().label("offers"),
+        )
+        .where(*_offer_conditions_of(values))
+        .group_by(Offer.hotel_id, Offer.operator_id)
+        .subquery("per_operator")
+    )
+    return (
+        select(
+            per_operator.c.hotel_id,
+            func.min(per_operator.c.min_price).label("min_price"),
+            offer_id_of(func.min(per_operator.c.cheapest)).label("offer_id"),
+            cast(func.sum(per_operator.c.offers), Integer).label("offer_count"),
+            func.count().label("operator_count"),
+        )
+        .group_by(per_operator.c.hotel_id)
+        .subquery("groups")
+    )
+
+
+def _operator_counts(
+    session: Session, filters: SearchFilters, today: dt.date, hotel_ids: list[int]
+) -> dict[int, int]:
+    """Distinct operators of each of these hotels over the search's days, from the day
+    prices' operator lists (a page's hotels: a few hundred rows)."""
+    operators: dict[int, set[int]] = {hotel_id: set() for hotel_id in hotel_ids}
+    if hotel_ids:
+        rows = session.execute(
+            select(HotelDayPrice.hotel_id, HotelDayPrice.operator_ids).where(
+                *day_price_conditions(filters, today), HotelDayPrice.hotel_id.in_(hotel_ids)
+            )
+        )
+        for hotel_id, listed in rows:
+            operators[hotel_id] |= parse_operator_ids(listed)
+    return {hotel_id: len(ids) for hotel_id, ids in operators.items()}
+
+
+def _ordering(sort: SortOrder, min_price) -> tuple:
+    by_price = (min_price, Hotel.name, Hotel.id)
+    if sort is SortOrder.STARS:
+        return (Hotel.stars.desc().nulls_last(), *by_price)
+    if sort is SortOrder.DATE:
+        return (Offer.departure_date, *by_price)
+    return by_price
+
+
+def search_hotels(
+    session: Session,
+    filters: SearchFilters,
+    page_size: int,
+    *,
+    today: dt.date | None = None,
+    from_offers: bool = False,
+) -> SearchPage:
+    """Matching hotels, each with its cheapest offer for the party and its counts, one page.
+
+    Grouped by canonical hotel (`_hotel_groups`): a hotel's cheapest offer is the one with
+    the lowest (base price, id). Sorted by `filters.sort`. A page past the last one is
+    clamped to the last. `from_offers` reads the offers even when the hotels' day prices
+    would answer: the reference the day prices are checked against.
+    """
+    today = today or agency_today()
+    from_day_prices = not from_offers and reads_day_prices(filters)
+    rates = current_rates(session)
+    values = _search_values(filters, today, rates)
+    statement = _page_statement(values, filters.sort, from_day_prices)
+    page = filters.page
+
+    def read_page(offset: int) -> list:
+        return session.execute(statement, {**values, "limit": page_size, "offset": offset}).all()
+
+    # The page first, its total alongside (one query); the count alone only when the page
+    # asked for is past the last one, to show the last instead.
+    rows = read_page((page - 1) * page_size)
+    total_hotels = rows[0].total if rows else 0
+    if not rows and page > 1:
+        groups = _hotel_groups(values, from_day_prices)
+        total_hotels = session.scalar(select(func.count()).select_from(groups)) or 0
+        page, _pages, offset = page_window(total_hotels, page, page_size)
+        rows = read_page(offset)
+    page, pages, _offset = page_window(total_hotels, page, page_size)
+    if from_day_prices:
+        counts = _operator_counts(session, filters, today, [row.hotel_id for row in rows])
+    else:
+        counts = {row.hotel_id: row.operator_count for row in rows}
+    return SearchPage(
+        hotels=[_hotel_result(row, filters, counts[row.hotel_id], rates) for row in rows],
+        total_hotels=total_hotels,
+        page=page,
+        pages=pages,
+        page_size=page_size,
+        currency=filters.currency,
+        rates=rates,
+    )
+
+
+# Statements by shape of search (which filters it has, list or not, its sort, where it
+# reads): building one costs about as much as PostgreSQL takes to answer a typical search.
+# The shapes are few (a few dozen in practice, bounded by the combinations of filters).
+_page_statements: dict[tuple, Select] = {}
+
+
+def _page_statement(values: dict[str, Any], sort: SortOrder, from_day_prices: bool) -> Select:
+    """One page of the search's hotels; the page's size and offset are bound parameters
+    (`limit`, `offset`) beside the search's `values`."""
+    if "hotel_name" in values:  # the escaped pattern is part of the statement: not cached
+        return _result_rows(_hotel_groups(values, from_day_prices), sort)
+    shape = (
+        from_day_prices,
+        sort,
+        tuple(sorted((name, isinstance(value, list)) for name, value in values.items())),
+    )
+    statement = _page_statements.get(shape)
+    if statement is None:
+        statement = _result_rows(_hotel_groups(values, from_day_prices), sort)
+        _page_statements[shape] = statement
+    return statement
+
+
+def _result_rows(groups, sort: SortOrder) -> Select:
+    """One page of the hotels with their cheapest offers, and the count of all of them.
+
+    By price or stars the page is cut from the groups first and only its hotels' offers
+    are read (the landing page's 400 hotels cost 400 offer look-ups otherwise); by date,
+    every group's offer is needed to sort.
+    """
+    by_date = sort is SortOrder.DATE
+    ranked = groups
+    if not by_date:
+        ranked = (
+            select(groups, func.count().over().label("total"))
+            .join(Hotel, Hotel.id == groups.c.hotel_id)
+            .order_by(*_ordering(sort, groups.c.min_price))
+            .limit(bindparam("limit"))
+            .offset(bindparam("offset"))
+            .subquery("page")
+        )
+    statement = (
+        select(
+            Hotel.id.label("hotel_id"),
+            Hotel.name.label("hotel_name"),
+            Hotel.stars,
+            Resort.id.label("resort_id"),
+            Resort.name.label("resort_name"),
+            Resort.name_ru.label("resort_name_ru"),
+            Country.code.label("country_code"),
+            Country.name.label("country_name"),
+            Country.name_ru.label("country_name_ru"),
+            Offer,
+            Operator.code.label("operator_code"),
+            Operator.name.label("operator_name"),
+            DepartureCity.code.label("city_code"),
+            DepartureCity.name.label("city_name"),
+            DepartureCity.name_ru.label("city_name_ru"),
+            ranked.c.offer_count,
+            ranked.c.operator_count,
+            func.count().over().label("total") if by_date else ranked.c.total,
+        )
+        .select_from(ranked)
+        .join(Offer, Offer.id == ranked.c.offer_id)
+        .join(Hotel, Hotel.id == ranked.c.hotel_id)
+        .join(Resort, Hotel.resort_id == Resort.id)
+        .join(Country, Resort.country_id == Country.id)
+        .join(Operator, Offer.operator_id == Operator.id)
+        .join(DepartureCity, Offer.departure_city_id == DepartureCity.id)
+        .order_by(*_ordering(sort, ranked.c.min_price))
+    )
+    if by_date:
+        statement = statement.limit(bindparam("limit")).offset(bindparam("offset"))
+    return statement
+
+
+@dataclass(frozen=True, slots=True)
+class PartyPrice:
+    """An offer's all-in total in the visitor's currency, and its shares."""
+
+    total: Decimal
+    per_person: Decimal
+    per_night: Decimal
+    surcharge: Decimal
+
+
+def party_price(offer: Offer, currency: str, payers: int, rates: Rates) -> PartyPrice:
+    """The party-price rule (see the module docstring) applied to one offer.
+
+    The total is converted from the base price; the surcharge, quoted in the operator's
+    currency as part of its price, keeps the same share of the converted total.
+    """
+    total = in_currency(offer.price_base, currency, rates)
+    surcharge = Decimal("0.00")
+    if offer.surcharge and offer.price:
+        surcharge = (total * Decimal(offer.surcharge) / Decimal(offer.price)).quantize(
+            CENT, ROUND_HALF_UP
+        )
+    return PartyPrice(
+        total=total,
+        per_person=share(total, payers),
+        per_night=share(total, offer.nights),
+        surcharge=surcharge,
+    )
+
+
+def in_currency(amount_base: Decimal, currency: str, rates: Rates) -> Decimal:
+    """An amount in the base currency (`TOURSCOPE_BASE_CURRENCY`), in `currency`, to the
+    cent; the base amount itself when a rate is missing."""
+    converted = rates.convert(Decimal(amount_base), base_currency(), currency)
+    return converted if converted is not None else Decimal(amount_base).quantize(CENT)
+
+
+def share(amount: Decimal, parts: int) -> Decimal:
+    return (amount / max(parts, 1)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _hotel_result(row, filters: SearchFilters, operator_count: int, rates: Rates) -> HotelResult:
+    offer: Offer = row.Offer
+    price = party_price(offer, filters.currency, offer.adults + offer.children, rates)
+    return HotelResult(
+        hotel_id=row.hotel_id,
+        hotel_name=row.hotel_name,
+        stars=row.stars,
+        resort_id=row.resort_id,
+        resort_name=in_reader_language(row.resort_name, row.resort_name_ru),
+        country_code=row.country_code,
+        country_name=in_reader_language(row.country_name, row.country_name_ru),
+        currency=filters.currency,
+        min_price=price.total,
+        price_per_person=price.per_person,
+        price_per_night=price.per_night,
+        surcharge=price.surcharge,
+        operator_code=row.operator_code,
+        operator_name=row.operator_name,
+        offer_id=offer.id,
+        offer_count=row.offer_count,
+        operator_count=operator_count,
+        departure_date=offer.departure_date,
+        departure_city_code=row.city_code,
+        departure_city_name=in_reader_language(row.city_name, row.city_name_ru),
+        nights=offer.nights,
+        meal=offer.meal,
+        room_type=offer.room_type,
+        offer_url=offer.url,
+        on_request=offer.availability == Availability.ON_REQUEST,
+        checked_at=offer.last_seen_at,
+    )
+
+
+def count_hotels(
+    session: Session,
+    filters: SearchFilters,
+    *,
+    today: dt.date | None = None,
+    from_offers: bool = False,
+) -> int:
+    """How many hotels the search finds (all pages)."""
+    today = today or agency_today()
+    if not from_offers and reads_day_prices(filters):
+        hotel_id, conditions = HotelDayPrice.hotel_id, day_price_conditions(filters, today)
+    else:
+        rates = current_rates(session)
+        hotel_id, conditions = Offer.hotel_id, _offer_conditions(filters, today, rates)
+    hotels = select(hotel_id).where(*conditions).group_by(hotel_id).subquery()
+    return session.scalar(select(func.count()).select_from(hotels)) or 0
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A wider search than the one that found nothing, and what it would find."""
+
+    label: str  # what is widened, such as "3 more days either side"
+    hotel_count: int  # hotels the wider search finds
+    filters: SearchFilters
+    query: str  # the wider search as a URL query string
+
+
+def widenings(filters: SearchFilters, today: dt.date) -> Iterator[tuple[str, SearchFilters]]:
+    """Each way to widen the search that applies to it, most helpful first."""
+    start, end = filters.departure_window(today)
+    if filters.date is not None:
+        flex = min(filters.flex_days + 3, MAX_FLEX_DAYS)
+        if flex != filters.flex_days:
+            yield f"{flex} days either side of the date", filters.widened(flex_days=flex)
+    else:
+        wider_start = max(_shift(start, -3), today)
+        wider_end = _shift(end, 3)
+        if 0 <= (wider_end - wider_start).days < MAX_RANGE_DAYS:
+            yield (
+                "3 more days either side",
+                filters.widened(date_from=wider_start, date_to=wider_end),
+            )
+    if filters.nights_min is not None or filters.nights_max is not None:
+        nights_min = max(1, filters.nights_min - 3) if filters.nights_min else None
+        nights_max = min(30, filters.nights_max + 3) if filters.nights_max else None
+        yield (
+            "3 nights more or fewer",
+            filters.widened(nights_min=nights_min, nights_max=nights_max),
+        )
+    if filters.meal_min is not None:
+        yield "any meal plan", filters.widened(meal_min=None)
+    if filters.price_max is not None or filters.price_min is not None:
+        yield "any price", filters.widened(price_min=None, price_max=None)
+    if filters.stars_min is not None:
+        yield "any number of stars", filters.widened(stars_min=None)
+    if filters.operators:
+        yield "every operator", filters.widened(operators=[])
+    if filters.resorts:
+        yield "every resort of the country", filters.widened(resorts=[])
+    if filters.departure_city is not None:
+        yield "any departure city", filters.widened(departure_city=None)
+    if filters.hotel_name:
+        yield "any hotel name", filters.widened(hotel_name=None)
+    if filters.country is not None:
+        yield "any country", filters.widened(country=None, resorts=[])
+
+
+def suggest_widening(
+    session: Session, filters: SearchFilters, *, today: dt.date | None = None
+) -> list[Suggestion]:
+    """Ways to widen a search, each with the number of hotels it would find."""
+    today = today or agency_today()
+    return [
+        Suggestion(
+            label=label,
+            hotel_count=count_hotels(session, wider, today=today),
+            filters=wider,
+            query=urlencode(wider.query_params()),
+        )
+        for label, wider in widenings(filters, today)
+    ]
+
+
+def list_countries(session: Session, *, today: dt.date | None = None) -> list[CountryOption]:
+    """Countries with at least one active offer departing today or later, by name.
+
+    One EXISTS probe per country into the hotels' day prices (a row exists exactly for a
+    day with an offer on sale), each answered by the leading column of their index.
+    """
+    today = today or agency_today()
+    has_offers = (
+        select(HotelDayPrice.id)
+        .where(HotelDayPrice.country_id == Country.id, HotelDayPrice.departure_date >= today)
+        .exists()
+    )
+    rows = session.execute(
+        select(Country.code, Country.name, Country.name_ru).where(has_offers).order_by(Country.name)
+    )
+    return [CountryOption(*row) for row in rows]

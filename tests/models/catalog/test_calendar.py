@@ -1,0 +1,111 @@
+"""The price calendar: every date of the window, the party's minimum price each day."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from models.catalog.calendar import MAX_CALENDAR_DAYS, price_calendar
+from models.catalog.search import SearchFilters
+from tests.factories import (
+    in_days,
+    make_country,
+    make_departure_city,
+    make_hotel,
+    make_offer,
+    make_operator,
+    make_resort,
+)
+
+
+@pytest.fixture
+def make(session):
+    operator = make_operator(session)
+    city = make_departure_city(session)
+    turkey = make_country(session, "TR", "Turkey")
+    egypt = make_country(session, "EG", "Egypt")
+    hotels = {
+        "TR": make_hotel(session, make_resort(session, turkey, "Side"), "Side Garden"),
+        "EG": make_hotel(session, make_resort(session, egypt, "Hurghada"), "Reef"),
+    }
+
+    def offer(days: int, price: str, country: str = "TR", **fields):
+        return make_offer(
+            session,
+            operator=operator,
+            hotel=hotels[country],
+            departure_city=city,
+            departure_date=in_days(days),
+            price=price,
+            **fields,
+        )
+
+    return offer
+
+
+def prices(calendar) -> dict[date, Decimal | None]:
+    return {day.day: day.min_price for day in calendar.days}
+
+
+def test_every_date_of_the_window_with_its_minimum_or_none(session, make):
+    make(10, "900.00")
+    make(10, "750.00")
+    make(12, "800.00")
+    make(12, "1200.00", is_active=False)
+    make(11, "100.00", country="EG")  # another country
+    make(11, "50.00", adults=2, children=1)  # another party
+
+    calendar = price_calendar(
+        session, SearchFilters(country="TR", date_from=in_days(9), date_to=in_days(13))
+    )
+
+    assert prices(calendar) == {
+        in_days(9): None,
+        in_days(10): Decimal("750.00"),
+        in_days(11): None,
+        in_days(12): Decimal("800.00"),
+        in_days(13): None,
+    }
+    assert (calendar.cheapest, calendar.dearest) == (Decimal("750.00"), Decimal("800.00"))
+    assert calendar.level(Decimal("750.00")) == 0
+    assert calendar.level(Decimal("800.00")) == 4
+    assert calendar.level(None) is None
+
+
+def test_the_party_rule_and_other_filters_apply(session, make):
+    make(5, "500.00", adults=2, children=0)
+    make(5, "900.00", adults=2, children=1, nights=10)
+    make(5, "800.00", adults=2, children=1, nights=3)
+
+    filters = SearchFilters(date=in_days(5), children_ages=[7, 0], nights_min=7)
+    calendar = price_calendar(session, filters)
+
+    assert prices(calendar) == {in_days(5): Decimal("900.00")}
+
+
+def test_prices_are_in_the_visitor_currency(session, make):
+    make(3, "920.00")
+
+    calendar = price_calendar(session, SearchFilters(date=in_days(3), flex_days=1, currency="USD"))
+
+    assert calendar.currency == "USD"
+    assert prices(calendar) == {in_days(2): None, in_days(3): Decimal("1000.00"), in_days(4): None}
+
+
+def test_the_default_window_is_the_searchs_and_long_windows_are_cut(session, make):
+    default = price_calendar(session, SearchFilters())
+    assert default.days[0].day == in_days(1)
+    assert len(default.days) == 31
+    assert default.cheapest is None
+
+    wide = price_calendar(session, SearchFilters(date_from=in_days(1), date_to=in_days(300)))
+    assert len(wide.days) == MAX_CALENDAR_DAYS
+    assert wide.days[-1].day == in_days(MAX_CALENDAR_DAYS)
+
+
+def test_a_past_from_date_starts_the_calendar_today(session, make):
+    make(0, "300.00")
+
+    calendar = price_calendar(session, SearchFilters(date_from=in_days(-2), date_to=in_days(1)))
+
+    assert prices(calendar) == {in_days(0): Decimal("300.00"), in_days(1): None}

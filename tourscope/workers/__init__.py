@@ -1,0 +1,1 @@
+"""Long-running workers over the domain: the e-mail outbox and the offer re-checks."""
