@@ -30,7 +30,8 @@ from benchmarks.common import ensure_postgres_database, fresh_database, machine
 from models import Hotel, Resort
 from models.catalog.calendar import price_calendar
 from models.catalog.min_prices import rebuild_min_prices
-from models.catalog.search import SearchFilters, search_hotels
+from models.catalog.search import search_hotels
+from models.catalog.search_filters import SearchFilters
 from models.db import get_engine
 from models.migrate import upgrade_database
 

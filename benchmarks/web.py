@@ -37,7 +37,7 @@ from sqlalchemy import text
 from benchmarks.common import ensure_postgres_database, machine
 from benchmarks.http_load import LoadResult, run_load
 from benchmarks.search import DEFAULT_URL, seed, typical_search
-from models.catalog.search import SearchFilters
+from models.catalog.search_filters import SearchFilters
 from models.db import get_engine
 from models.migrate import upgrade_database
 

@@ -40,7 +40,8 @@ from models.care.trip_workflow import (
     form_from_lead,
 )
 from models.care.trips import Feedback, LetterStatus, Trip
-from models.catalog.search import SearchFilters, search_hotels
+from models.catalog.search import search_hotels
+from models.catalog.search_filters import SearchFilters
 from models.leads.intake import (
     LeadContact,
     RecheckAnswer,

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from models.catalog.currency import Rates
 from models.catalog.hotel_page import HotelOffers
-from models.catalog.search import SearchFilters, SearchPage
+from models.catalog.search import SearchPage
+from models.catalog.search_filters import SearchFilters
 from models.leads.scoring import TripFacts, score_lead
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from models.catalog.search import SearchFilters
+from models.catalog.search_filters import SearchFilters
 
 BLANK = {"type": "string", "pattern": r"^\s*$", "description": "blank: unset"}
 _META = ("title", "description", "default")

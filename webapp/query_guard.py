@@ -11,7 +11,7 @@ from collections import Counter
 from typing import get_origin
 from urllib.parse import parse_qsl
 
-from models.catalog.search import SearchFilters
+from models.catalog.search_filters import SearchFilters
 
 LIST_PARAMETERS = frozenset(
     name

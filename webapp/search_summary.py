@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from models.catalog.search import SearchFilters
+from models.catalog.search_filters import SearchFilters
 from tourscope.foundation.formatting import format_day, format_money
 from tourscope.foundation.i18n import gettext as _
 from tourscope.foundation.i18n import ngettext

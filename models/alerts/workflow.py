@@ -36,12 +36,8 @@ from models.catalog.hotel_merges import live_hotel_id
 from models.catalog.hotels import Hotel
 from models.catalog.offers import Offer, PriceChange
 from models.catalog.price_history import price_at
-from models.catalog.search import (
-    SearchFilters,
-    _offer_conditions,
-    filters_from_query,
-    in_currency,
-)
+from models.catalog.search import _offer_conditions, in_currency
+from models.catalog.search_filters import SearchFilters, filters_from_query
 from models.leads.records import OutboxMessage
 from tourscope.foundation.formatting import format_day, format_money
 from tourscope.foundation.i18n import gettext as _

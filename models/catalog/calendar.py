@@ -13,12 +13,12 @@ from models.agency_time import agency_today
 from models.catalog.exchange_rates import current_rates
 from models.catalog.offers import HotelDayPrice, Offer
 from models.catalog.search import (
-    SearchFilters,
     _offer_conditions,
     day_price_conditions,
     in_currency,
     reads_day_prices,
 )
+from models.catalog.search_filters import SearchFilters
 
 # A calendar shows at most this many days, from the start of the search's window.
 MAX_CALENDAR_DAYS = 62

@@ -15,13 +15,8 @@ from models.catalog.exchange_rates import current_rates
 from models.catalog.hotels import Country, DepartureCity, Hotel, Operator, Resort
 from models.catalog.offers import Availability, Offer
 from models.catalog.place_names import in_reader_language, place_name_column
-from models.catalog.search import (
-    SearchFilters,
-    SortOrder,
-    _offer_conditions,
-    in_currency,
-    party_price,
-)
+from models.catalog.search import _offer_conditions, in_currency, party_price
+from models.catalog.search_filters import SearchFilters, SortOrder
 from tourscope.foundation.i18n import current_locale
 
 # A hotel can have thousands of matching offers at scale; a page shows this many at most

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from models.agency_time import agency_midnight, agency_today
 from models.catalog.exchange_rates import current_rates
 from models.catalog.offers import Offer, PriceChange
-from models.catalog.search import SearchFilters, _offer_conditions, in_currency
+from models.catalog.search import _offer_conditions, in_currency
+from models.catalog.search_filters import SearchFilters
 
 HISTORY_DAYS = 28  # the chart's span: four weeks, today included
 

@@ -16,7 +16,8 @@ from crawler.scheduler import rates_due
 from models import ExchangeRate, Offer
 from models.agency_time import agency_today
 from models.catalog.exchange_rates import current_rates
-from models.catalog.search import SearchFilters, search_hotels
+from models.catalog.search import search_hotels
+from models.catalog.search_filters import SearchFilters
 from sandbox.cbr import daily_rates_xml, in_force, value_on
 from tests.crawler.cli import run_tourscope
 from tests.factories import make_operator

@@ -8,7 +8,7 @@ from models import Country, OutboxMessage, PriceAlert
 from models.agency_time import agency_today
 from models.alerts.workflow import subscribe
 from models.base import utcnow
-from models.catalog.search import SearchFilters
+from models.catalog.search_filters import SearchFilters
 
 
 def test_a_landing_that_lowers_prices_queues_one_digest_per_subscriber(crawl, sandbox, session):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from models import PriceChange
 from models.agency_time import agency_today
 from models.base import utcnow
-from models.catalog.search import MAX_RANGE_DAYS
+from models.catalog.search_filters import MAX_RANGE_DAYS
 from tests.factories import (
     make_country,
     make_departure_city,

@@ -25,7 +25,7 @@ from models.alerts.workflow import (
     unsubscribe,
 )
 from models.catalog.hotels import Hotel
-from models.catalog.search import dates_have_passed, filters_from_query
+from models.catalog.search_filters import dates_have_passed, filters_from_query
 from models.contact import MAX_EMAIL, is_email
 from tourscope.foundation.i18n import current_locale
 from tourscope.foundation.i18n import gettext as _

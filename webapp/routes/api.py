@@ -12,13 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from models.agency_time import agency_today
 from models.catalog.calendar import price_calendar
-from models.catalog.search import (
-    HotelResult,
-    SearchFilters,
-    SortOrder,
-    search_hotels,
-    suggest_widening,
-)
+from models.catalog.search import HotelResult, search_hotels
+from models.catalog.search_filters import SearchFilters, SortOrder
+from models.catalog.search_widening import suggest_widening
 from models.liveness import ping_database
 from webapp.deps import DatabaseUnavailable, SessionDep, SettingsDep, open_session
 from webapp.http_cache import PublicApiCache

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from models.catalog.currency import DISPLAY_CURRENCIES
 from models.catalog.deals import DealOffer, PriceDrop, hot_deals
-from models.catalog.search import INFANT_MAX_AGE, SearchFilters
+from models.catalog.search_filters import INFANT_MAX_AGE, SearchFilters
 from webapp.deps import SessionDep, SettingsDep
 from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.locale import page_currency

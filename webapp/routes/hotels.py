@@ -19,7 +19,7 @@ from models.catalog.hotel_page import (
     hotel_offers,
 )
 from models.catalog.price_history import cheapest_price_by_day
-from models.catalog.search import SearchFilters, SortOrder
+from models.catalog.search_filters import SearchFilters, SortOrder
 from tourscope.foundation.i18n import gettext as _
 from webapp.deps import RowId, SessionDep
 from webapp.errors import NOT_FOUND_PAGES

@@ -30,7 +30,7 @@ from models import Lead
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.catalog.exchange_rates import current_rates
-from models.catalog.search import SearchFilters, filters_from_query
+from models.catalog.search_filters import SearchFilters, filters_from_query
 from models.leads.intake import (
     create_lead,
     notification_recipients,

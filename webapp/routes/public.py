@@ -13,14 +13,9 @@ from models.agency_time import agency_today
 from models.catalog.calendar import price_calendar
 from models.catalog.currency import DISPLAY_CURRENCIES
 from models.catalog.exchange_rates import current_rates
-from models.catalog.search import (
-    MAX_CHILDREN,
-    SearchFilters,
-    SearchPage,
-    SortOrder,
-    search_hotels,
-    suggest_widening,
-)
+from models.catalog.search import SearchPage, search_hotels
+from models.catalog.search_filters import MAX_CHILDREN, SearchFilters, SortOrder
+from models.catalog.search_widening import suggest_widening
 from tourscope.foundation.i18n import lazy_gettext as _l
 from webapp.catalogue_cache import ReferenceListsDep
 from webapp.deps import SessionDep, SettingsDep

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from models.catalog.calendar import MAX_CALENDAR_DAYS, price_calendar
-from models.catalog.search import SearchFilters
+from models.catalog.search_filters import SearchFilters
 from tests.factories import (
     in_days,
     make_country,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from models import DepartureCity, Hotel, Operator
 from models.base import utcnow
 from models.catalog.hotel_page import hotel_offers
-from models.catalog.search import SearchFilters
+from models.catalog.search_filters import SearchFilters
 from tests.factories import (
     in_days,
     make_country,

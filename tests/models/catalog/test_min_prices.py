@@ -23,13 +23,8 @@ from models.catalog.hotel_merges import merge_hotels, split_alias, undo_merge
 from models.catalog.min_prices import parse_operator_ids, rebuild_min_prices
 from models.catalog.offers import on_sale
 from models.catalog.reference_lists import list_resorts
-from models.catalog.search import (
-    SearchFilters,
-    count_hotels,
-    list_countries,
-    reads_day_prices,
-    search_hotels,
-)
+from models.catalog.search import count_hotels, list_countries, reads_day_prices, search_hotels
+from models.catalog.search_filters import SearchFilters
 from models.crawls.ingest import discard_staged_offers, land_staged_offers, stage_offers
 from tests.factories import (
     in_days,

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from models import PriceChange
 from models.agency_time import agency_midnight, agency_today
 from models.catalog.price_history import cheapest_price_by_day
-from models.catalog.search import SearchFilters
+from models.catalog.search_filters import SearchFilters
 from tests.factories import (
     make_country,
     make_departure_city,

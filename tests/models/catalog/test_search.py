@@ -9,7 +9,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from models import DepartureCity, Hotel, Operator
-from models.catalog.search import SearchFilters, list_countries, search_hotels, suggest_widening
+from models.catalog.search import list_countries, search_hotels
+from models.catalog.search_filters import SearchFilters
+from models.catalog.search_widening import suggest_widening
 from tests.factories import (
     in_days,
     make_country,
