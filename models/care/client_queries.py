@@ -26,8 +26,8 @@ from models.care.clients import (
     ContactChannel,
     PreferenceKind,
 )
+from models.care.letter_checklists import day_text
 from models.care.letter_schedule import letter_label
-from models.care.letters import day_text
 from models.care.trips import LetterStatus, Trip, TripLetter
 from models.catalog.reference_lists import list_resorts
 from models.catalog.search import list_countries

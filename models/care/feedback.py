@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.care.clients import Client, client_locale
-from models.care.letters import default_template, render_template
+from models.care.letter_templates import default_template, render_template
 from models.care.trips import Feedback, Trip, TripStatus
 from models.leads.records import OutboxMessage
 from tourscope.foundation.formatting import format_day, format_long_day

@@ -7,23 +7,20 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import select
 
+from models.care.letter_checklists import sample_context
 from models.care.letter_queries import due_letters
-from models.care.letters import (
+from models.care.letter_templates import (
     TEMPLATES_DIR,
     LetterError,
     LetterTextError,
     default_template,
-    draft_letter,
-    find_letter,
     reset_template,
-    sample_context,
     save_template,
-    send_due_letters,
-    send_letter,
     template_for,
     template_keys,
     validate_template,
 )
+from models.care.letters import draft_letter, find_letter, send_due_letters, send_letter
 from models.care.trip_workflow import cancel_trip, create_trip, create_trip_from_lead
 from models.care.trips import LetterTemplate, TripLetter
 from models.leads.records import OutboxMessage

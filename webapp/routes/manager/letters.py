@@ -10,25 +10,23 @@ from pydantic import ValidationError
 from models.accounts.users import Capability, User
 from models.agency_time import agency_today
 from models.base import utcnow
+from models.care.letter_checklists import sample_context
 from models.care.letter_queries import DueLetterFilters, due_letters
 from models.care.letter_schedule import letter_label
-from models.care.letters import (
+from models.care.letter_templates import (
     MAX_BODY_LENGTH,
     MAX_SUBJECT_LENGTH,
     VARIABLES,
     LetterError,
     LetterTextError,
-    draft_letter,
-    find_letter,
     render_template,
     reset_template,
-    sample_context,
     save_template,
-    send_letter,
     template_for,
     template_keys,
     validate_template,
 )
+from models.care.letters import draft_letter, find_letter, send_letter
 from models.care.trips import LetterStatus, TripLetter
 from tourscope.foundation.i18n import LOCALES, current_locale, lazy_gettext
 from webapp import csrf
