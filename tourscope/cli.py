@@ -886,16 +886,25 @@ def outbox(
         f"Sending mail via {transport_from_settings()}" + ("" if once else " (Ctrl+C to stop)")
     )
 
-    def show(report) -> None:
-        console.print(
-            f"{_now()} sent {report.sent}, to retry {report.retried}, failed {report.failed}"
-        )
+    _run_in_foreground(
+        run_worker,
+        lambda report: f"sent {report.sent}, to retry {report.retried}, failed {report.failed}",
+        interval=interval,
+        once=once,
+        stop=stop,
+    )
 
-    total = run_worker(interval, once=once, on_report=show, stop=stop)
-    if once:
-        console.print(f"sent {total.sent}, to retry {total.retried}, failed {total.failed}")
-    else:
-        console.print(f"{_now()} stopped")
+
+def _run_in_foreground(run_worker, describe, *, interval: float, once: bool, stop) -> None:
+    """A worker's rounds on the console: each round that did work on a line with the time,
+    then the total (with --once) or when it stopped."""
+    total = run_worker(
+        interval,
+        once=once,
+        on_report=lambda report: console.print(f"{_now()} {describe(report)}"),
+        stop=stop,
+    )
+    console.print(describe(total) if once else f"{_now()} stopped")
 
 
 @app.command()
@@ -917,14 +926,13 @@ def rechecks(
         f"{settings.lead_recheck_timeout:g} s each at most" + ("" if once else " (Ctrl+C to stop)")
     )
 
-    def show(report) -> None:
-        console.print(f"{_now()} answered {report.answered}, already answered {report.skipped}")
-
-    total = run_worker(interval, once=once, on_report=show, stop=stop)
-    if once:
-        console.print(f"answered {total.answered}, already answered {total.skipped}")
-    else:
-        console.print(f"{_now()} stopped")
+    _run_in_foreground(
+        run_worker,
+        lambda report: f"answered {report.answered}, already answered {report.skipped}",
+        interval=interval,
+        once=once,
+        stop=stop,
+    )
 
 
 @app.command()

@@ -30,6 +30,7 @@ from models.base import utcnow
 from models.db import get_sessionmaker
 from models.leads.records import LeadEvent, LeadEventKind, OutboxMessage, OutboxStatus
 from tourscope.foundation.settings import Settings, get_settings
+from tourscope.workers.rounds import run_rounds
 
 logger = logging.getLogger(__name__)
 
@@ -241,16 +242,11 @@ def run_worker(
 ) -> DeliveryReport:
     """Deliver due messages every `interval` seconds until `stop` is set (or once); a
     round in hand is finished first."""
-    stop = stop or threading.Event()
-    total = DeliveryReport()
-    while not stop.is_set():
-        report = deliver_due(database_url)
-        total.sent += report.sent
-        total.retried += report.retried
-        total.failed += report.failed
-        if on_report is not None and (report.sent or report.retried or report.failed):
-            on_report(report)
-        if once:
-            return total
-        stop.wait(interval)
-    return total
+    return run_rounds(
+        lambda: deliver_due(database_url),
+        DeliveryReport(),
+        interval=interval,
+        once=once,
+        on_report=on_report,
+        stop=stop,
+    )

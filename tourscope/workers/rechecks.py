@@ -36,6 +36,7 @@ from models.db import get_sessionmaker
 from models.leads.intake import RecheckAnswer, judge_recheck, record_recheck
 from models.leads.records import Lead, RecheckJob, RecheckJobStatus, RecheckStatus
 from tourscope.foundation.settings import get_settings
+from tourscope.workers.rounds import run_rounds
 
 logger = logging.getLogger(__name__)
 
@@ -192,17 +193,12 @@ def run_worker(
     """Answer due re-checks, a round of `lead_recheck_concurrency` at a time, looking for
     new ones every `interval` seconds when there are none, until interrupted (or `stop` is
     set); with `once`, until none is due."""
-    stop = stop or threading.Event()
-    total = RecheckReport()
-    while not stop.is_set():
-        report = recheck_due(database_url)
-        total.answered += report.answered
-        total.skipped += report.skipped
-        if report.answered or report.skipped:
-            if on_report is not None:
-                on_report(report)
-            continue  # a burst of leads: the next round at once
-        if once:
-            return total
-        stop.wait(interval)
-    return total
+    return run_rounds(
+        lambda: recheck_due(database_url),
+        RecheckReport(),
+        interval=interval,
+        once=once,
+        on_report=on_report,
+        stop=stop,
+        busy_means_again=True,  # a burst of leads: the next round at once
+    )
