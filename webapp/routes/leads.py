@@ -16,10 +16,10 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -165,19 +165,30 @@ def lead_form(request: Request) -> HTMLResponse:
     return response
 
 
-@router.post("/leads/new", response_class=HTMLResponse)
-async def submit_lead(request: Request) -> Response:
-    """Store the request, with its offer's re-check queued, and answer at once."""
+async def posted_lead(request: Request) -> csrf.PostedForm | None:
+    """The posted request form with its token's verdict; None when it is too large to read
+    (told by its length, or by too many or too large fields), which is answered with 413."""
     size = request.headers.get("content-length", "")
     if size.isdigit() and int(size) > MAX_BODY_BYTES:
-        return _too_large(request)
+        return None
     try:
-        form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=16 * 1024)
-    except (HTTPException, MultiPartException):  # too many or too large fields
+        return await csrf.read_posted(
+            request, max_files=0, max_fields=MAX_FIELDS, max_part_size=16 * 1024
+        )
+    except (HTTPException, MultiPartException):
+        return None
+
+
+PostedLead = Annotated[csrf.PostedForm | None, Depends(posted_lead)]
+
+
+@router.post("/leads/new", response_class=HTMLResponse)
+async def submit_lead(request: Request, posted: PostedLead) -> Response:
+    """Store the request, with its offer's re-check queued, and answer at once."""
+    if posted is None:
         return _too_large(request)
-    data = read_form(form)
-    token = form.get(csrf.FIELD)
-    return await run_in_threadpool(_handle_submission, request, data, token)
+    data = read_form(posted.fields)
+    return await run_in_threadpool(_handle_submission, request, data, posted.token_holds)
 
 
 def _too_large(request: Request) -> HTMLResponse:
@@ -195,12 +206,10 @@ def client_key(request: Request) -> str:
     return address_key(request, "lead-rate")
 
 
-def _handle_submission(request: Request, data: LeadFormInput, token: str | None) -> Response:
+def _handle_submission(request: Request, data: LeadFormInput, token_holds: bool) -> Response:
     settings = get_settings()
     with open_session() as session:
-        try:
-            csrf.verify(request, token)
-        except csrf.CsrfError:
+        if not token_holds:
             message = (
                 "For your safety this form has expired (or did not come from this site). "
                 "Nothing was sent: check your details below and send it again."
