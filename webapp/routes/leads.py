@@ -48,7 +48,7 @@ from tourscope.settings import get_settings
 from tourscope.signing import sign, signature_holds
 from webapp import csrf
 from webapp.client_address import client_key as address_key
-from webapp.deps import RowId, open_session
+from webapp.deps import RowId, open_session, parse_id
 from webapp.lead_form import (
     CONTACT_TIMES,
     HONEYPOT,
@@ -99,9 +99,13 @@ def _search_snapshot(filters: SearchFilters) -> dict[str, Any]:
 
 
 def _subject(session: Session, offer_id: str, filters: SearchFilters) -> dict[str, Any] | None:
-    """The snapshot of what the request is about: the offer, or the search."""
+    """The snapshot of what the request is about: the offer, or the search; None for an
+    offer that is not there (or a typed id that cannot name one)."""
     if offer_id:
-        return offer_snapshot(session, int(offer_id), filters.currency, filters.infants)
+        number = parse_id(offer_id)
+        return (
+            offer_snapshot(session, number, filters.currency, filters.infants) if number else None
+        )
     return _search_snapshot(filters)
 
 
@@ -115,7 +119,7 @@ def _render_form(
 ) -> HTMLResponse:
     filters = filters_from_query(data.values.get("search_query", ""))
     offer_id = data.values.get("offer_id", "")
-    subject = _subject(session, offer_id, filters) if offer_id.isdigit() or not offer_id else None
+    subject = _subject(session, offer_id, filters)
     if offer_id and subject is None:
         data.errors.setdefault("offer_id", "This offer is no longer in our catalogue.")
     context = {
@@ -235,7 +239,7 @@ def _handle_submission(request: Request, data: LeadFormInput, token_holds: bool)
             )
             return _render_form(request, session, data, status_code=429, message=message)
         filters = filters_from_query(data.values["search_query"])
-        offer_id = int(data.values["offer_id"]) if data.values["offer_id"] else None
+        offer_id = parse_id(data.values["offer_id"])  # validated: empty, or an id
         snapshot = _subject(session, data.values["offer_id"], filters)
         if snapshot is None:
             data.errors["offer_id"] = "This offer is no longer in our catalogue."
