@@ -92,7 +92,7 @@ async def read_posted(
     return PostedForm(form, token_holds(request, form.get(FIELD)))
 
 
-@cache  # one dependency per set of limits, so FastAPI reads each route's form once
+@cache  # the same limits, the same function: FastAPI runs each one once per request
 def posted_form(
     *,
     max_files: int = DEFAULT_MAX_FILES,
