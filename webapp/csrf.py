@@ -6,15 +6,22 @@ accepted only when the form's token matches the cookie's value: a third-party si
 make the browser send the cookie, but can neither read it nor forge the token. Works for
 anonymous visitors (the lead form) and logged-in managers alike.
 
-Use in a route: `token = csrf.issue(request, response)` (or via the template global
-`csrf_token(request)`, which reuses the cookie value set by the middleware), and on
-POST `csrf.verify(request, form["csrf_token"])`, which raises CsrfError.
+Use in a route: the template global `csrf_token(request)` puts the token in a form (it
+reuses the cookie value set by the middleware); a POST handler takes its form as a
+`CheckedForm` parameter, read once its token holds (else CsrfError: the 403 page, see
+webapp/main.py). No handler checks a token itself. The visitors' own forms (a lead,
+feedback, a price alert) answer a refused token with the form again, what was typed kept:
+they take a `posted_form(...)` dependency, which carries the verdict for them to act on.
 """
 
 import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated
 
-from fastapi import Request, Response
-from starlette.datastructures import MutableHeaders
+from fastapi import Depends, Request, Response
+from starlette.datastructures import FormData, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tourscope.foundation.settings import get_settings
@@ -38,10 +45,80 @@ def token_for(request: Request) -> str:
     return sign(CSRF_PURPOSE, request.state.csrf_value)
 
 
-def verify(request: Request, token: str | None) -> None:
+def token_holds(request: Request, token: object) -> bool:
+    """Whether `token` is the one signed for this visitor's cookie (a file upload in its
+    place, or nothing, is not)."""
     value = request.cookies.get(COOKIE)
-    if not value or not token or not signature_holds(CSRF_PURPOSE, value, token):
+    return bool(
+        value and isinstance(token, str) and token and signature_holds(CSRF_PURPOSE, value, token)
+    )
+
+
+def verify(request: Request, token: object) -> None:
+    if not token_holds(request, token):
         raise CsrfError("the form has expired or did not come from this site; please try again")
+
+
+# Starlette's own limits on a form, which a route may tighten.
+DEFAULT_MAX_FILES = 1000
+DEFAULT_MAX_FIELDS = 1000
+DEFAULT_MAX_PART_SIZE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PostedForm:
+    """A POSTed form and whether its CSRF token holds."""
+
+    fields: FormData
+    token_holds: bool
+
+
+async def read_posted(
+    request: Request,
+    *,
+    max_files: int = DEFAULT_MAX_FILES,
+    max_fields: int = DEFAULT_MAX_FIELDS,
+    max_part_size: int = DEFAULT_MAX_PART_SIZE,
+) -> PostedForm:
+    """The request's form, read within the limits, with its token's verdict.
+
+    Starlette keeps the form on the request once read, so a route whose `Form()` fields
+    FastAPI has read already gets that same form here. Too many or too large fields are
+    Starlette's 400, unless the caller catches it (the lead form answers 413 instead).
+    """
+    form = await request.form(
+        max_files=max_files, max_fields=max_fields, max_part_size=max_part_size
+    )
+    return PostedForm(form, token_holds(request, form.get(FIELD)))
+
+
+@cache  # the same limits, the same function: FastAPI runs each one once per request
+def posted_form(
+    *,
+    max_files: int = DEFAULT_MAX_FILES,
+    max_fields: int = DEFAULT_MAX_FIELDS,
+    max_part_size: int = DEFAULT_MAX_PART_SIZE,
+) -> Callable[[Request], Awaitable[PostedForm]]:
+    """A dependency: the posted form within these limits and its token's verdict, for a
+    visitor's form that answers a refused token with its own page (the form again)."""
+
+    async def posted(request: Request) -> PostedForm:
+        return await read_posted(
+            request, max_files=max_files, max_fields=max_fields, max_part_size=max_part_size
+        )
+
+    return posted
+
+
+async def checked_form(request: Request) -> FormData:
+    """A dependency: the posted form, once its token holds; CsrfError (the 403 page)
+    before the handler runs otherwise."""
+    form = await request.form()
+    verify(request, form.get(FIELD))
+    return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]
 
 
 class CsrfCookieMiddleware:

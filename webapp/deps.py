@@ -97,6 +97,8 @@ def current_user(request: Request, session: SessionDep) -> User:
     if user is None:
         raise LoginRequired()
     session.commit()  # the session's sliding expiry
+    # Handlers take the user as CurrentUser; this is for what sees only the request: the
+    # pages' layout (routes/manager/common.render) and the 403 answer (auth.role_required).
     request.state.user = user
     return user
 

@@ -12,7 +12,12 @@ from sqlalchemy.orm import Session
 
 from models.agency_time import agency_today
 from models.catalog.search import count_hotels
-from models.catalog.search_filters import MAX_FLEX_DAYS, MAX_RANGE_DAYS, SearchFilters, shift_day
+from models.catalog.search_filters import (
+    MAX_FLEX_DAYS,
+    MAX_RANGE_DAYS,
+    SearchFilters,
+    shift_day,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -85,10 +85,11 @@ def alert_form(request: Request, session: SessionDep) -> HTMLResponse:
 def submit_alert(
     request: Request,
     session: SessionDep,
+    # The fields' form (read by FastAPI), with its token's verdict.
+    posted: Annotated[csrf.PostedForm, Depends(csrf.posted_form())],
     email: Annotated[str, Form()] = "",
     search_query: Annotated[str, Form()] = "",
     hotel_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     """Store the alert and send the confirmation mail; errors show on the form (too
     long a field too: the page says so, never a bare 422)."""
@@ -106,9 +107,7 @@ def submit_alert(
             status_code=status_code,
         )
 
-    try:
-        csrf.verify(request, csrf_token)
-    except csrf.CsrfError:
+    if not posted.token_holds:
         form = _("For your safety this form has expired; please send it again.")
         return refuse({"form": form}, 403)
     if not is_email(email):

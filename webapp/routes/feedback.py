@@ -8,7 +8,9 @@ typed. The page names the client by first name only. The token is a credential, 
 pages are neither cached nor sent on as a referrer.
 """
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -31,6 +33,11 @@ from webapp.templating import templates
 router = APIRouter(include_in_schema=False)
 
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# Two ratings, a comment and the token: a form of more, or larger, is not ours.
+FeedbackForm = Annotated[
+    csrf.PostedForm,
+    Depends(csrf.posted_form(max_files=0, max_fields=20, max_part_size=16 * 1024)),
+]
 
 
 def _refusal(request: Request, refusal: FeedbackRefused) -> HTMLResponse:
@@ -83,27 +90,28 @@ def feedback_form(request: Request, token: str, session: SessionDep) -> HTMLResp
 
 
 @router.post("/feedback/{token}", response_class=HTMLResponse)
-async def feedback_answer(request: Request, token: str, session: SessionDep) -> HTMLResponse:
-    form = await request.form(max_files=0, max_fields=20, max_part_size=16 * 1024)
+async def feedback_answer(
+    request: Request, token: str, session: SessionDep, posted: FeedbackForm
+) -> HTMLResponse:
+    form = posted.fields
     # Kept a little longer than allowed, so an over-long comment is refused, not cut.
     typed = {
         "manager_rating": form_text(form, "manager_rating", 5),
         "trip_rating": form_text(form, "trip_rating", 5),
         "comment": form_text(form, "comment", MAX_COMMENT + 1000),
     }
-    return _answer(request, session, token, typed, form.get(csrf.FIELD))
+    return _answer(request, session, token, typed, posted.token_holds)
 
 
 def _answer(
-    request: Request, session: Session, token: str, typed: dict[str, str], csrf_token
+    request: Request, session: Session, token: str, typed: dict[str, str], token_holds: bool
 ) -> HTMLResponse:
     try:
         trip = verify_feedback_link(session, token)
     except FeedbackRefused as refusal:
         return _refusal(request, refusal)
-    try:
-        csrf.verify(request, csrf_token if isinstance(csrf_token, str) else None)
-    except csrf.CsrfError:
+    # The link first: a dead link says so whatever the form carries.
+    if not token_holds:
         message = (
             "For your safety this form has expired; nothing was stored. "
             "Please check your answers below and send them again."

@@ -16,10 +16,10 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -47,7 +47,7 @@ from tourscope.foundation.settings import get_settings
 from tourscope.foundation.signing import sign, signature_holds
 from webapp import csrf
 from webapp.client_address import client_key as address_key
-from webapp.deps import RowId, open_session
+from webapp.deps import RowId, open_session, parse_id
 from webapp.lead_form import (
     CONTACT_TIMES,
     HONEYPOT,
@@ -98,9 +98,13 @@ def _search_snapshot(filters: SearchFilters) -> dict[str, Any]:
 
 
 def _subject(session: Session, offer_id: str, filters: SearchFilters) -> dict[str, Any] | None:
-    """The snapshot of what the request is about: the offer, or the search."""
+    """The snapshot of what the request is about: the offer, or the search; None for an
+    offer that is not there (or a typed id that cannot name one)."""
     if offer_id:
-        return offer_snapshot(session, int(offer_id), filters.currency, filters.infants)
+        number = parse_id(offer_id)
+        return (
+            offer_snapshot(session, number, filters.currency, filters.infants) if number else None
+        )
     return _search_snapshot(filters)
 
 
@@ -114,7 +118,7 @@ def _render_form(
 ) -> HTMLResponse:
     filters = filters_from_query(data.values.get("search_query", ""))
     offer_id = data.values.get("offer_id", "")
-    subject = _subject(session, offer_id, filters) if offer_id.isdigit() or not offer_id else None
+    subject = _subject(session, offer_id, filters)
     if offer_id and subject is None:
         data.errors.setdefault("offer_id", "This offer is no longer in our catalogue.")
     context = {
@@ -164,19 +168,30 @@ def lead_form(request: Request) -> HTMLResponse:
     return response
 
 
-@router.post("/leads/new", response_class=HTMLResponse)
-async def submit_lead(request: Request) -> Response:
-    """Store the request, with its offer's re-check queued, and answer at once."""
+async def posted_lead(request: Request) -> csrf.PostedForm | None:
+    """The posted request form with its token's verdict; None when it is too large to read
+    (told by its length, or by too many or too large fields), which is answered with 413."""
     size = request.headers.get("content-length", "")
     if size.isdigit() and int(size) > MAX_BODY_BYTES:
-        return _too_large(request)
+        return None
     try:
-        form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=16 * 1024)
-    except (HTTPException, MultiPartException):  # too many or too large fields
+        return await csrf.read_posted(
+            request, max_files=0, max_fields=MAX_FIELDS, max_part_size=16 * 1024
+        )
+    except (HTTPException, MultiPartException):
+        return None
+
+
+PostedLead = Annotated[csrf.PostedForm | None, Depends(posted_lead)]
+
+
+@router.post("/leads/new", response_class=HTMLResponse)
+async def submit_lead(request: Request, posted: PostedLead) -> Response:
+    """Store the request, with its offer's re-check queued, and answer at once."""
+    if posted is None:
         return _too_large(request)
-    data = read_form(form)
-    token = form.get(csrf.FIELD)
-    return await run_in_threadpool(_handle_submission, request, data, token)
+    data = read_form(posted.fields)
+    return await run_in_threadpool(_handle_submission, request, data, posted.token_holds)
 
 
 def _too_large(request: Request) -> HTMLResponse:
@@ -194,12 +209,10 @@ def client_key(request: Request) -> str:
     return address_key(request, "lead-rate")
 
 
-def _handle_submission(request: Request, data: LeadFormInput, token: str | None) -> Response:
+def _handle_submission(request: Request, data: LeadFormInput, token_holds: bool) -> Response:
     settings = get_settings()
     with open_session() as session:
-        try:
-            csrf.verify(request, token)
-        except csrf.CsrfError:
+        if not token_holds:
             message = (
                 "For your safety this form has expired (or did not come from this site). "
                 "Nothing was sent: check your details below and send it again."
@@ -225,7 +238,7 @@ def _handle_submission(request: Request, data: LeadFormInput, token: str | None)
             )
             return _render_form(request, session, data, status_code=429, message=message)
         filters = filters_from_query(data.values["search_query"])
-        offer_id = int(data.values["offer_id"]) if data.values["offer_id"] else None
+        offer_id = parse_id(data.values["offer_id"])  # validated: empty, or an id
         snapshot = _subject(session, data.values["offer_id"], filters)
         if snapshot is None:
             data.errors["offer_id"] = "This offer is no longer in our catalogue."

@@ -23,6 +23,7 @@ from models.accounts.users import ROLE_LABELS, Capability, User, roles_that_may
 from tourscope.foundation.i18n import gettext
 from webapp import csrf
 from webapp.client_address import client_key
+from webapp.csrf import CheckedForm
 from webapp.deps import SESSION_COOKIE, RoleRequired, SessionDep, SettingsDep
 from webapp.routes.manager.common import form_text, render
 from webapp.templating import templates
@@ -83,9 +84,9 @@ def login_page(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
+async def login(
+    request: Request, session: SessionDep, settings: SettingsDep, form: CheckedForm
+) -> Response:
     email = form_text(form, "email", 254).strip()
     password = form_text(form, "password", 1000)
     next_url = safe_next(form_text(form, "next", 2000))
@@ -130,10 +131,10 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
 
 
 @router.post("/logout")
-async def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def logout(
+    request: Request, session: SessionDep, settings: SettingsDep, _form: CheckedForm
+) -> Response:
     """End the session on the server (its id opens nothing any more) and drop the cookie."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         end_session(session, token)

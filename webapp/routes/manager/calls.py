@@ -16,7 +16,7 @@ from models.care.calls import (
 )
 from tourscope.foundation.i18n import lazy_gettext
 from tourscope.foundation.settings import get_settings
-from webapp import csrf
+from webapp.csrf import CheckedForm
 from webapp.deps import AdminUser, CurrentUser, RoleRequired, SessionDep, current_user, needs
 from webapp.routes.manager.common import form_text, parse_id, render
 
@@ -89,10 +89,10 @@ def calls_page(request: Request, session: SessionDep, user: CurrentUser) -> HTML
 
 
 @router.post("/calls/plan", dependencies=needs(Capability.ADMIN))
-async def calls_plan(request: Request, session: SessionDep, admin: AdminUser) -> Response:
+async def calls_plan(
+    request: Request, session: SessionDep, admin: AdminUser, form: CheckedForm
+) -> Response:
     """An admin sets a manager's daily plan (empty: back to the agency's default)."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     number = parse_id(form_text(form, "manager_id", 20))
     manager = session.get(User, number) if number else None
     if manager is None:

@@ -37,6 +37,7 @@ from models.leads.records import Lead
 from tourscope.foundation.i18n import LOCALES, gettext, lazy_gettext
 from tourscope.foundation.settings import get_settings
 from webapp import csrf
+from webapp.csrf import CheckedForm
 from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.routes.manager.calls import calls_page_with_error
 from webapp.routes.manager.common import (
@@ -125,11 +126,11 @@ def _form_page(
     return render(request, "manager/client_form.html", context, status_code=status_code)
 
 
-async def _save(request: Request, session: SessionDep, client: Client | None) -> Response:
+async def _save(
+    request: Request, session: SessionDep, client: Client | None, form: FormData
+) -> Response:
     """Validate the posted profile and store it; on any refusal the form again with the
     reasons and everything typed (422), nothing stored."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     fields = _fields(form)
     try:
         profile = ClientForm.from_fields(fields, today=agency_today())
@@ -170,8 +171,8 @@ def new_client_page(request: Request, session: SessionDep, user: CurrentUser) ->
 
 
 @router.post("/clients/new", dependencies=needs(Capability.CLIENTS))
-async def new_client(request: Request, session: SessionDep) -> Response:
-    return await _save(request, session, None)
+async def new_client(request: Request, session: SessionDep, form: CheckedForm) -> Response:
+    return await _save(request, session, None, form)
 
 
 @router.get(
@@ -186,11 +187,13 @@ def edit_client_page(request: Request, client_id: RowId, session: SessionDep) ->
 
 
 @router.post("/clients/{client_id}/edit", dependencies=needs(Capability.CLIENTS))
-async def edit_client(request: Request, client_id: RowId, session: SessionDep) -> Response:
+async def edit_client(
+    request: Request, client_id: RowId, session: SessionDep, form: CheckedForm
+) -> Response:
     client = client_profile(session, client_id)
     if client is None:
         return not_found(request, "client number", client_id)
-    return await _save(request, session, client)
+    return await _save(request, session, client, form)
 
 
 def _client_page(
@@ -249,15 +252,14 @@ def _hand_over_to(session: SessionDep, text: str) -> User | None:
 
 
 @router.post("/clients/{client_id}/contacts", dependencies=needs(Capability.CALLS))
-async def client_contact(request: Request, client_id: RowId, session: SessionDep) -> Response:
+async def client_contact(
+    request: Request, client_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     """Log a call or other contact with its outcome; back to the call list when it came
     from there, else to the client's page. A refusal shows the reason and the typed text."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     client = client_profile(session, client_id)
     if client is None:
         return not_found(request, "client number", client_id)
-    user: User = request.state.user
     if not user.may(Capability.CLIENTS) and client.manager_id != user.id:
         # A cold caller sees no client records: they log calls only to their own list's.
         reason = gettext("Client number %(id)d is not on your call list.") % {"id": client.id}
@@ -291,15 +293,14 @@ async def client_contact(request: Request, client_id: RowId, session: SessionDep
 
 
 @router.post("/leads/{lead_id}/client", dependencies=needs(Capability.LEADS))
-async def lead_client(request: Request, lead_id: RowId, session: SessionDep) -> Response:
+async def lead_client(
+    request: Request, lead_id: RowId, session: SessionDep, user: CurrentUser, _form: CheckedForm
+) -> Response:
     """The lead's client record: the linked one, one with the lead's e-mail, or a new one."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     lead = session.get(Lead, lead_id)
     if lead is None:
         context = {"title": "Lead not found", "reason": f"There is no lead number {lead_id}."}
         return render(request, "not_found.html", context, status_code=404)
-    user: User = request.state.user
     client = client_for_lead(session, lead, actor=user)
     session.commit()
     if not user.may(Capability.CLIENTS):

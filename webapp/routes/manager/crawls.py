@@ -9,7 +9,7 @@ from models.catalog.hotel_merges import HotelIdentityError
 from models.catalog.match_reviews import confirm_match, split_match
 from models.crawls.health import operator_health, pending_matches
 from models.crawls.hotel_admin import hotel_card, recent_merges
-from webapp import csrf
+from webapp.csrf import CheckedForm
 from webapp.deps import AdminUser, RowId, SessionDep, admin_user
 from webapp.routes.manager.common import parse_id, render
 
@@ -44,13 +44,6 @@ def health_page(
     return render(request, "manager/crawls.html", context, status_code=status_code)
 
 
-async def checked_form(request: Request):
-    """The posted form, once its CSRF token is verified."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
-    return form
-
-
 def refused(request: Request, session: SessionDep, reason: str, status_code: int) -> Response:
     """The page again, saying why the admin's change was refused (and nothing of it kept)."""
     session.rollback()
@@ -64,7 +57,6 @@ def crawls_page(request: Request, session: SessionDep) -> HTMLResponse:
 
 
 async def _resolve(request: Request, session: SessionDep, review_id: int, resolve) -> Response:
-    await checked_form(request)
     try:
         resolution = resolve(session, review_id)
     except HotelIdentityError as error:
@@ -75,7 +67,7 @@ async def _resolve(request: Request, session: SessionDep, review_id: int, resolv
 
 @router.post("/crawls/reviews/{review_id}/confirm")
 async def confirm_review(
-    request: Request, review_id: RowId, session: SessionDep, user: AdminUser
+    request: Request, review_id: RowId, session: SessionDep, user: AdminUser, _form: CheckedForm
 ) -> Response:
     def confirm(session, number):
         return confirm_match(session, number, by_user_id=user.id)
@@ -84,5 +76,7 @@ async def confirm_review(
 
 
 @router.post("/crawls/reviews/{review_id}/split")
-async def split_review(request: Request, review_id: RowId, session: SessionDep) -> Response:
+async def split_review(
+    request: Request, review_id: RowId, session: SessionDep, _form: CheckedForm
+) -> Response:
     return await _resolve(request, session, review_id, split_match)

@@ -9,8 +9,9 @@ from pydantic import BaseModel, StringConstraints, ValidationError
 
 from models.catalog.display_names import MAX_NAME
 from models.catalog.hotel_merges import HotelIdentityError, rename_hotel, split_alias, undo_merge
+from webapp.csrf import CheckedForm
 from webapp.deps import AdminUser, RowId, SessionDep, admin_user
-from webapp.routes.manager.crawls import checked_form, refused
+from webapp.routes.manager.crawls import refused
 
 router = APIRouter(prefix="/manager", include_in_schema=False, dependencies=[Depends(admin_user)])
 
@@ -33,8 +34,9 @@ def _done(what: str, hotel_id: int | None = None) -> RedirectResponse:
 
 
 @router.post("/hotels/{hotel_id}/name")
-async def rename(request: Request, hotel_id: RowId, session: SessionDep) -> Response:
-    form = await checked_form(request)
+async def rename(
+    request: Request, hotel_id: RowId, session: SessionDep, form: CheckedForm
+) -> Response:
     try:
         name = HotelNameForm.model_validate({"name": form.get("name") or ""}).name
     except ValidationError as error:
@@ -48,8 +50,9 @@ async def rename(request: Request, hotel_id: RowId, session: SessionDep) -> Resp
 
 
 @router.post("/crawls/merges/{merge_id}/undo")
-async def undo(request: Request, merge_id: RowId, session: SessionDep, user: AdminUser) -> Response:
-    await checked_form(request)
+async def undo(
+    request: Request, merge_id: RowId, session: SessionDep, user: AdminUser, _form: CheckedForm
+) -> Response:
     try:
         undo_merge(session, merge_id, by_user_id=user.id)
     except HotelIdentityError as error:
@@ -59,8 +62,9 @@ async def undo(request: Request, merge_id: RowId, session: SessionDep, user: Adm
 
 
 @router.post("/crawls/aliases/{alias_id}/split")
-async def split_off(request: Request, alias_id: RowId, session: SessionDep) -> Response:
-    await checked_form(request)
+async def split_off(
+    request: Request, alias_id: RowId, session: SessionDep, _form: CheckedForm
+) -> Response:
     try:
         hotel = split_alias(session, alias_id)
     except HotelIdentityError as error:

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from models.accounts.auth import active_users
 from models.accounts.users import Capability, User
@@ -31,7 +32,7 @@ from models.leads.workflow import (
 )
 from tourscope.foundation.i18n import gettext, lazy_gettext
 from tourscope.foundation.settings import get_settings
-from webapp import csrf
+from webapp.csrf import CheckedForm
 from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.routes.manager.common import (
     form_text,
@@ -103,11 +104,11 @@ def _dashboard_leads(session: SessionDep, user: User) -> dict:
 
 
 @router.post("/morning-email")
-async def morning_email(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+async def morning_email(
+    request: Request, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     """The signed-in manager turns their own morning e-mail on or off
     (models/care/morning_digest.py)."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     wanted = form_text(form, "morning_digest", 5)
     if wanted not in ("on", "off"):
         return RedirectResponse("/manager", status_code=303)
@@ -173,15 +174,14 @@ def lead_page(request: Request, lead_id: RowId, session: SessionDep) -> HTMLResp
     return _lead_page(request, session, lead)
 
 
-async def _lead_action(request: Request, session: SessionDep, lead_id: int, action) -> Response:
+async def _lead_action(
+    request: Request, session: SessionDep, lead_id: int, user: User, form: FormData, action
+) -> Response:
     """Run one change on the lead; back to its page, or the page with the reason and the
     manager's typed text (422) when the change is refused."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     lead = lead_with_history(session, lead_id)
     if lead is None:
         return not_found(request, "lead number", lead_id)
-    user: User = request.state.user
     try:
         done = action(lead, user, form)
     except WorkflowError as error:
@@ -194,17 +194,21 @@ async def _lead_action(request: Request, session: SessionDep, lead_id: int, acti
 
 
 @router.post("/leads/{lead_id}/status", dependencies=needs(Capability.LEADS))
-async def lead_status(request: Request, lead_id: RowId, session: SessionDep) -> Response:
+async def lead_status(
+    request: Request, lead_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         to_status = form_text(form, "to_status", 20)
         change_status(session, lead, to_status, user, reason=form_text(form, "reason", 1000))
         return "status"
 
-    return await _lead_action(request, session, lead_id, action)
+    return await _lead_action(request, session, lead_id, user, form, action)
 
 
 @router.post("/leads/{lead_id}/assign", dependencies=needs(Capability.LEADS))
-async def lead_assign(request: Request, lead_id: RowId, session: SessionDep) -> Response:
+async def lead_assign(
+    request: Request, lead_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         choice = form_text(form, "assignee", 20)
         assignee = None
@@ -218,13 +222,15 @@ async def lead_assign(request: Request, lead_id: RowId, session: SessionDep) -> 
         assign(session, lead, assignee, user)
         return "assigned"
 
-    return await _lead_action(request, session, lead_id, action)
+    return await _lead_action(request, session, lead_id, user, form, action)
 
 
 @router.post("/leads/{lead_id}/notes", dependencies=needs(Capability.LEADS))
-async def lead_note(request: Request, lead_id: RowId, session: SessionDep) -> Response:
+async def lead_note(
+    request: Request, lead_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     def action(lead: Lead, user: User, form) -> str:
         add_note(session, lead, user, form_text(form, "note", 10_000))
         return "note"
 
-    return await _lead_action(request, session, lead_id, action)
+    return await _lead_action(request, session, lead_id, user, form, action)

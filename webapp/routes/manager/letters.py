@@ -7,7 +7,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from models.accounts.users import Capability, User
+from models.accounts.users import Capability
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.care.letter_checklists import sample_context
@@ -29,7 +29,7 @@ from models.care.letter_templates import (
 from models.care.letters import draft_letter, find_letter, send_letter
 from models.care.trips import LetterStatus, TripLetter
 from tourscope.foundation.i18n import LOCALES, current_locale, lazy_gettext
-from webapp import csrf
+from webapp.csrf import CheckedForm
 from webapp.deps import AdminUser, CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.routes.manager.common import form_text, not_found, render
 
@@ -112,18 +112,17 @@ def letter_page(request: Request, letter_id: RowId, session: SessionDep) -> HTML
 
 
 @router.post("/letters/{letter_id}/send", dependencies=needs(Capability.LETTERS))
-async def letter_send(request: Request, letter_id: RowId, session: SessionDep) -> Response:
+async def letter_send(
+    request: Request, letter_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     """Send the letter now, with the subject and body as the manager left them (the draft
     when the form has no such fields); the page with the reason and the text kept (422)
     when the edit cannot be sent, or with the reason (409) when the letter cannot go."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     letter = find_letter(session, letter_id)
     if letter is None:
         return not_found(request, "letter", letter_id)
     subject = form_text(form, "subject", TYPED_SUBJECT_LIMIT) if "subject" in form else None
     body = form_text(form, "body", TYPED_BODY_LIMIT) if "body" in form else None
-    user: User = request.state.user
     try:
         send_letter(session, letter, user, utcnow(), subject=subject, body=body)
     except LetterError as error:
@@ -233,12 +232,10 @@ def template_page(request: Request, key: str, session: SessionDep, user: AdminUs
 
 @router.post("/templates/{key}", dependencies=needs(Capability.ADMIN))
 async def template_save(
-    request: Request, key: str, session: SessionDep, user: AdminUser
+    request: Request, key: str, session: SessionDep, user: AdminUser, form: CheckedForm
 ) -> Response:
     """Save the admin's template in one language; refused (422, the text kept) when it
     would not render. The other languages' versions are untouched."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     language = _language(request)
     if key not in template_keys(session) or language is None:
         return not_found(request, "letter template", repr(key[:20]))
@@ -266,10 +263,8 @@ async def template_save(
 
 @router.post("/templates/{key}/reset", dependencies=needs(Capability.ADMIN))
 async def template_reset(
-    request: Request, key: str, session: SessionDep, user: AdminUser
+    request: Request, key: str, session: SessionDep, user: AdminUser, _form: CheckedForm
 ) -> Response:
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     language = _language(request)
     if key not in template_keys(session) or language is None:
         return not_found(request, "letter template", repr(key[:20]))

@@ -29,8 +29,8 @@ from models.leads.extras import EXTRAS, extra_label
 from models.leads.records import Lead, LeadStatus
 from tourscope.foundation.i18n import lazy_gettext
 from tourscope.foundation.settings import get_settings
-from webapp import csrf
-from webapp.deps import RowId, SessionDep, needs
+from webapp.csrf import CheckedForm
+from webapp.deps import CurrentUser, RowId, SessionDep, needs
 from webapp.routes.manager.common import form_text, not_found, render
 
 # Every route here books or changes a trip, including those reached from a lead or client.
@@ -116,14 +116,13 @@ def lead_trip_form(request: Request, lead_id: RowId, session: SessionDep) -> Res
 
 
 @router.post("/leads/{lead_id}/trip")
-async def lead_trip_create(request: Request, lead_id: RowId, session: SessionDep) -> Response:
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
+async def lead_trip_create(
+    request: Request, lead_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     lead = session.get(Lead, lead_id)
     if lead is None:
         return not_found(request, "lead", lead_id)
     typed = _typed(form)
-    user: User = request.state.user
     try:
         trip = create_trip_from_lead(session, lead, user, details_from_form(typed), utcnow())
     except TripError as error:
@@ -161,15 +160,15 @@ def client_trip_form(request: Request, client_id: RowId, session: SessionDep) ->
 
 
 @router.post("/clients/{client_id}/trip")
-async def client_trip_create(request: Request, client_id: RowId, session: SessionDep) -> Response:
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
+async def client_trip_create(
+    request: Request, client_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     client = session.get(Client, client_id)
     if client is None:
         return not_found(request, "client", client_id)
     typed = _typed(form)
     try:
-        trip = create_trip(session, client, request.state.user, details_from_form(typed), utcnow())
+        trip = create_trip(session, client, user, details_from_form(typed), utcnow())
     except TripError as error:
         session.rollback()
         return _client_form(request, client, typed, str(error), 422)
@@ -209,16 +208,16 @@ def trip_page(request: Request, trip_id: RowId, session: SessionDep) -> HTMLResp
     return _trip_page(request, session, trip)
 
 
-async def _trip_action(request: Request, session: SessionDep, trip_id: int, action) -> Response:
+async def _trip_action(
+    request: Request, session: SessionDep, trip_id: int, user: User, form: FormData, action
+) -> Response:
     """Run one change on the trip; back to its page, or the page with the reason and what
     was typed (422) when it is refused."""
-    form = await request.form()
-    csrf.verify(request, form.get(csrf.FIELD))
     trip = find_trip(session, trip_id)
     if trip is None:
         return not_found(request, "trip", trip_id)
     try:
-        done = action(trip, request.state.user, form)
+        done = action(trip, user, form)
     except TripError as error:
         session.rollback()
         typed = {name: form_text(form, name, 20) for name in ("departure_date", "return_date")}
@@ -231,18 +230,22 @@ async def _trip_action(request: Request, session: SessionDep, trip_id: int, acti
 
 
 @router.post("/trips/{trip_id}/dates")
-async def trip_dates(request: Request, trip_id: RowId, session: SessionDep) -> Response:
+async def trip_dates(
+    request: Request, trip_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     def action(trip: Trip, user: User, form: FormData) -> str:
         departure = parse_form_date(form_text(form, "departure_date", 20), "departure date")
         back = parse_form_date(form_text(form, "return_date", 20), "return date")
         change_dates(session, trip, departure, back, user, utcnow())
         return "dates"
 
-    return await _trip_action(request, session, trip_id, action)
+    return await _trip_action(request, session, trip_id, user, form, action)
 
 
 @router.post("/trips/{trip_id}/cancel")
-async def trip_cancel(request: Request, trip_id: RowId, session: SessionDep) -> Response:
+async def trip_cancel(
+    request: Request, trip_id: RowId, session: SessionDep, user: CurrentUser, form: CheckedForm
+) -> Response:
     """Cancel the trip once the manager ticked the confirmation (a stray click on the
     button alone changes nothing); the optional reason goes to the lead's history."""
 
@@ -253,4 +256,4 @@ async def trip_cancel(request: Request, trip_id: RowId, session: SessionDep) -> 
         cancel_trip(session, trip, user, utcnow(), reason=reason)
         return "cancelled"
 
-    return await _trip_action(request, session, trip_id, action)
+    return await _trip_action(request, session, trip_id, user, form, action)
