@@ -36,9 +36,12 @@ from tests.webapp.manager.conftest import HTML, log_in
 from tourscope.demo_data import (
     DEMO_ADMIN_EMAIL,
     DEMO_MANAGERS,
+    DEMO_PEOPLE_FILE,
     DemoCareSummary,
+    DemoDataError,
     create_demo_account,
     demo_logins,
+    load_demo_people,
     seed_demo_care,
 )
 from webapp.main import create_app
@@ -273,3 +276,32 @@ def test_the_admin_sees_the_demo_agency_on_every_back_office_page(session):
     assert "Svetlana Egorova" in pages["/manager/clients"].text
     assert "Mia Manager" in pages["/manager/kpi"].text and "Leo Sales" in pages["/manager/kpi"].text
     assert "Irina Kozlova" in mias_calls.text and "Marina Sokolova" in mias_calls.text
+
+
+# --- The demo's people file ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "mistyped", "named"),
+    [
+        ("    do_not_call: true", "    do_not_cal: true", "people.svetlana.do_not_cal: Extra"),
+        ("{call: anna, by: mia,", "{call: anan, by: mia,", "trips_ahead.steps[2] (call): 'anan'"),
+        ("{call: anna, by: mia,", "{call: anna, by: mai,", "trips_ahead.steps[2] (call): 'mai'"),
+        ("- letters: dmitry", "- letters: natalia", "steps[6] (letters): no earlier step"),
+        ("extras: [car]", "extras: [cars]", "steps[3].won_lead.extras[0]: 'cars' is not"),
+        ("came: 24 days ago", "came: 24 day ago", "won_lead.came: a day reads"),
+        ("at: yesterday at 18:30", "at: 18:30", "call.at: a moment reads"),
+        ('price: "2380.00"', "price: 2380.00", "places[0].price: write the price in quotes"),
+        ("- letters: olga", "- leters: olga", "trips_back.steps[4]: a step starts with"),
+    ],
+)
+def test_a_mistake_in_the_demo_file_names_its_entry(tmp_path, written, mistyped, named):
+    text = DEMO_PEOPLE_FILE.read_text(encoding="utf-8")
+    assert written in text
+    path = tmp_path / "demo_people.yaml"
+    path.write_text(text.replace(written, mistyped, 1), encoding="utf-8")
+
+    with pytest.raises(DemoDataError) as error:
+        load_demo_people(path)
+
+    assert named in str(error.value)

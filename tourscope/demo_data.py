@@ -1,10 +1,14 @@
 """What `tourscope demo` adds beside the crawled catalogue, so the back office can be seen.
 
-`create_demo_account` makes the admin who logs in. `seed_demo_care` then gives the back
-office a small agency's last few months: two managers, their clients, calls, leads won
-and lost, trips with their pre-trip letters, and feedback after the trips that came
-back. Everything is made through the domain functions a manager's click would call,
-each at its own moment (`now` minus some days, as if booked back then), so the records
+The demo's people are data: tourscope/data/demo_people.yaml holds its log-ins, its
+managers, its clients and the stories of their last few months (calls, leads won and
+lost, trips with their pre-trip letters, feedback after the trips that came back). This
+module reads the file, checks it (a misspelt key, a person nobody wrote down or a trip
+nobody booked fails with the entry's place in the file) and plays it.
+
+`create_demo_account` makes the log-ins. `seed_demo_care` then plays the stories, each
+step through the domain functions a manager's click would call, at its own moment (the
+file's days count back from the agency's today, as if booked back then), so the records
 are the ones the real workflow makes and the validation is the real one; nothing is
 inserted around it. The seed is deterministic apart from the passwords and the dates,
 which follow `now`.
@@ -12,12 +16,27 @@ which follow `now`.
 
 from __future__ import annotations
 
+import re
 import secrets
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, NamedTuple
 
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +46,14 @@ from models.accounts.users import User, UserRole
 from models.agency_time import agency_midnight, agency_today
 from models.care.calls import log_contact, set_daily_plan
 from models.care.client_editing import ClientForm, client_for_lead, create_client, update_client
-from models.care.clients import CallOutcome, Client, ContactKind
+from models.care.clients import (
+    BudgetBand,
+    CallOutcome,
+    Client,
+    ContactChannel,
+    ContactKind,
+    PreferenceKind,
+)
 from models.care.feedback import feedback_url, invite_feedback, submit_feedback
 from models.care.letter_queries import due_letters
 from models.care.letters import send_letter
@@ -42,6 +68,7 @@ from models.care.trip_workflow import (
 from models.care.trips import Feedback, LetterStatus, Trip
 from models.catalog.search import search_hotels
 from models.catalog.search_filters import SearchFilters
+from models.leads.extras import EXTRAS
 from models.leads.intake import (
     LeadContact,
     RecheckAnswer,
@@ -57,33 +84,506 @@ from models.leads.scoring import score_lead
 from models.leads.workflow import assign, change_status
 from tourscope.foundation.settings import get_settings
 
-DEMO_ADMIN_EMAIL = "admin@tourscope.localhost"
-# The demo's managers: e-mail, name, calls a day on their plan. Their passwords are
-# random and never shown: the admin sees everything they do.
-DEMO_MANAGERS = (
-    ("mia@tourscope.localhost", "Mia Manager", 12),
-    ("leo@tourscope.localhost", "Leo Sales", 10),
-)
+DEMO_PEOPLE_FILE = Path(__file__).parent / "data" / "demo_people.yaml"
 # The catalogue's search for the offers the demo's leads asked about: departures this
 # many days ahead, among this many hotels (cheapest first).
 CATALOGUE_DAYS = 60
 CATALOGUE_HOTELS = 200
 
 
-# One log-in of each role beside the admin, so the demo shows what each role sees; they
-# share the admin's password (a demo's accounts, shown once together).
-DEMO_ROLE_ACCOUNTS = (
-    ("manager@tourscope.localhost", "Demo Manager", UserRole.MANAGER),
-    ("accounts@tourscope.localhost", "Demo Account Manager", UserRole.ACCOUNT_MANAGER),
-    ("sales@tourscope.localhost", "Demo Sales", UserRole.SALES),
-    ("caller@tourscope.localhost", "Demo Cold Caller", UserRole.COLD_CALLER),
+# --- the file's shape ---------------------------------------------------------------------
+
+
+class _Entry(BaseModel):
+    # A key the entry does not know is a mistake: a misspelt optional key would otherwise
+    # be dropped without a word, and the demo would quietly differ from the file.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_DAY = r"today|yesterday|(?P<days>\d+) days ago"
+_DAY_PATTERN = re.compile(_DAY)
+_MOMENT_PATTERN = re.compile(rf"(?:{_DAY}) at (?P<hour>[01]\d|2[0-3]):(?P<minute>[0-5]\d)")
+
+
+def _days_ago(match: re.Match[str]) -> int:
+    if match["days"] is not None:
+        return int(match["days"])
+    return 1 if match[0].startswith("yesterday") else 0
+
+
+def _day(text: Any) -> int:
+    """'today', 'yesterday', '3 days ago': that many days before the agency's today."""
+    match = _DAY_PATTERN.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"a day reads 'today', 'yesterday' or '3 days ago', not {text!r}")
+    return _days_ago(match)
+
+
+class _Moment(NamedTuple):
+    days_ago: int
+    hour: int
+    minute: int
+
+
+def _moment(text: Any) -> _Moment:
+    """'today at 10:45', '3 days ago at 09:00': a day and a time on the agency's clocks.
+    (Text, so that YAML never reads a bare 10:45 as the number 645.)"""
+    match = _MOMENT_PATTERN.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        bare = " (a bare time, which YAML reads as a number)" if isinstance(text, int) else ""
+        raise ValueError(
+            "a moment reads 'today at 10:45', 'yesterday at 18:30' or '3 days ago at 09:00',"
+            f" not {text!r}{bare}"
+        )
+    return _Moment(_days_ago(match), int(match["hour"]), int(match["minute"]))
+
+
+def _extra(code: str) -> str:
+    if code not in EXTRAS:
+        raise ValueError(f"{code!r} is not an extra (one of {', '.join(EXTRAS)})")
+    return code
+
+
+def _no_number(price: Any) -> Any:
+    # YAML reads 2380.00 as the float 2380.0: the snapshot would show "2380.0".
+    if isinstance(price, int | float):
+        raise ValueError(f'write the price in quotes ("{price:.2f}"): a number loses its cents')
+    return price
+
+
+DaysAgo = Annotated[int, BeforeValidator(_day)]
+Moment = Annotated[_Moment, BeforeValidator(_moment)]
+Extra = Annotated[str, AfterValidator(_extra)]
+
+
+class Account(_Entry):
+    email: str
+    name: str
+
+
+class RoleAccount(Account):
+    role: UserRole
+
+
+class DemoManager(Account):
+    calls_a_day: int = Field(ge=0)
+
+
+class Place(_Entry):
+    """A tour the clients want: the file's fixed few, or the crawled catalogue's."""
+
+    country: str
+    resort: str
+    hotel: str
+    operator: str
+    meal: str
+    room: str
+    nights: int = Field(gt=0)
+    price: Annotated[Decimal, BeforeValidator(_no_number)]  # EUR, for two
+    stars: int | None = None
+    offer_id: int | None = None  # the catalogue's offer a lead asked about
+
+
+class Child(_Entry):
+    name: str
+    age: int = Field(ge=0)  # in years
+    days_past_birthday: int = Field(ge=0, le=365)
+
+
+class Pet(_Entry):
+    value: str  # the animal
+    detail: str  # its name
+
+
+class Person(_Entry):
+    """A client (or a visitor who asked and never became one) as the agency knows them."""
+
+    name: str
+    email: str
+    phone: str
+    channel: ContactChannel
+    contact_time: str
+    adults: int = Field(default=2, ge=1)
+    budget: BudgetBand = BudgetBand.STANDARD
+    children: tuple[Child, ...] = ()
+    preferences: dict[PreferenceKind, tuple[str | Pet, ...]] = {}
+    notes: str | None = None
+    do_not_call: bool = False
+
+    def form(self, manager: User, place: Place, today: date) -> ClientForm:
+        """The person as a manager would type them in, wanting `place`, checked on `today`."""
+        wishes: dict[str, list[dict[str, str]]] = {
+            "country": [{"value": place.country}],
+            "resort": [{"value": place.resort}],
+        }
+        for kind, values in self.preferences.items():
+            for value in values:
+                if isinstance(value, str):
+                    wishes.setdefault(kind.value, []).append({"value": value})
+                else:  # a pet with its name
+                    wishes.setdefault(kind.value, []).append(
+                        {"value": value.value, "detail": value.detail}
+                    )
+        children = [
+            {
+                "name": child.name,
+                "birth_date": _birth_date(today, child.age, child.days_past_birthday),
+            }
+            for child in self.children
+        ]
+        data = {
+            "name": self.name,
+            "email": self.email,
+            "phone": self.phone,
+            "preferred_channel": self.channel,
+            "contact_time": self.contact_time,
+            "adults": self.adults,
+            "budget_band": self.budget,
+            "notes": self.notes,
+            "manager_id": manager.id,
+            "do_not_call": self.do_not_call,
+            "children": children,
+            "preferences": wishes,
+        }
+        return ClientForm.model_validate(data, context={"today": today})
+
+
+def _birth_date(today: date, years: int, days: int) -> date:
+    """A birthday `years` years and `days` days before `today` (29 Feb falls back a day)."""
+    try:
+        birthday = today.replace(year=today.year - years)
+    except ValueError:
+        birthday = today.replace(year=today.year - years, day=28)
+    return birthday - timedelta(days=days)
+
+
+# --- the stories' steps: what each says, and how it is played ---------------------------
+
+
+class _Step(_Entry, ABC):
+    """One step of a story. Its first key names what happened, and (but for the feedback
+    invitations) the person it happened to."""
+
+    ACTION: ClassVar[str]
+    NEEDS: ClassVar[str | None] = None  # "client" or "trip": an earlier step's
+    MAKES: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def person(self) -> str | None:
+        return getattr(self, self.ACTION)
+
+    def staff(self) -> set[str]:
+        """Who at the agency the step needs."""
+        return {self.by} if hasattr(self, "by") else set()
+
+    def makes(self) -> tuple[str, ...]:
+        return self.MAKES
+
+    @abstractmethod
+    def play(self, agency: _DemoAgency) -> None:
+        """Make the step's records through the domain functions, at the step's moment."""
+
+
+class _WonLead(_Step):
+    ACTION = "won_lead"
+    MAKES = ("client", "trip")
+    won_lead: str
+    by: str
+    place: int = Field(ge=0)
+    came: DaysAgo
+    won: DaysAgo
+    departure_in_days: int | None = None
+    feedback_due: DaysAgo | None = None  # back so that its invitation was due that day
+    extras: tuple[Extra, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_date(self) -> _WonLead:
+        if (self.departure_in_days is None) == (self.feedback_due is None):
+            raise ValueError("give the trip's departure_in_days or its feedback_due, not both")
+        if self.won > self.came:
+            raise ValueError("a lead is won on or after the day it came in")
+        return self
+
+    def play(self, agency: _DemoAgency) -> None:
+        clock = agency.clock
+        departure = back = None
+        if self.feedback_due is None:
+            departure = clock.day(self.departure_in_days)
+        else:
+            back = clock.day(-agency.settings.feedback_delay_days - self.feedback_due)
+        client, trip = agency.won_lead(
+            agency.person(self.won_lead), agency.staff[self.by], self.place, self.came,
+            self.won, departure=departure, back=back, extras=self.extras,
+        )  # fmt: skip
+        agency.clients[self.won_lead], agency.trips[self.won_lead] = client, trip
+
+
+class _NewClient(_Step):
+    ACTION = "new_client"
+    MAKES = ("client",)
+    new_client: str
+    by: str
+    place: int = Field(ge=0)
+
+    def play(self, agency: _DemoAgency) -> None:
+        person, manager = agency.person(self.new_client), agency.staff[self.by]
+        agency.clients[self.new_client] = agency.new_client(person, manager, self.place)
+
+
+class _Call(_Step):
+    ACTION = "call"
+    NEEDS = "client"
+    call: str
+    by: str
+    at: Moment
+    outcome: CallOutcome
+    note: str
+    next_call_in_days: int | None = Field(default=None, ge=0)
+    handed_to: str | None = None
+    kind: ContactKind = ContactKind.CALL
+
+    def staff(self) -> set[str]:
+        return {self.by} | ({self.handed_to} if self.handed_to else set())
+
+    def play(self, agency: _DemoAgency) -> None:
+        clock = agency.clock
+        next_call = None if self.next_call_in_days is None else clock.day(self.next_call_in_days)
+        agency.call(
+            agency.clients[self.call], agency.staff[self.by], clock.at(*self.at), self.outcome,
+            self.note, next_call, agency.staff[self.handed_to] if self.handed_to else None,
+            self.kind,
+        )  # fmt: skip
+
+
+class _Letters(_Step):
+    ACTION = "letters"
+    NEEDS = "trip"
+    letters: str
+    until: DaysAgo = 1
+    late: dict[str, int] = {}  # letter key: days late
+    unsent: tuple[str, ...] = ()  # letter keys
+
+    def play(self, agency: _DemoAgency) -> None:
+        trip = agency.trips[self.letters]
+        agency.send_letters(trip, trip.manager, self.late, self.unsent, self.until)
+
+
+class _Book(_Step):
+    ACTION = "book"
+    NEEDS = "client"
+    MAKES = ("trip",)
+    book: str
+    by: str
+    place: int = Field(ge=0)
+    departure_in_days: int
+    booked: Moment
+    extras: tuple[Extra, ...] = ()
+
+    def play(self, agency: _DemoAgency) -> None:
+        clock = agency.clock
+        agency.trips[self.book] = agency.book(
+            agency.clients[self.book], agency.staff[self.by], self.place,
+            clock.day(self.departure_in_days), clock.at(*self.booked), self.extras,
+        )  # fmt: skip
+
+
+class _InviteFeedback(_Step):
+    ACTION = "invite_feedback"
+    invite_feedback: Moment
+
+    @property
+    def person(self) -> str | None:
+        return None
+
+    def play(self, agency: _DemoAgency) -> None:
+        invite_feedback(agency.session, now=agency.clock.at(*self.invite_feedback))
+
+
+class _Feedback(_Step):
+    ACTION = "feedback"
+    NEEDS = "trip"
+    feedback: str
+    at: Moment
+    manager_rating: int
+    trip_rating: int
+    comment: str
+
+    def play(self, agency: _DemoAgency) -> None:
+        agency.answer_feedback(
+            agency.trips[self.feedback], agency.clock.at(*self.at), self.manager_rating,
+            self.trip_rating, self.comment,
+        )  # fmt: skip
+
+
+class _Taken(_Entry):
+    by: str
+    at: Moment
+
+
+class _StatusChange(_Entry):
+    status: LeadStatus
+    at: Moment
+    reason: str | None = None
+
+
+class _Lead(_Step):
+    ACTION = "lead"
+    lead: str
+    place: int = Field(ge=0)
+    at: Moment
+    wishes: str | None = None
+    taken: _Taken | None = None
+    joins_client: bool = False  # the taker makes it the person's client (or joins theirs)
+    statuses: tuple[_StatusChange, ...] = ()  # moved on by whoever took it
+
+    @model_validator(mode="after")
+    def _taken_first(self) -> _Lead:
+        if self.taken is None and (self.joins_client or self.statuses):
+            raise ValueError("a lead nobody has taken joins no client and keeps its status")
+        return self
+
+    def staff(self) -> set[str]:
+        return {self.taken.by} if self.taken else set()
+
+    def makes(self) -> tuple[str, ...]:
+        return ("client",) if self.joins_client else ()
+
+    def play(self, agency: _DemoAgency) -> None:
+        clock, session = agency.clock, agency.session
+        lead = agency.lead(agency.person(self.lead), self.place, clock.at(*self.at), self.wishes)
+        if self.taken is None:
+            return
+        manager = agency.staff[self.taken.by]
+        agency.take_lead(lead, manager, clock.at(*self.taken.at))
+        if self.joins_client:
+            agency.clients[self.lead] = client_for_lead(session, lead, manager)
+        for change in self.statuses:
+            change_status(
+                session, lead, change.status, manager, change.reason, now=clock.at(*change.at)
+            )
+
+
+_STEPS: tuple[type[_Step], ...] = (
+    _WonLead, _NewClient, _Call, _Letters, _Book, _InviteFeedback, _Feedback, _Lead,
+)  # fmt: skip
+_ACTIONS = tuple(step.ACTION for step in _STEPS)
+
+
+def _action(step: Any) -> str | None:
+    """The step's kind: the first of its keys that names one."""
+    if isinstance(step, dict):
+        return next((key for key in step if key in _ACTIONS), None)
+    return getattr(step, "ACTION", None)
+
+
+Step = Annotated[
+    Annotated[_WonLead, Tag("won_lead")]
+    | Annotated[_NewClient, Tag("new_client")]
+    | Annotated[_Call, Tag("call")]
+    | Annotated[_Letters, Tag("letters")]
+    | Annotated[_Book, Tag("book")]
+    | Annotated[_InviteFeedback, Tag("invite_feedback")]
+    | Annotated[_Feedback, Tag("feedback")]
+    | Annotated[_Lead, Tag("lead")],
+    Discriminator(
+        _action,
+        custom_error_type="demo_step",
+        custom_error_message=f"a step starts with one of: {', '.join(_ACTIONS)}",
+    ),
+]
+
+
+class Story(_Entry):
+    about: str
+    steps: tuple[Step, ...]
+
+    def staff(self) -> set[str]:
+        return set().union(*(step.staff() for step in self.steps))
+
+
+class DemoPeople(_Entry):
+    """The whole file."""
+
+    admin: Account
+    role_accounts: tuple[RoleAccount, ...]
+    managers: dict[str, DemoManager]
+    places: tuple[Place, ...] = Field(min_length=1)
+    people: dict[str, Person]
+    stories: dict[str, Story]
+
+    def staff(self) -> set[str]:
+        """Who a story's `by` may name: a manager, the director, a role's demo log-in."""
+        return {*self.managers, "admin", *(account.role.value for account in self.role_accounts)}
+
+    @model_validator(mode="after")
+    def _references(self) -> DemoPeople:
+        """Every name a step gives is someone's, and every client and trip it works on was
+        made by an earlier step of its story (a story may be left out on its own)."""
+        problems = []
+        roles = [account.role.value for account in self.role_accounts]
+        for key in sorted(set(self.managers) & {"admin", *roles}):
+            problems.append(f"managers.{key}: the name of the admin or of a role's log-in")
+        staff = self.staff()
+        for name, story in self.stories.items():
+            made: dict[str, set[str]] = {"client": set(), "trip": set()}
+            for number, step in enumerate(story.steps):
+                where = f"stories.{name}.steps[{number}] ({step.ACTION})"
+                person = step.person
+                if person is not None and person not in self.people:
+                    problems.append(f"{where}: {person!r} is not one of the people")
+                elif step.NEEDS and person not in made[step.NEEDS]:
+                    problems.append(
+                        f"{where}: no earlier step of the story made {person!r} a {step.NEEDS}"
+                    )
+                for who in sorted(step.staff() - staff):
+                    problems.append(f"{where}: {who!r} is not a manager, admin or a role")
+                for kind in step.makes():
+                    made[kind].add(person)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class DemoDataError(ValueError):
+    """The demo's file is not as this module reads it."""
+
+
+def _where(location: tuple[int | str, ...]) -> str:
+    """A place in the file as its keys and list positions: stories.director.steps[2].call."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in location)[1:]
+
+
+def load_demo_people(path: Path = DEMO_PEOPLE_FILE) -> DemoPeople:
+    """The file, checked; DemoDataError naming each entry that is wrong, and how."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        return DemoPeople.model_validate(data)
+    except ValidationError as error:
+        mistakes = []
+        for item in error.errors():
+            where = _where(tuple(item["loc"]))
+            # The file-wide checks name their entries themselves, one a line.
+            for line in item["msg"].removeprefix("Value error, ").splitlines():
+                mistakes.append(f"  {where}: {line}" if where else f"  {line}")
+        listed = "\n".join(mistakes)
+        raise DemoDataError(f"{path} (list positions count from 0):\n{listed}") from None
+
+
+DEMO_PEOPLE = load_demo_people()
+DEMO_ADMIN_EMAIL = DEMO_PEOPLE.admin.email
+# The demo's managers: e-mail, name, calls a day on their plan.
+DEMO_MANAGERS = tuple(
+    (manager.email, manager.name, manager.calls_a_day) for manager in DEMO_PEOPLE.managers.values()
 )
+
+
+# --- the log-ins ----------------------------------------------------------------------------
 
 
 def demo_logins() -> list[tuple[str, UserRole]]:
     """The demo's log-ins, e-mail and role, the admin first."""
     return [(DEMO_ADMIN_EMAIL, UserRole.ADMIN)] + [
-        (email, role) for email, _name, role in DEMO_ROLE_ACCOUNTS
+        (account.email, account.role) for account in DEMO_PEOPLE.role_accounts
     ]
 
 
@@ -94,9 +594,10 @@ def create_demo_account(session: Session) -> str | None:
     if session.scalar(select(func.count()).select_from(User)):
         return None
     password = secrets.token_urlsafe(12)
-    create_user(session, DEMO_ADMIN_EMAIL, password, UserRole.ADMIN, name="Demo Admin")
-    for email, name, role in DEMO_ROLE_ACCOUNTS:
-        create_user(session, email, password, role, name=name)
+    admin = DEMO_PEOPLE.admin
+    create_user(session, admin.email, password, UserRole.ADMIN, name=admin.name)
+    for account in DEMO_PEOPLE.role_accounts:
+        create_user(session, account.email, password, account.role, name=account.name)
     return password
 
 
@@ -140,42 +641,10 @@ class _Clock:
         return (self.today - day).days
 
 
-# --- places: the crawled catalogue's, else a fixed few ------------------------------------
+# --- places: the crawled catalogue's, else the file's fixed few ---------------------------
 
 
-@dataclass(frozen=True)
-class _Place:
-    country: str
-    resort: str
-    hotel: str
-    operator: str
-    meal: str
-    room: str
-    nights: int
-    price: Decimal  # EUR, for two
-    stars: int | None = None
-    offer_id: int | None = None  # the catalogue's offer a lead asked about
-
-
-# fmt: off
-_FIXED_PLACES = (
-    _Place("Turkey", "Antalya", "Lara Family Club", "SunCoast Tours", "AI", "Family Room", 10,
-           Decimal("2380.00"), 5),
-    _Place("Greece", "Crete", "Knossos Bay Resort", "Aegean Travel", "HB", "Double Sea View", 7,
-           Decimal("1760.00"), 4),
-    _Place("United Arab Emirates", "Dubai", "Marina Palace", "Desert Star", "BB", "Deluxe King",
-           7, Decimal("3150.00"), 5),
-    _Place("Egypt", "Hurghada", "Red Sea Pearl", "Nile Holidays", "AI", "Standard Double", 7,
-           Decimal("1290.00"), 4),
-    _Place("Cyprus", "Ayia Napa", "Nissi Blue", "Aegean Travel", "HB", "Superior Double", 7,
-           Decimal("1640.00"), 4),
-    _Place("Spain", "Tenerife", "Teide Sun", "Iberia Tours", "BB", "Double Garden View", 10,
-           Decimal("1980.00"), 4),
-)
-# fmt: on
-
-
-def _places(session: Session, today: date) -> list[_Place]:
+def _places(session: Session, today: date, fixed: tuple[Place, ...]) -> list[Place]:
     """What a couple finds searching the catalogue for a week or two in a good hotel over
     the next two months: the cheapest such hotel of each country. The fixed few when the
     catalogue has none (nothing crawled yet)."""
@@ -191,201 +660,23 @@ def _places(session: Session, today: date) -> list[_Place]:
         },
         context={"today": today},
     )
-    found: dict[str, _Place] = {}
+    found: dict[str, Place] = {}
     for hotel in search_hotels(session, filters, CATALOGUE_HOTELS, today=today).hotels:
-        found.setdefault(
-            hotel.country_code,
-            _Place(
-                hotel.country_name,
-                hotel.resort_name,
-                hotel.hotel_name,
-                hotel.operator_name,
-                hotel.meal,
-                hotel.room_type,
-                hotel.nights,
-                hotel.min_price,
-                hotel.stars,
-                hotel.offer_id,
-            ),
+        if hotel.country_code in found:
+            continue
+        found[hotel.country_code] = Place(
+            country=hotel.country_name,
+            resort=hotel.resort_name,
+            hotel=hotel.hotel_name,
+            operator=hotel.operator_name,
+            meal=hotel.meal,
+            room=hotel.room_type,
+            nights=hotel.nights,
+            price=hotel.min_price,
+            stars=hotel.stars,
+            offer_id=hotel.offer_id,
         )
-    return list(found.values()) or list(_FIXED_PLACES)
-
-
-# --- the clients as the contact centre knows them -----------------------------------------
-
-
-@dataclass(frozen=True)
-class _Profile:
-    name: str
-    email: str
-    phone: str
-    channel: str
-    contact_time: str
-    adults: int = 2
-    budget: str = "standard"
-    children: tuple[tuple[str, int, int], ...] = ()  # name, age in years, days past birthday
-    preferences: dict[str, tuple[str | tuple[str, str], ...]] = field(default_factory=dict)
-    notes: str | None = None
-    do_not_call: bool = False
-
-    def form(self, manager: User, place: _Place, today: date) -> ClientForm:
-        """The profile as a manager would type it, wanting `place`, checked on `today`."""
-        wishes: dict[str, list[dict[str, str]]] = {
-            "country": [{"value": place.country}],
-            "resort": [{"value": place.resort}],
-        }
-        for kind, values in self.preferences.items():
-            for value in values:
-                if isinstance(value, str):
-                    wishes.setdefault(kind, []).append({"value": value})
-                else:  # a pet with its name: ("dog", "Rex")
-                    wishes.setdefault(kind, []).append({"value": value[0], "detail": value[1]})
-        children = [
-            {"name": name, "birth_date": _birth_date(today, years, days)}
-            for name, years, days in self.children
-        ]
-        data = {
-            "name": self.name,
-            "email": self.email,
-            "phone": self.phone,
-            "preferred_channel": self.channel,
-            "contact_time": self.contact_time,
-            "adults": self.adults,
-            "budget_band": self.budget,
-            "notes": self.notes,
-            "manager_id": manager.id,
-            "do_not_call": self.do_not_call,
-            "children": children,
-            "preferences": wishes,
-        }
-        return ClientForm.model_validate(data, context={"today": today})
-
-
-def _birth_date(today: date, years: int, days: int) -> date:
-    """A birthday `years` years and `days` days before `today` (29 Feb falls back a day)."""
-    try:
-        birthday = today.replace(year=today.year - years)
-    except ValueError:
-        birthday = today.replace(year=today.year - years, day=28)
-    return birthday - timedelta(days=days)
-
-
-# The agency's people. Countries and resorts come from the place each one wants.
-# fmt: off
-ANNA = _Profile(
-    "Anna Petrova", "anna.petrova@example.com", "+7 916 204 11 38", "messenger",
-    "evenings after 19:00", children=(("Masha", 6, 40), ("Ilya", 3, 120)),
-    preferences={"hotel_style": ("family", "beach"), "meal": ("all inclusive",),
-                 "dietary": ("gluten free",), "need": ("transfer", "children's items")},
-    notes="Masha is coeliac: the hotel's kitchen must know before arrival.",
-)
-PAVEL = _Profile(
-    "Pavel Smirnov", "pavel.smirnov@example.com", "+7 903 550 72 19", "phone",
-    "weekdays 12:00-14:00", budget="premium",
-    preferences={"hotel_style": ("adults only", "quiet"), "meal": ("half board",),
-                 "habit": ("smoking",), "pet": (("cat", "Murka"),),
-                 "need": ("car", "excursions")},
-    notes="Travels with his wife Irina; they like to drive round the island.",
-)
-OLGA = _Profile(
-    "Olga Morozova", "olga.morozova@example.com", "+7 925 318 40 66", "phone",
-    "mornings", budget="luxury",
-    preferences={"hotel_style": ("spa", "boutique"), "meal": ("bed & breakfast",),
-                 "habit": ("early riser",), "need": ("transfer", "shopping")},
-    notes="A repeat client: a trip every spring and another in the autumn.",
-)
-DMITRY = _Profile(
-    "Dmitry Volkov", "dmitry.volkov@example.com", "+7 912 647 03 85", "email",
-    "any time", adults=3,
-    preferences={"hotel_style": ("beach",), "meal": ("all inclusive",),
-                 "need": ("extra room", "insurance")},
-    notes="Travels with his parents; his father needs a ground-floor room.",
-)
-SERGEY = _Profile(
-    "Sergey Kuznetsov", "sergey.kuznetsov@example.com", "+7 921 733 58 02", "phone",
-    "after 18:00", budget="economy",
-    preferences={"meal": ("all inclusive",), "dietary": ("diabetic",),
-                 "habit": ("early riser",), "need": ("transfer",)},
-)
-NATALIA = _Profile(
-    "Natalia Popova", "natalia.popova@example.com", "+7 917 402 96 14", "messenger",
-    "weekdays 10:00-13:00", children=(("Sofia", 8, 75), ("Lev", 1, 30)),
-    preferences={"hotel_style": ("family",), "meal": ("full board",),
-                 "dietary": ("halal",), "need": ("transfer", "extra room", "children's items")},
-    notes="Needs a cot for Lev and a connecting room for her mother.",
-)
-ANDREI = _Profile(
-    "Andrei Sokolov", "andrei.sokolov@example.com", "+7 926 185 27 40", "phone",
-    "weekends", budget="premium",
-    preferences={"hotel_style": ("city", "boutique"), "meal": ("bed & breakfast",),
-                 "need": ("excursions", "shopping")},
-)
-EKATERINA = _Profile(
-    "Ekaterina Lebedeva", "ekaterina.lebedeva@example.com", "+7 915 660 14 92", "email",
-    "evenings", adults=1,
-    preferences={"hotel_style": ("spa", "quiet"), "dietary": ("vegetarian",),
-                 "pet": (("dog", "Bim"),), "need": ("transfer",)},
-)
-ELENA = _Profile(
-    "Elena Vasilieva", "elena.vasilieva@example.com", "+7 985 211 09 73", "phone",
-    "mornings", budget="luxury",
-    preferences={"hotel_style": ("beach", "spa"), "meal": ("ultra all inclusive",),
-                 "need": ("transfer", "visa support", "insurance")},
-    notes="The agency's client of ten years; the director looks after her in person.",
-)
-IRINA = _Profile(
-    "Irina Kozlova", "irina.kozlova@example.com", "+7 910 377 82 51", "phone",
-    "weekdays 10:00-13:00", children=(("Dasha", 13, 200), ("Kirill", 10, 15)),
-    preferences={"hotel_style": ("family", "beach"), "dietary": ("vegetarian",),
-                 "need": ("excursions", "children's items")},
-)
-GLEB = _Profile(
-    "Gleb Orlov", "gleb.orlov@example.com", "+7 929 804 65 33", "phone",
-    "after 20:00", adults=1, budget="luxury",
-    preferences={"hotel_style": ("party", "city"), "habit": ("smoking", "late riser"),
-                 "need": ("car", "shopping")},
-)
-MARINA = _Profile(
-    "Marina Sokolova", "marina.sokolova@example.com", "+7 999 120 47 86", "email",
-    "any time", preferences={"dietary": ("vegan",), "pet": (("dog", "Rex"),),
-                             "need": ("excursions",)},
-    notes="Signed up at the travel fair; never called yet.",
-)
-# The cold caller's list: prospects from the travel fair, never called.
-VERA = _Profile(
-    "Vera Lebedeva", "vera.lebedeva@example.com", "+7 915 264 08 39", "phone",
-    "weekdays after 18:00", preferences={"hotel_style": ("beach",)},
-    notes="Signed up at the travel fair; never called yet.",
-)
-ARTEM = _Profile(
-    "Artem Volkov", "artem.volkov@example.com", "+7 921 533 70 12", "phone",
-    "any time", adults=2, children=(("Sonya", 6, 40),),
-    notes="Signed up at the travel fair; never called yet.",
-)
-NIKOLAI = _Profile(
-    "Nikolai Fedorov", "nikolai.fedorov@example.com", "+7 903 912 38 17", "phone",
-    "lunchtime", budget="premium",
-    preferences={"hotel_style": ("spa",), "habit": ("quiet room",), "meal": ("half board",)},
-)
-TATIANA = _Profile(
-    "Tatiana Belova", "tatiana.belova@example.com", "+7 916 540 73 29", "messenger",
-    "evenings", preferences={"hotel_style": ("beach",), "pet": (("cat", "Barsik"),),
-                             "need": ("transfer", "insurance")},
-)
-SVETLANA = _Profile(
-    "Svetlana Egorova", "svetlana.egorova@example.com", "+7 911 286 05 64", "email",
-    "e-mail only", budget="premium", do_not_call=True,
-    preferences={"hotel_style": ("boutique",), "dietary": ("lactose free",)},
-    notes="Asked not to be called: offers by e-mail only.",
-)
-# Leads that did not (or not yet) become clients.
-ROMAN = _Profile("Roman Zaitsev", "roman.zaitsev@example.com", "+7 926 777 31 05", "phone",
-                 "any time")
-YULIA = _Profile("Yulia Nikitina", "yulia.nikitina@example.com", "+7 905 418 22 70", "phone",
-                 "after 17:00", children=(("Alisa", 5, 10),))
-MAXIM = _Profile("Maxim Gusev", "maxim.gusev@example.com", "+7 968 301 57 44", "messenger",
-                 "weekends", adults=4)
-# fmt: on
+    return list(found.values()) or list(fixed)
 
 
 # --- the seed -----------------------------------------------------------------------------
@@ -413,29 +704,41 @@ def seed_demo_care(session: Session, now: datetime) -> DemoCareSummary | None:
     commits."""
     if _has_history(session):
         return None
-    agency = _DemoAgency(session, now)
+    agency = _DemoAgency(session, now, DEMO_PEOPLE)
     agency.seed()
     return agency.summary()
 
 
 class _DemoAgency:
-    """The demo's stories, each told through the domain functions at its own moments."""
+    """The demo's stories, each step told through the domain functions at its own moment."""
 
-    def __init__(self, session: Session, now: datetime) -> None:
+    def __init__(self, session: Session, now: datetime, people: DemoPeople) -> None:
         self.session = session
+        self.people = people
         self.clock = _Clock(now, agency_today(now))
-        self.places = _places(session, self.clock.today)
+        self.places = _places(session, self.clock.today, people.places)
         self.settings = get_settings()
-        self.mia, self.leo = (self._manager(*spec) for spec in DEMO_MANAGERS)
-        self.admin = self._admin()
+        self.managers = [self._manager(manager) for manager in people.managers.values()]
+        # Who the stories name by `by`; None for whom this database lacks.
+        self.staff: dict[str, User | None] = dict(zip(people.managers, self.managers, strict=True))
+        self.staff["admin"] = self._admin()
+        for account in people.role_accounts:
+            self.staff[account.role.value] = self._role_login(account)
+        # The clients and trips the story being played has made so far, by person.
+        self.clients: dict[str, Client] = {}
+        self.trips: dict[str, Trip] = {}
 
     # -- people
 
-    def _manager(self, email: str, name: str, plan: int) -> User:
-        user = find_user(self.session, email) or create_user(
-            self.session, email, _random_password(email), UserRole.MANAGER, name=name
+    def _manager(self, manager: DemoManager) -> User:
+        user = find_user(self.session, manager.email) or create_user(
+            self.session,
+            manager.email,
+            _random_password(manager.email),
+            UserRole.MANAGER,
+            name=manager.name,
         )
-        set_daily_plan(self.session, user, plan)
+        set_daily_plan(self.session, user, manager.calls_a_day)
         # The demo's managers have worked here for years: their KPIs plan every day's calls.
         user.created_at = min(user.created_at, self.clock.now - timedelta(days=3 * 365))
         return user
@@ -444,13 +747,21 @@ class _DemoAgency:
         """The demo's admin (else any active admin): the agency's director, who looks
         after one client in person, so the admin's own dashboard has a letter to write."""
         admins = [user for user in active_users(self.session) if user.is_admin]
-        demo = [user for user in admins if user.email == DEMO_ADMIN_EMAIL]
+        demo = [user for user in admins if user.email == self.people.admin.email]
         return (demo or admins or [None])[0]
 
-    def place(self, index: int) -> _Place:
+    def _role_login(self, account: RoleAccount) -> User | None:
+        """The role's demo log-in, when the demo made its log-ins (not beside real ones)."""
+        user = find_user(self.session, account.email)
+        return user if user is not None and user.role == account.role else None
+
+    def person(self, key: str) -> Person:
+        return self.people.people[key]
+
+    def place(self, index: int) -> Place:
         return self.places[index % len(self.places)]
 
-    def new_client(self, profile: _Profile, manager: User, place: int) -> Client:
+    def new_client(self, profile: Person, manager: User, place: int) -> Client:
         """A client the contact centre typed in by hand."""
         form = profile.form(manager, self.place(place), self.clock.today)
         return create_client(self.session, form)
@@ -481,7 +792,7 @@ class _DemoAgency:
     # -- leads
 
     def _snapshot(
-        self, place: _Place, profile: _Profile, at: datetime
+        self, place: Place, profile: Person, at: datetime
     ) -> tuple[dict[str, Any], int | None]:
         """What the visitor saw, and the catalogue's offer id: the crawled offer when
         there is one (as checked when the lead came in), else a plain snapshot."""
@@ -515,7 +826,7 @@ class _DemoAgency:
         }
         return snapshot, None
 
-    def lead(self, profile: _Profile, place: int, at: datetime, wishes: str | None) -> Lead:
+    def lead(self, profile: Person, place: int, at: datetime, wishes: str | None) -> Lead:
         """A visitor's request about the place's offer, as the lead form stores it."""
         snapshot, offer_id = self._snapshot(self.place(place), profile, at)
         contact = LeadContact(
@@ -560,7 +871,7 @@ class _DemoAgency:
 
     def won_lead(
         self,
-        profile: _Profile,
+        profile: Person,
         manager: User,
         place: int,
         came: int,
@@ -675,146 +986,15 @@ class _DemoAgency:
 
     # -- the stories
 
+    # -- the stories
+
     def seed(self) -> None:
-        self._trips_ahead()
-        self._trips_back()
-        if self.admin is not None:
-            self._director_client()
-        self._contact_centre()
-        self._cold_calls()
-        self._other_leads()
-
-    def _trips_ahead(self) -> None:
-        clock, mia, leo = self.clock, self.mia, self.leo
-        # Anna leaves in two weeks: her 2-week letter is due today.
-        anna, trip = self.won_lead(
-            ANNA, mia, 0, 24, 20, departure=clock.day(14), extras=("transfer",)
-        )
-        self.send_letters(trip, mia)
-        self.call(anna, mia, clock.at(0, 10, 45), CallOutcome.TALKED, "Passports checked.")
-        # Pavel leaves in three days; every letter went out on its day, today's too.
-        _, trip = self.won_lead(PAVEL, mia, 1, 40, 35, departure=clock.day(3), extras=("car",))
-        self.send_letters(trip, mia, until=0)
-        # Sergey leaves in ten days: his 1-month letter went out two days late, and his
-        # 2-week letter is still waiting, overdue.
-        sergey, trip = self.won_lead(
-            SERGEY, leo, 3, 44, 40, departure=clock.day(10), extras=("transfer", "insurance")
-        )
-        self.send_letters(trip, leo, late={"1m": 2}, unsent=("2w",))
-        self.call(sergey, leo, clock.at(0, 9, 50), CallOutcome.NO_ANSWER, "Voicemail.")
-        # Natalia asked two days ago and booked a last-minute family trip today.
-        self.won_lead(NATALIA, leo, 0, 2, 0, departure=clock.day(3), extras=("transfer",))
-
-    def _trips_back(self) -> None:
-        """Trips that came back; each run of the invitations (the day after a return, by
-        settings) mails the trips back by then, and most clients answered."""
-        clock, mia, leo = self.clock, self.mia, self.leo
-        delay = self.settings.feedback_delay_days
-        olga, olga_trip = self.won_lead(
-            OLGA, mia, 1, 130, 120, back=clock.day(-delay - 18), extras=("transfer",)
-        )
-        _, andrei_trip = self.won_lead(ANDREI, leo, 5, 75, 70, back=clock.day(-delay - 5))
-        _, dmitry_trip = self.won_lead(
-            DMITRY, mia, 0, 55, 50, back=clock.day(-delay - 3), extras=("extra_room", "insurance")
-        )
-        ekaterina, ekaterina_trip = self.won_lead(
-            EKATERINA, leo, 4, 52, 45, back=clock.day(-delay - 1), extras=("transfer",)
-        )
-        for trip in (olga_trip, andrei_trip, dmitry_trip, ekaterina_trip):
-            self.send_letters(trip, trip.manager)
-        for days_ago in (18, 5, 3, 1):
-            invite_feedback(self.session, now=clock.at(days_ago, 9, 0))
-        self.answer_feedback(
-            olga_trip, clock.at(16, 20, 15), 5, 4,
-            "Lovely hotel. The transfer was an hour late, but Mia sorted it out at once.",
-        )  # fmt: skip
-        self.answer_feedback(
-            andrei_trip, clock.at(0, 9, 30), 4, 5,
-            "A great city break; the hotel details could have come a little earlier.",
-        )  # fmt: skip
-        self.answer_feedback(dmitry_trip, clock.at(0, 8, 40), 5, 5, "Everything was perfect!")
-        # Ekaterina was invited yesterday and has not answered yet.
-        self.call(
-            ekaterina, leo, clock.at(0, 14, 0), CallOutcome.NOT_INTERESTED,
-            "Just back from her trip; no new one this year.",
-        )  # fmt: skip
-        # Olga, back from hers, books again today by phone: a repeat purchase.
-        self.call(olga, mia, clock.at(0, 9, 40), CallOutcome.NO_ANSWER, "No answer.")
-        self.call(olga, mia, clock.at(0, 15, 40), CallOutcome.BOOKED, "Her autumn trip, by phone.")
-        self.book(olga, mia, 2, clock.day(75), clock.at(0, 15, 50), ("transfer",))
-
-    def _director_client(self) -> None:
-        """The director's own client of many years leaves in two weeks too."""
-        clock, admin = self.clock, self.admin
-        elena = self.new_client(ELENA, admin, 4)
-        self.call(elena, admin, clock.at(21, 11, 0), CallOutcome.BOOKED, "As every year.")
-        trip = self.book(
-            elena, admin, 4, clock.day(14), clock.at(21, 11, 15),
-            ("transfer", "visa_support", "insurance"),
-        )  # fmt: skip
-        self.send_letters(trip, admin)
-
-    def _contact_centre(self) -> None:
-        """Clients on the call lists: due today, overdue, never called, handed over."""
-        clock, mia, leo = self.clock, self.mia, self.leo
-        irina = self.new_client(IRINA, mia, 1)
-        self.call(irina, mia, clock.at(9, 10, 20), CallOutcome.NO_ANSWER, "No answer.")
-        self.call(
-            irina, mia, clock.at(8, 11, 5), CallOutcome.TALKED,
-            "Wants the sea for the school holidays; call back with options.", clock.today,
-        )  # fmt: skip
-        gleb = self.new_client(GLEB, mia, 2)
-        self.call(gleb, mia, clock.at(4, 16, 30), CallOutcome.NO_ANSWER, "Line busy.")
-        self.new_client(MARINA, mia, 4)  # from the travel fair, not called yet
-        nikolai = self.new_client(NIKOLAI, mia, 0)
-        self.call(
-            nikolai, mia, clock.at(0, 10, 20), CallOutcome.WARM,
-            "Ready to book a spa week; handed to Leo for the offer.", handed_to=leo,
-        )  # fmt: skip
-        tatiana = self.new_client(TATIANA, leo, 3)
-        self.call(
-            tatiana, leo, clock.at(7, 17, 0), CallOutcome.TALKED,
-            "Comparing two hotels; call back today.", clock.today,
-        )  # fmt: skip
-        svetlana = self.new_client(SVETLANA, leo, 5)
-        self.call(
-            svetlana, leo, clock.at(10, 9, 0), CallOutcome.TALKED,
-            "Sent the autumn offers by e-mail.", kind=ContactKind.EMAIL,
-        )  # fmt: skip
-
-    def _cold_calls(self) -> None:
-        """The demo's cold caller (when the demo made its log-ins) has prospects to call
-        today: one called yesterday without an answer, one never called."""
-        email = next(e for e, _n, role in DEMO_ROLE_ACCOUNTS if role == UserRole.COLD_CALLER)
-        caller = find_user(self.session, email)
-        if caller is None or caller.role != UserRole.COLD_CALLER:
-            return
-        vera = self.new_client(VERA, caller, 1)
-        self.call(
-            vera, caller, self.clock.at(1, 18, 30), CallOutcome.NO_ANSWER, "No answer.",
-            self.clock.today,
-        )  # fmt: skip
-        self.new_client(ARTEM, caller, 2)
-
-    def _other_leads(self) -> None:
-        """A lead in progress, a lost one, and new ones nobody has taken yet."""
-        clock, mia, leo, session = self.clock, self.mia, self.leo, self.session
-        # Tatiana asks about a tour herself: the lead joins her record.
-        lead = self.lead(TATIANA, 3, clock.at(3, 19, 30), "Sea view, quiet part of the resort.")
-        self.take_lead(lead, leo, clock.at(2, 9, 30))
-        client_for_lead(session, lead, leo)
-        change_status(session, lead, LeadStatus.CONTACTED, leo, now=clock.at(2, 10, 0))
-
-        lead = self.lead(ROMAN, 1, clock.at(15, 13, 20), "The cheapest week in August.")
-        self.take_lead(lead, mia, clock.at(15, 14, 0))
-        change_status(session, lead, LeadStatus.CONTACTED, mia, now=clock.at(14, 10, 0))
-        change_status(
-            session, lead, LeadStatus.LOST, mia, "Booked a cheaper tour elsewhere.",
-            now=clock.at(12, 16, 45),
-        )  # fmt: skip
-
-        self.lead(YULIA, 0, clock.at(0, 8, 45), "A family room near the kids' club, please.")
-        self.lead(MAXIM, 3, clock.at(1, 21, 10), "Four friends, two rooms, diving if possible.")
+        """Play the file's stories in order; a story whose staff this database lacks (the
+        director, a role's demo log-in) is left out."""
+        for story in self.people.stories.values():
+            if all(self.staff.get(who) is not None for who in story.staff()):
+                for step in story.steps:
+                    step.play(self)
 
     # -- the summary
 
@@ -824,7 +1004,7 @@ class _DemoAgency:
 
         due = due_letters(self.session, self.clock.today)
         return DemoCareSummary(
-            managers=[self.mia.email, self.leo.email],
+            managers=[manager.email for manager in self.managers],
             clients=count(Client),
             leads=count(Lead),
             trips=count(Trip),
