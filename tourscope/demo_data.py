@@ -44,17 +44,11 @@ from models.letters import send_letter
 from models.passwords import check_password
 from models.queries.letters import due_letters
 from models.queries.search import SearchFilters, search_hotels
-from models.trip_workflow import (
-    TripDetails,
-    TripForm,
-    create_trip,
-    create_trip_from_lead,
-    details_from_form,
-    form_from_lead,
-)
+from models.trip_workflow import TripDetails, create_trip, create_trip_from_lead
 from models.trips import Feedback, LetterStatus, Trip
 from models.users import User, UserRole
 from tourscope.settings import get_settings
+from webapp.forms.trip_form import TripForm, details_from_form, form_from_lead
 
 DEMO_ADMIN_EMAIL = "admin@tourscope.localhost"
 # The demo's managers: e-mail, name, calls a day on their plan. Their passwords are

@@ -216,7 +216,7 @@ def test_a_client_made_from_a_lead_keeps_its_party_and_extras(session):
     excursions, a car with driver and a nanny. The client record keeps the party and the
     needs, and the trip form offers the same extras (issue 15, bug 5)."""
     from models.lead_scoring import scoring_rules
-    from models.trip_workflow import form_from_lead
+    from webapp.forms.trip_form import form_from_lead
 
     lead = make_lead(
         session,

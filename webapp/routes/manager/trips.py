@@ -11,18 +11,13 @@ from models.extras import EXTRAS, extra_label
 from models.leads import Lead, LeadStatus
 from models.reminders import letter_label
 from models.trip_workflow import (
-    FORM_FIELDS,
     MAX_CANCEL_REASON_LENGTH,
     TripError,
-    TripForm,
     cancel_trip,
     change_dates,
     create_trip,
     create_trip_from_lead,
-    details_from_form,
     find_trip,
-    form_from_lead,
-    parse_form_date,
     trip_of_lead,
 )
 from models.trips import Trip, TripStatus
@@ -31,6 +26,13 @@ from tourscope.i18n import lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import RowId, SessionDep, needs
+from webapp.forms.trip_form import (
+    FORM_FIELDS,
+    TripForm,
+    details_from_form,
+    form_from_lead,
+    parse_form_date,
+)
 from webapp.routes.manager.common import form_text, not_found, render
 
 # Every route here books or changes a trip, including those reached from a lead or client.
