@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from models.agency_time import agency_midnight, agency_today
 from models.auth import active_users, create_user, find_user
 from models.calls import log_contact, set_daily_plan
-from models.client_records import ClientForm, client_for_lead, create_client, update_client
+from models.client_records import ClientDetails, client_for_lead, create_client, update_client
 from models.clients import CallOutcome, Client, ContactKind
 from models.feedback import feedback_url, invite_feedback, submit_feedback
 from models.lead_intake import (
@@ -221,7 +221,7 @@ class _Profile:
     notes: str | None = None
     do_not_call: bool = False
 
-    def form(self, manager: User, place: _Place, today: date) -> ClientForm:
+    def form(self, manager: User, place: _Place, today: date) -> ClientDetails:
         """The profile as a manager would type it, wanting `place`, checked on `today`."""
         wishes: dict[str, list[dict[str, str]]] = {
             "country": [{"value": place.country}],
@@ -251,7 +251,7 @@ class _Profile:
             "children": children,
             "preferences": wishes,
         }
-        return ClientForm.model_validate(data, context={"today": today})
+        return ClientDetails.model_validate(data, context={"today": today})
 
 
 def _birth_date(today: date, years: int, days: int) -> date:

@@ -14,11 +14,8 @@ from models.calls import KIND_LABELS, OUTCOME_LABELS, CallError, log_contact
 from models.client_records import (
     PREFERENCE_LABELS,
     ClientError,
-    ClientForm,
-    client_fields,
     client_for_lead,
     create_client,
-    form_errors,
     update_client,
 )
 from models.clients import BudgetBand, Client, ContactChannel
@@ -38,6 +35,7 @@ from tourscope.i18n import LOCALES, gettext, lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
 from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
+from webapp.forms.client_form import client_fields, form_errors, read_client_form
 from webapp.routes.manager.calls import calls_page_with_error
 from webapp.routes.manager.common import (
     form_text,
@@ -132,7 +130,7 @@ async def _save(request: Request, session: SessionDep, client: Client | None) ->
     csrf.verify(request, form.get(csrf.FIELD))
     fields = _fields(form)
     try:
-        profile = ClientForm.from_fields(fields, today=agency_today())
+        profile = read_client_form(fields, today=agency_today())
         if client is None:
             client = create_client(session, profile)
             done = "created"
