@@ -34,6 +34,7 @@ from models.users import Capability, User
 from tourscope.i18n import LOCALES, gettext, lazy_gettext
 from tourscope.settings import get_settings
 from webapp import csrf
+from webapp.client_history import history_lines
 from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
 from webapp.forms.client_form import client_fields, form_errors, read_client_form
 from webapp.routes.manager.calls import calls_page_with_error
@@ -206,7 +207,7 @@ def _client_page(
         "today": today,
         "ages": children_ages(client, today),
         "preferences": preferences_by_kind(client),
-        "history": client_history(session, client),
+        "history": history_lines(client_history(session, client)),
         "managers": active_users(session, who_may=Capability.LEADS),
         "error": error,
         "typed": typed or {},
