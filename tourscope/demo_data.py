@@ -45,7 +45,7 @@ from models.accounts.passwords import check_password
 from models.accounts.users import User, UserRole
 from models.agency_time import agency_midnight, agency_today
 from models.care.calls import log_contact, set_daily_plan
-from models.care.client_editing import ClientForm, client_for_lead, create_client, update_client
+from models.care.client_editing import ClientDetails, client_for_lead, create_client, update_client
 from models.care.clients import (
     BudgetBand,
     CallOutcome,
@@ -59,11 +59,8 @@ from models.care.letter_queries import due_letters
 from models.care.letters import send_letter
 from models.care.trip_workflow import (
     TripDetails,
-    TripForm,
     create_trip,
     create_trip_from_lead,
-    details_from_form,
-    form_from_lead,
 )
 from models.care.trips import Feedback, LetterStatus, Trip
 from models.catalog.search import search_hotels
@@ -83,6 +80,7 @@ from models.leads.records import Lead, LeadEventKind, LeadSource, LeadStatus, Re
 from models.leads.scoring import score_lead
 from models.leads.workflow import assign, change_status
 from tourscope.foundation.settings import get_settings
+from webapp.forms.trip_form import TripForm, details_from_form, form_from_lead
 
 DEMO_PEOPLE_FILE = Path(__file__).parent / "data" / "demo_people.yaml"
 # The catalogue's search for the offers the demo's leads asked about: departures this
@@ -210,7 +208,7 @@ class Person(_Entry):
     notes: str | None = None
     do_not_call: bool = False
 
-    def form(self, manager: User, place: Place, today: date) -> ClientForm:
+    def form(self, manager: User, place: Place, today: date) -> ClientDetails:
         """The person as a manager would type them in, wanting `place`, checked on `today`."""
         wishes: dict[str, list[dict[str, str]]] = {
             "country": [{"value": place.country}],
@@ -245,7 +243,7 @@ class Person(_Entry):
             "children": children,
             "preferences": wishes,
         }
-        return ClientForm.model_validate(data, context={"today": today})
+        return ClientDetails.model_validate(data, context={"today": today})
 
 
 def _birth_date(today: date, years: int, days: int) -> date:

@@ -1,5 +1,13 @@
-"""Validation errors as short sentences in the reader's language: for the search form's
-fields and for the API's 422 answers."""
+"""Validation errors as short text: the one translator of pydantic's errors.
+
+Each audience reads its own wording (`Wording`): a visitor a sentence in their language
+(the search form's fields and the API's 422 answers), a manager's form a short reason
+beside the field's label, the back office's list filters pydantic's own message.
+`readable_error` words one error for one of them.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
@@ -37,40 +45,102 @@ SEARCH_RULES = {
 }
 
 
-def readable_error(error: ErrorDetails) -> str:
-    """A short sentence for a visitor, from one pydantic error."""
-    kind = error["type"]
-    limits = error.get("ctx", {})
-    if kind in WHOLE_NUMBER_ERRORS:
-        return _("Enter a whole number.")
-    if kind in DATE_ERRORS:
-        return _("Enter a real date, as YYYY-MM-DD.")
-    if kind == "date_past":
-        return _("These dates are in the past: pick departure dates from today on.")
-    if kind in SEARCH_RULES:
-        return _(SEARCH_RULES[kind]) % limits
-    if kind in NUMBER_ERRORS:
-        return _("Enter a number, such as 1500.")
-    if kind == "enum":
-        choices = limits.get("expected") or _("the listed choices")
-        return _("Pick one of: %(choices)s.") % {"choices": choices}
-    if kind == "too_long" and "max_length" in limits:
-        return _("Give at most %(count)s values.") % {"count": limits["max_length"]}
-    if kind == "string_pattern_mismatch":
-        return _("Use letters, digits, '-', '_' or '.' only.")
-    if kind == "string_too_long":
-        return _("Use at most %(count)s characters.") % {"count": limits["max_length"]}
-    bounds = {
-        "greater_than_equal": ("ge", _("Enter %(limit)s or more.")),
-        "less_than_equal": ("le", _("Enter %(limit)s or less.")),
-        "greater_than": ("gt", _("Enter more than %(limit)s.")),
-        "less_than": ("lt", _("Enter less than %(limit)s.")),
-    }
-    if kind in bounds:
-        key, template = bounds[kind]
-        return template % {"limit": limits[key]}
+Reason = Callable[[ErrorDetails], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """How one audience is told what is wrong: a reason for each pydantic error type it
+    words itself, `otherwise` for the rest."""
+
+    reasons: Mapping[str, Reason]
+    otherwise: Reason
+
+
+def _limits(error: ErrorDetails) -> dict:
+    return error.get("ctx") or {}
+
+
+def pydantic_message(error: ErrorDetails) -> str:
+    """Pydantic's own message, without the "Value error, " of a validator's refusal."""
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def _sentence(error: ErrorDetails) -> str:
     message = error["msg"]
     return message if message.endswith(".") else f"{message}."
+
+
+def _search_rule(error: ErrorDetails) -> str:
+    return _(SEARCH_RULES[error["type"]]) % _limits(error)
+
+
+def _choices(error: ErrorDetails) -> str:
+    choices = _limits(error).get("expected") or _("the listed choices")
+    return _("Pick one of: %(choices)s.") % {"choices": choices}
+
+
+def _values_count(error: ErrorDetails) -> str:
+    if "max_length" not in _limits(error):
+        return _sentence(error)
+    return _("Give at most %(count)s values.") % {"count": _limits(error)["max_length"]}
+
+
+def _bound(key: str, template: str) -> Reason:
+    return lambda error: _(template) % {"limit": _limits(error)[key]}
+
+
+# A visitor's sentences, in the reader's language (translated when an error is worded).
+VISITOR = Wording(
+    reasons={
+        **dict.fromkeys(WHOLE_NUMBER_ERRORS, lambda error: _("Enter a whole number.")),
+        **dict.fromkeys(DATE_ERRORS, lambda error: _("Enter a real date, as YYYY-MM-DD.")),
+        "date_past": lambda error: _(
+            "These dates are in the past: pick departure dates from today on."
+        ),
+        **dict.fromkeys(SEARCH_RULES, _search_rule),
+        **dict.fromkeys(NUMBER_ERRORS, lambda error: _("Enter a number, such as 1500.")),
+        "enum": _choices,
+        "too_long": _values_count,
+        "string_pattern_mismatch": lambda error: _("Use letters, digits, '-', '_' or '.' only."),
+        "string_too_long": lambda error: (
+            _("Use at most %(count)s characters.") % {"count": _limits(error)["max_length"]}
+        ),
+        "greater_than_equal": _bound("ge", N_("Enter %(limit)s or more.")),
+        "less_than_equal": _bound("le", N_("Enter %(limit)s or less.")),
+        "greater_than": _bound("gt", N_("Enter more than %(limit)s.")),
+        "less_than": _bound("lt", N_("Enter less than %(limit)s.")),
+    },
+    otherwise=_sentence,
+)
+
+# A back-office form's reasons, in the manager's words, shown after the field's label
+# ("Name: is required").
+BACK_OFFICE_FORM = Wording(
+    reasons={
+        "missing": lambda error: "is required",
+        "string_too_short": lambda error: "is required",
+        "string_too_long": lambda error: (
+            f"is too long (at most {_limits(error).get('max_length')} characters)"
+        ),
+        "enum": lambda error: f"choose one of {_limits(error).get('expected')}",
+        **dict.fromkeys(
+            DATE_ERRORS, lambda error: f"'{error.get('input')}' is not a date (YYYY-MM-DD)"
+        ),
+        "too_long": lambda error: f"at most {_limits(error).get('max_length')} entries",
+        **dict.fromkeys(WHOLE_NUMBER_ERRORS, lambda error: "choose from the list"),
+    },
+    otherwise=pydantic_message,
+)
+
+# The back office's list filters: pydantic's own message after the parameter's name.
+PYDANTIC = Wording(reasons={}, otherwise=pydantic_message)
+
+
+def readable_error(error: ErrorDetails, wording: Wording = VISITOR) -> str:
+    """One pydantic error as text in `wording`: by default, a visitor's sentence."""
+    reason = wording.reasons.get(error["type"], wording.otherwise)
+    return reason(error)
 
 
 async def api_validation_error(request: Request, error: RequestValidationError) -> Response:

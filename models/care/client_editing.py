@@ -1,15 +1,14 @@
 """Making and changing client records; callers own the transaction (these flush only).
 
-A client's profile comes in through `ClientForm`, validated at the edge: a form that does
-not validate changes nothing, and each bad field gets one readable message
-(`form_errors`). Saving a profile replaces its children and preferences as a whole, in
-the caller's transaction, so a record is never half old and half new.
+A client's profile comes in as `ClientDetails`, checked before anything is stored:
+details that do not validate change nothing (webapp/forms/client_form.py reads them from
+the web form and words each bad field). Saving a profile replaces its children and
+preferences as a whole, in the caller's transaction, so a record is never half old and
+half new.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
@@ -18,7 +17,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     ValidationInfo,
     field_validator,
 )
@@ -96,8 +94,8 @@ SUGGESTIONS: dict[PreferenceKind, tuple[str, ...]] = {
     ),
 }
 
-# Each kind's name: in English in the form's refusals (FIELD_LABELS), in the reader's
-# language on pages (PREFERENCE_LABELS, lazy: translated when shown).
+# Each kind's name: in English in the profile's refusals (and the web form's labels of
+# them), in the reader's language on pages (PREFERENCE_LABELS, lazy: translated when shown).
 PREFERENCE_NAMES = {
     PreferenceKind.COUNTRY: "Countries",
     PreferenceKind.RESORT: "Resorts",
@@ -117,22 +115,6 @@ PREFERENCE_LABELS = {
     PreferenceKind.HABIT: lazy_gettext("Habits to plan around"),
     PreferenceKind.PET: lazy_gettext("Pets"),
     PreferenceKind.NEED: lazy_gettext("Needs"),
-}
-
-FIELD_LABELS = {
-    "name": "Name",
-    "email": "E-mail",
-    "phone": "Phone",
-    "preferred_channel": "Preferred channel",
-    "contact_time": "Contact time",
-    "adults": "Adults",
-    "children": "Children",
-    "budget_band": "Budget",
-    "notes": "Notes",
-    "manager_id": "Manager",
-    "language": "Language",
-    "preferences": "Preferences",
-    **{f"pref_{kind.value}": label for kind, label in PREFERENCE_NAMES.items()},
 }
 
 
@@ -174,8 +156,8 @@ class PreferenceEntry(BaseModel):
     detail: str | None = Field(None, max_length=100)
 
 
-class ClientForm(BaseModel):
-    """A client's profile as a manager types it, checked before anything is stored."""
+class ClientDetails(BaseModel):
+    """A client's profile, checked before anything is stored."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
@@ -257,149 +239,12 @@ class ClientForm(BaseModel):
                 raise ValueError(f"{PREFERENCE_NAMES[kind]}: at most {MAX_VALUES_PER_KIND} values")
         return distinct
 
-    @classmethod
-    def from_fields(
-        cls, fields: Mapping[str, Sequence[str]], today: date | None = None
-    ) -> ClientForm:
-        """The form as an HTML form posts it (each name with its list of values): the
-        children as `child_name`/`child_birth` pairs, each preference kind as ticked
-        `pref_<kind>` values plus `pref_<kind>_other`, comma-separated ("dog: Rex" for a
-        pet). Raises pydantic's ValidationError; `form_errors` words it."""
-
-        def one(name: str) -> str:
-            values = fields.get(name) or [""]
-            return values[0]
-
-        children = []
-        names, births = list(fields.get("child_name", [])), list(fields.get("child_birth", []))
-        for index in range(max(len(names), len(births))):
-            name = names[index].strip() if index < len(names) else ""
-            birth = births[index].strip() if index < len(births) else ""
-            if name or birth:
-                children.append({"name": name, **({"birth_date": birth} if birth else {})})
-        preferences: dict[str, list[dict[str, str | None]]] = {}
-        for kind in PreferenceKind:
-            ticked = fields.get(f"pref_{kind}", [])
-            typed = [*ticked, *split_values(one(f"pref_{kind}_other"))]
-            entries = [_entry(kind, text) for text in typed if text.strip()]
-            if entries:
-                preferences[kind.value] = entries
-        data = {
-            name: one(name)
-            for name in (
-                "name",
-                "email",
-                "phone",
-                "preferred_channel",
-                "contact_time",
-                "adults",
-                "budget_band",
-                "notes",
-                "manager_id",
-                "language",
-            )
-        }
-        data["adults"] = data["adults"] or "2"
-        data["do_not_call"] = one("do_not_call") in ("on", "1", "true", "yes")
-        return cls.model_validate(
-            {**data, "children": children, "preferences": preferences},
-            context={"today": today},
-        )
-
-
-def split_values(text: str) -> list[str]:
-    """ "Turkey, Egypt" or one value a line, as a list of values."""
-    return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
-
-
-def _entry(kind: PreferenceKind, text: str) -> dict[str, str | None]:
-    if kind is PreferenceKind.PET and ":" in text:
-        animal, name = text.split(":", 1)
-        return {"value": animal.strip(), "detail": name.strip() or None}
-    return {"value": text.strip(), "detail": None}
-
 
 def preference_text(preference: ClientPreference) -> str:
     """A preference as the form shows it: "Turkey", "dog: Rex"."""
     if preference.detail:
         return f"{preference.value}: {preference.detail}"
     return preference.value
-
-
-def _error_text(error: Mapping[str, Any]) -> tuple[str, str]:
-    """(field, "Label: reason") for one pydantic error, in the manager's words."""
-    loc = [str(part) for part in error["loc"]]
-    field = loc[0] if loc else ""
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind in ("missing", "string_too_short"):
-        reason = "is required"
-    elif kind == "string_too_long":
-        reason = f"is too long (at most {ctx.get('max_length')} characters)"
-    elif field == "adults":
-        reason = "a party has 1 to 20 adults"
-    elif kind == "enum":
-        reason = f"choose one of {ctx.get('expected')}"
-    elif kind.startswith("date"):
-        reason = f"'{error.get('input')}' is not a date (YYYY-MM-DD)"
-    elif kind == "too_long":
-        reason = f"at most {ctx.get('max_length')} entries"
-    elif kind.startswith("int"):
-        reason = "choose from the list"
-    else:
-        reason = str(error["msg"]).removeprefix("Value error, ")
-    label = FIELD_LABELS.get(field, field)
-    if field == "children" and len(loc) > 2 and loc[1].isdigit():
-        label = f"Child {int(loc[1]) + 1}"
-        if kind != "value_error":
-            label += " name" if loc[2] == "name" else " birth date"
-    elif field == "preferences" and len(loc) > 1:
-        field = f"pref_{loc[1]}"
-        label = FIELD_LABELS.get(field, field)
-    return field, f"{label}: {reason}"
-
-
-def form_errors(error: ValidationError) -> dict[str, str]:
-    """One readable message per field (the first problem found in it)."""
-    messages: dict[str, str] = {}
-    for item in error.errors():
-        field, text = _error_text(item)
-        messages.setdefault(field, text)
-    return messages
-
-
-def client_fields(
-    client: Client, offered: Mapping[PreferenceKind, Sequence[str]] | None = None
-) -> dict[str, list[str]]:
-    """The client as the HTML form posts it, to fill the edit form: a preference among
-    the `offered` values of its kind is ticked, any other is in the kind's free text."""
-    fields: dict[str, list[str]] = {
-        "name": [client.name],
-        "email": [client.email or ""],
-        "phone": [client.phone or ""],
-        "preferred_channel": [client.preferred_channel or ""],
-        "contact_time": [client.contact_time or ""],
-        "adults": [str(client.adults)],
-        "budget_band": [client.budget_band or ""],
-        "notes": [client.notes or ""],
-        "manager_id": [str(client.manager_id or "")],
-        "language": [client.language or get_settings().default_locale],
-        "do_not_call": ["on"] if client.do_not_call else [],
-        "child_name": [child.name or "" for child in client.children],
-        "child_birth": [child.birth_date.isoformat() for child in client.children],
-    }
-    for kind in PreferenceKind:
-        ticks = {value.casefold(): value for value in (offered or {}).get(kind, ())}
-        ticked, other = [], []
-        for preference in client.preferences:
-            if preference.kind != kind:
-                continue
-            if not preference.detail and preference.value.casefold() in ticks:
-                ticked.append(ticks[preference.value.casefold()])
-            else:
-                other.append(preference_text(preference))
-        fields[f"pref_{kind}"] = ticked
-        fields[f"pref_{kind}_other"] = [", ".join(other)]
-    return fields
 
 
 def _manager(session: Session, manager_id: int | None) -> User | None:
@@ -421,45 +266,46 @@ def _email_free(session: Session, email: str | None, client_id: int | None) -> N
         raise ClientError(f"client #{other.id} ({other.name}) already has the e-mail {email}")
 
 
-def _apply(client: Client, form: ClientForm, manager: User | None) -> None:
-    client.name = form.name
-    client.email = form.email
-    client.phone = form.phone
-    client.preferred_channel = form.preferred_channel.value if form.preferred_channel else None
-    client.contact_time = form.contact_time
-    client.adults = form.adults
-    client.budget_band = form.budget_band.value if form.budget_band else None
-    client.notes = form.notes
+def _apply(client: Client, details: ClientDetails, manager: User | None) -> None:
+    client.name = details.name
+    client.email = details.email
+    client.phone = details.phone
+    channel = details.preferred_channel
+    client.preferred_channel = channel.value if channel else None
+    client.contact_time = details.contact_time
+    client.adults = details.adults
+    client.budget_band = details.budget_band.value if details.budget_band else None
+    client.notes = details.notes
     client.manager = manager
-    client.do_not_call = form.do_not_call
-    client.language = form.language
+    client.do_not_call = details.do_not_call
+    client.language = details.language
     client.children = [
-        ClientChild(name=child.name, birth_date=child.birth_date) for child in form.children
+        ClientChild(name=child.name, birth_date=child.birth_date) for child in details.children
     ]
     client.preferences = [
         ClientPreference(kind=kind.value, value=entry.value, detail=entry.detail)
         for kind in PreferenceKind
-        for entry in form.preferences.get(kind, [])
+        for entry in details.preferences.get(kind, [])
     ]
 
 
-def create_client(session: Session, form: ClientForm) -> Client:
-    """A new client from a validated form; refused (ClientError) when another client has
+def create_client(session: Session, details: ClientDetails) -> Client:
+    """A new client from validated details; refused (ClientError) when another client has
     the e-mail or the manager is not an active account."""
-    manager = _manager(session, form.manager_id)
-    _email_free(session, form.email, None)
+    manager = _manager(session, details.manager_id)
+    _email_free(session, details.email, None)
     client = Client()
-    _apply(client, form, manager)
+    _apply(client, details, manager)
     session.add(client)
     session.flush()
     return client
 
 
-def update_client(session: Session, client: Client, form: ClientForm) -> Client:
-    """The client's profile replaced by the form's, children and preferences included."""
-    manager = _manager(session, form.manager_id)
-    _email_free(session, form.email, client.id)
-    _apply(client, form, manager)
+def update_client(session: Session, client: Client, details: ClientDetails) -> Client:
+    """The client's profile replaced by `details`, children and preferences included."""
+    manager = _manager(session, details.manager_id)
+    _email_free(session, details.email, client.id)
+    _apply(client, details, manager)
     session.flush()
     return client
 

@@ -2,7 +2,8 @@
 
 Every preference filter is an EXISTS probe on `client_preferences` by kind and value,
 compared case-insensitively, so it means the same on SQLite and PostgreSQL and a client
-with two matching rows is still listed once.
+with two matching rows is still listed once. A client's history is data, one entry per
+event; the back office words it (webapp/client_history.py).
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ from models.care.clients import (
     ContactChannel,
     PreferenceKind,
 )
-from models.care.letter_checklists import day_text
-from models.care.letter_schedule import letter_label
 from models.care.trips import LetterStatus, Trip, TripLetter
 from models.catalog.reference_lists import list_resorts
 from models.catalog.search import list_countries
@@ -250,20 +249,70 @@ def preference_suggestions(session: Session) -> dict[PreferenceKind, list[str]]:
     return offered
 
 
-HistoryKind = Literal["lead", "contact", "trip", "letter", "feedback"]
+@dataclass(frozen=True)
+class LeadInHistory:
+    """A lead of the client's: the offer's hotel asked about (None after a search), and
+    whether a warm call handed it on."""
+
+    at: datetime
+    lead_id: int
+    status: str
+    hotel: str | None
+    from_call: bool
+    manager: str | None
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
-    """One line of a client's history: when, what, by whom, and where to read more."""
+class ContactInHistory:
+    """A call or other contact with its outcome, and whom it handed the client to."""
 
     at: datetime
-    kind: HistoryKind
-    title: str
-    detail: str | None = None
-    who: str | None = None
-    url: str | None = None
-    outcome: str | None = None
+    contact_kind: str
+    outcome: str
+    handed_to: str | None
+    note: str | None
+    manager: str | None
+
+
+@dataclass(frozen=True)
+class TripInHistory:
+    """A trip booked for the client: where (its destination, else its operator) and when."""
+
+    at: datetime
+    trip_id: int
+    hotel_name: str
+    status: str
+    place: str
+    departure_date: date
+    return_date: date
+    manager: str | None
+
+
+@dataclass(frozen=True)
+class LetterInHistory:
+    """A pre-trip letter sent; `sent_by` None when it went out automatically."""
+
+    at: datetime
+    trip_id: int
+    template_key: str
+    subject: str | None
+    sent_by: str | None
+
+
+@dataclass(frozen=True)
+class FeedbackInHistory:
+    """The client's feedback on a trip."""
+
+    at: datetime
+    trip_id: int
+    manager_rating: int
+    trip_rating: int
+    comment: str | None
+
+
+HistoryEntry = (
+    LeadInHistory | ContactInHistory | TripInHistory | LetterInHistory | FeedbackInHistory
+)
 
 
 def _name(user: User | None) -> str | None:
@@ -278,19 +327,14 @@ def client_history(session: Session, client: Client) -> list[HistoryEntry]:
         select(Lead).where(Lead.client_id == client.id).options(selectinload(Lead.assigned_to))
     )
     for lead in leads:
-        hotel = (lead.snapshot or {}).get("hotel")
-        if lead.source == LeadSource.CALL:
-            asked = "handed on from a warm call"
-        else:
-            asked = f"asked about {hotel}" if hotel else "asked after a search"
         entries.append(
-            HistoryEntry(
+            LeadInHistory(
                 at=lead.created_at,
-                kind="lead",
-                title=f"Lead #{lead.id} ({lead.status})",
-                detail=asked,
-                who=_name(lead.assigned_to),
-                url=f"/manager/leads/{lead.id}",
+                lead_id=lead.id,
+                status=lead.status,
+                hotel=(lead.snapshot or {}).get("hotel"),
+                from_call=lead.source == LeadSource.CALL,
+                manager=_name(lead.assigned_to),
             )
         )
     contacts = session.scalars(
@@ -299,15 +343,14 @@ def client_history(session: Session, client: Client) -> list[HistoryEntry]:
         .options(selectinload(ClientContact.manager), selectinload(ClientContact.handed_to))
     )
     for contact in contacts:
-        handed = f" to {contact.handed_to.display_name}" if contact.handed_to else ""
         entries.append(
-            HistoryEntry(
+            ContactInHistory(
                 at=contact.at,
-                kind="contact",
-                title=f"{contact.kind.capitalize()}: {contact.outcome.replace('_', ' ')}{handed}",
-                detail=contact.note,
-                who=_name(contact.manager),
+                contact_kind=contact.kind,
                 outcome=contact.outcome,
+                handed_to=_name(contact.handed_to),
+                note=contact.note,
+                manager=_name(contact.manager),
             )
         )
     trips = session.scalars(
@@ -320,44 +363,38 @@ def client_history(session: Session, client: Client) -> list[HistoryEntry]:
         )
     ).all()
     for trip in trips:
-        url = f"/manager/trips/{trip.id}"
         entries.append(
-            HistoryEntry(
+            TripInHistory(
                 at=trip.created_at,
-                kind="trip",
-                title=f"Trip #{trip.id}: {trip.hotel_name} ({trip.status})",
-                detail=(
-                    f"{trip.destination or trip.operator_name}, "
-                    f"{day_text(trip.departure_date)} – {day_text(trip.return_date)}"
-                ),
-                who=_name(trip.manager),
-                url=url,
+                trip_id=trip.id,
+                hotel_name=trip.hotel_name,
+                status=trip.status,
+                place=trip.destination or trip.operator_name,
+                departure_date=trip.departure_date,
+                return_date=trip.return_date,
+                manager=_name(trip.manager),
             )
         )
         for letter in trip.letters:
             if letter.status == LetterStatus.SENT.value and letter.sent_at is not None:
                 entries.append(
-                    HistoryEntry(
+                    LetterInHistory(
                         at=letter.sent_at,
-                        kind="letter",
-                        title=f"{letter_label(letter.template_key).capitalize()} sent",
-                        detail=letter.subject,
-                        who=_name(letter.sent_by) or "sent automatically",
-                        url=url,
+                        trip_id=trip.id,
+                        template_key=letter.template_key,
+                        subject=letter.subject,
+                        sent_by=_name(letter.sent_by),
                     )
                 )
         if trip.feedback is not None:
             feedback = trip.feedback
             entries.append(
-                HistoryEntry(
+                FeedbackInHistory(
                     at=feedback.submitted_at,
-                    kind="feedback",
-                    title=(
-                        f"Feedback on trip #{trip.id}: manager {feedback.manager_rating}/5, "
-                        f"trip {feedback.trip_rating}/5"
-                    ),
-                    detail=feedback.comment,
-                    url=url,
+                    trip_id=trip.id,
+                    manager_rating=feedback.manager_rating,
+                    trip_rating=feedback.trip_rating,
+                    comment=feedback.comment,
                 )
             )
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

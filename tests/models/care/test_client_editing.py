@@ -8,17 +8,15 @@ from pydantic import ValidationError
 from models.agency_time import agency_today
 from models.care.client_editing import (
     ClientError,
-    ClientForm,
     age_on,
-    client_fields,
     client_for_lead,
     create_client,
-    form_errors,
     update_client,
 )
 from models.care.clients import Client, ClientChild, ClientPreference
 from models.leads.extras import EXTRAS
 from tests.factories import make_client, make_lead, make_user, row_count
+from webapp.forms.client_form import client_fields, form_errors, read_client_form
 
 TODAY = date(2027, 3, 15)
 
@@ -33,7 +31,7 @@ def _form(**fields) -> dict[str, list[str]]:
 
 def test_a_full_profile_is_stored_with_its_children_and_preferences(session):
     mia = make_user(session, "mia@example.com")
-    form = ClientForm.from_fields(
+    form = read_client_form(
         _form(
             phone="+7 900 123-45-67",
             preferred_channel="messenger",
@@ -97,7 +95,7 @@ def test_a_full_profile_is_stored_with_its_children_and_preferences(session):
 )
 def test_bad_input_is_refused_with_one_reason_per_field(session, fields, field, reason):
     with pytest.raises(ValidationError) as refused:
-        ClientForm.from_fields(_form(**fields), today=TODAY)
+        read_client_form(_form(**fields), today=TODAY)
     errors = form_errors(refused.value)
     assert reason in errors[field]
     assert row_count(session, Client) == 0
@@ -105,15 +103,13 @@ def test_bad_input_is_refused_with_one_reason_per_field(session, fields, field, 
 
 def test_several_bad_fields_each_get_their_message():
     with pytest.raises(ValidationError) as refused:
-        ClientForm.from_fields(
-            _form(email="nope", adults="0", child_birth=["2030-01-01"]), today=TODAY
-        )
+        read_client_form(_form(email="nope", adults="0", child_birth=["2030-01-01"]), today=TODAY)
     errors = form_errors(refused.value)
     assert set(errors) == {"email", "adults", "children"}
 
 
 def test_a_child_just_under_18_is_a_child():
-    form = ClientForm.from_fields(_form(child_birth=["2009-03-16"]), today=TODAY)
+    form = read_client_form(_form(child_birth=["2009-03-16"]), today=TODAY)
     assert age_on(form.children[0].birth_date, TODAY) == 17
 
 
@@ -124,7 +120,7 @@ def test_an_update_replaces_children_and_preferences_as_a_whole(session):
         children=[date(2015, 1, 1), date(2018, 6, 1)],
     )
     session.commit()
-    form = ClientForm.from_fields(
+    form = read_client_form(
         _form(pref_country=["Spain"], child_birth=["2020-02-02"], adults="3"), today=TODAY
     )
     update_client(session, client, form)
@@ -142,7 +138,7 @@ def test_another_clients_email_is_refused_and_nothing_changes(session):
     make_client(session, name="First", email="olga@example.org")
     second = make_client(session, name="Second", email="second@example.org")
     session.commit()
-    form = ClientForm.from_fields(_form(name="Renamed", email="OLGA@example.org"), today=TODAY)
+    form = read_client_form(_form(name="Renamed", email="OLGA@example.org"), today=TODAY)
     with pytest.raises(ClientError, match=r"already has the e-mail olga@example\.org"):
         update_client(session, second, form)
     session.rollback()
@@ -158,7 +154,7 @@ def test_an_inactive_manager_is_refused(session):
     gone = make_user(session, "gone@example.com")
     gone.active = False
     session.commit()
-    form = ClientForm.from_fields(_form(manager_id=str(gone.id)), today=TODAY)
+    form = read_client_form(_form(manager_id=str(gone.id)), today=TODAY)
     with pytest.raises(ClientError, match="choose the client's manager"):
         create_client(session, form)
 
@@ -175,7 +171,7 @@ def test_the_edit_form_ticks_offered_values_and_types_the_rest(session):
     assert fields["pref_pet_other"] == ["dog: Rex"]
     assert fields["child_birth"] == ["2019-05-02"]
     # What the edit form shows posts back to the same profile.
-    again = ClientForm.from_fields(fields, today=TODAY)
+    again = read_client_form(fields, today=TODAY)
     assert [(e.value, e.detail) for e in again.preferences["pet"]] == [("dog", "Rex")]
 
 
@@ -215,8 +211,8 @@ def test_a_client_made_from_a_lead_keeps_its_party_and_extras(session):
     """Lead #14 of the walk: a family with children of 7 and 10 who asked for private
     excursions, a car with driver and a nanny. The client record keeps the party and the
     needs, and the trip form offers the same extras (issue 15, bug 5)."""
-    from models.care.trip_workflow import form_from_lead
     from models.leads.scoring import scoring_rules
+    from webapp.forms.trip_form import form_from_lead
 
     lead = make_lead(
         session,

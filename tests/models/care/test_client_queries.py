@@ -9,6 +9,7 @@ from models.care.calls import log_contact
 from models.care.client_queries import ClientFilters, client_history, client_list
 from models.care.trips import Feedback, TripLetter
 from tests.factories import make_client, make_lead, make_trip, make_user
+from webapp.client_history import history_lines
 
 
 @pytest.fixture
@@ -168,7 +169,7 @@ def test_the_history_merges_everything_newest_first(session):
     )
     session.commit()
 
-    history = client_history(session, client)
+    history = history_lines(client_history(session, client))
     # The warm call hands the client on to Sam as a lead: in the history beside the call.
     kinds = ["feedback", "letter", "trip", "lead", "contact", "lead"]
     assert [entry.kind for entry in history] == kinds

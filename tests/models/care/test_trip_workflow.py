@@ -11,18 +11,16 @@ from models.care.clients import Client
 from models.care.letter_queries import due_letters
 from models.care.trip_workflow import (
     TripError,
-    TripForm,
     cancel_trip,
     change_dates,
     create_trip,
     create_trip_from_lead,
-    details_from_form,
-    form_from_lead,
 )
 from models.care.trips import Trip, TripLetter
 from models.leads.records import LeadEvent
 from tests.factories import make_client, make_lead, make_user, row_count, trip_details
 from tourscope.foundation.settings import get_settings
+from webapp.forms.trip_form import TripForm, details_from_form, form_from_lead
 
 # 12:00 in Moscow (the default agency time zone) on 20 Jun 2030.
 NOW = datetime(2030, 6, 20, 9, 0, tzinfo=UTC)

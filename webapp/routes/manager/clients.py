@@ -15,11 +15,8 @@ from models.care.calls import KIND_LABELS, OUTCOME_LABELS, CallError, log_contac
 from models.care.client_editing import (
     PREFERENCE_LABELS,
     ClientError,
-    ClientForm,
-    client_fields,
     client_for_lead,
     create_client,
-    form_errors,
     update_client,
 )
 from models.care.client_queries import (
@@ -37,8 +34,10 @@ from models.leads.records import Lead
 from tourscope.foundation.i18n import LOCALES, gettext, lazy_gettext
 from tourscope.foundation.settings import get_settings
 from webapp import csrf
+from webapp.client_history import history_lines
 from webapp.csrf import CheckedForm
 from webapp.deps import CurrentUser, RowId, SessionDep, current_user, needs
+from webapp.forms.client_form import client_fields, form_errors, read_client_form
 from webapp.routes.manager.calls import calls_page_with_error
 from webapp.routes.manager.common import (
     form_text,
@@ -133,7 +132,7 @@ async def _save(
     reasons and everything typed (422), nothing stored."""
     fields = _fields(form)
     try:
-        profile = ClientForm.from_fields(fields, today=agency_today())
+        profile = read_client_form(fields, today=agency_today())
         if client is None:
             client = create_client(session, profile)
             done = "created"
@@ -211,7 +210,7 @@ def _client_page(
         "today": today,
         "ages": children_ages(client, today),
         "preferences": preferences_by_kind(client),
-        "history": client_history(session, client),
+        "history": history_lines(client_history(session, client)),
         "managers": active_users(session, who_may=Capability.LEADS),
         "error": error,
         "typed": typed or {},

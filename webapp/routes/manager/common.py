@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from webapp.deps import parse_id
+from webapp.error_text import PYDANTIC, readable_error
 from webapp.templating import templates
 
 __all__ = ["form_text", "not_found", "pager_links", "parse_id", "query_filters", "render"]
@@ -49,7 +50,7 @@ def query_filters(request: Request, model: type[Filters]) -> tuple[Filters, list
 def validation_error_text(error: dict) -> str:
     """One pydantic error as the page shows it: "field: reason"."""
     field = ".".join(str(part) for part in error["loc"] if not isinstance(part, int))
-    message = error["msg"].removeprefix("Value error, ")
+    message = readable_error(error, PYDANTIC)
     return f"{field}: {message}" if field else message
 
 

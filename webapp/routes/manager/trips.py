@@ -10,18 +10,13 @@ from models.base import utcnow
 from models.care.clients import Client
 from models.care.letter_schedule import letter_label
 from models.care.trip_workflow import (
-    FORM_FIELDS,
     MAX_CANCEL_REASON_LENGTH,
     TripError,
-    TripForm,
     cancel_trip,
     change_dates,
     create_trip,
     create_trip_from_lead,
-    details_from_form,
     find_trip,
-    form_from_lead,
-    parse_form_date,
     trip_of_lead,
 )
 from models.care.trips import Trip, TripStatus
@@ -31,6 +26,13 @@ from tourscope.foundation.i18n import lazy_gettext
 from tourscope.foundation.settings import get_settings
 from webapp.csrf import CheckedForm
 from webapp.deps import CurrentUser, RowId, SessionDep, needs
+from webapp.forms.trip_form import (
+    FORM_FIELDS,
+    TripForm,
+    details_from_form,
+    form_from_lead,
+    parse_form_date,
+)
 from webapp.routes.manager.common import form_text, not_found, render
 
 # Every route here books or changes a trip, including those reached from a lead or client.
