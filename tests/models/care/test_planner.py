@@ -10,14 +10,12 @@ from models.care.planner import (
     Comparison,
     CrmActuals,
     PlanGap,
-    PlanInputError,
     compute_plan,
     crm_actuals,
-    default_plan_values,
-    parse_plan_input,
     plan_against_actuals,
 )
 from tests.factories import make_client, make_trip
+from webapp.forms.plan_form import PlanInputError, default_plan_values, parse_plan_input
 
 # 10 May 2026, 12:00 in Moscow: the last 12 months begin on 10 May 2025 (00:00 Moscow,
 # 9 May 21:00 UTC).

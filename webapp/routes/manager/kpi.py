@@ -23,18 +23,20 @@ from models.care.kpi import (
     report_managers,
 )
 from models.care.planner import (
-    PLAN_FIELDS,
     REVENUE_CURRENCY,
     PlanGap,
-    PlanInputError,
     compute_plan,
     crm_actuals,
-    default_plan_values,
-    parse_plan_input,
     plan_against_actuals,
 )
 from tourscope.foundation.settings import get_settings
 from webapp.deps import CurrentUser, SessionDep, current_user, needs
+from webapp.forms.plan_form import (
+    PLAN_FIELDS,
+    PlanInputError,
+    default_plan_values,
+    parse_plan_input,
+)
 from webapp.kpi_chart import kpi_chart
 from webapp.plan_chart import plan_chart
 from webapp.routes.manager.common import NO_STORE, render
