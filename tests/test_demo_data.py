@@ -33,16 +33,13 @@ from tests.factories import (
     make_user,
 )
 from tests.webapp.manager.conftest import HTML, log_in
-from tourscope.demo_data import (
+from tourscope.demo.agency import DemoCareSummary, create_demo_account, demo_logins, seed_demo_care
+from tourscope.demo.people_file import (
     DEMO_ADMIN_EMAIL,
     DEMO_MANAGERS,
     DEMO_PEOPLE_FILE,
-    DemoCareSummary,
     DemoDataError,
-    create_demo_account,
-    demo_logins,
     load_demo_people,
-    seed_demo_care,
 )
 from webapp.main import create_app
 

@@ -486,12 +486,8 @@ def demo() -> None:
     from models.migrate import upgrade_database
     from sandbox.app import create_app as create_sandbox
     from sandbox.server import BackgroundServer
-    from tourscope.demo_data import (
-        DEMO_ADMIN_EMAIL,
-        create_demo_account,
-        demo_logins,
-        seed_demo_care,
-    )
+    from tourscope.demo.agency import create_demo_account, demo_logins, seed_demo_care
+    from tourscope.demo.people_file import DEMO_ADMIN_EMAIL
 
     settings = get_settings()
     require_database()
