@@ -315,3 +315,13 @@ def make_march_rating(session: Session, manager):
     )
     session.add(feedback)
     return feedback
+
+
+def client_form_fields(**fields) -> dict[str, list[str]]:
+    """The back office's client form as posted (each field a list of values): Olga Petrova,
+    two adults, with `fields` typed over it."""
+    base = {"name": ["Olga Petrova"], "email": ["Olga@Example.ORG"], "adults": ["2"]}
+    return {
+        **base,
+        **{name: value if isinstance(value, list) else [value] for name, value in fields.items()},
+    }

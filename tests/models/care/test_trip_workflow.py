@@ -20,7 +20,6 @@ from models.care.trips import Trip, TripLetter
 from models.leads.records import LeadEvent
 from tests.factories import make_client, make_lead, make_user, row_count, trip_details
 from tourscope.foundation.settings import get_settings
-from webapp.forms.trip_form import TripForm, details_from_form, form_from_lead
 
 # 12:00 in Moscow (the default agency time zone) on 20 Jun 2030.
 NOW = datetime(2030, 6, 20, 9, 0, tzinfo=UTC)
@@ -206,72 +205,6 @@ def test_a_client_without_a_lead_books_a_trip(session, manager):
     session.commit()
     assert (trip.client_id, trip.lead_id, trip.manager_id) == (client.id, None, owner.id)
     assert len(trip.letters) == 4
-
-
-def test_the_form_is_prefilled_from_the_offer_snapshot(session, manager):
-    lead = make_lead(
-        session,
-        status="won",
-        extras=["transfer", "childrens_room"],
-        snapshot={
-            "hotel": "Sea Breeze",
-            "operator": "Acme Tours",
-            "resort": "Antalya",
-            "country": "Turkey",
-            "departure_date": "2030-09-20",
-            "return_date": "2030-09-27",
-            "adults": 2,
-            "children": 1,
-            "infants": 1,
-            "price": "3100.00",
-            "currency": "USD",
-        },
-    )
-    form = form_from_lead(lead)
-    assert form.values == {
-        "hotel_name": "Sea Breeze",
-        "operator_name": "Acme Tours",
-        "destination": "Antalya, Turkey",
-        "departure_date": "2030-09-20",
-        "return_date": "2030-09-27",
-        "adults": "2",
-        "children": "2",
-        "price": "3100.00",
-        "currency": "USD",
-    }
-    assert form.extras == ("transfer", "childrens_room")  # one vocabulary: the nanny kept
-    parsed = details_from_form(form)
-    assert (parsed.departure_date, parsed.price, parsed.children) == (
-        date(2030, 9, 20),
-        Decimal("3100.00"),
-        2,
-    )
-
-
-@pytest.mark.parametrize(
-    ("field", "value", "message"),
-    [
-        ("departure_date", "20.09.2030", "give the departure date as a date"),
-        ("return_date", "", "give the return date as a date"),
-        ("adults", "two", "the number of adults must be a whole number"),
-        ("children", "-1", "the number of children must be a whole number"),
-        ("price", "lots", "give the price as a number"),
-        ("price", "Infinity", "give the price as a number"),
-    ],
-)
-def test_unreadable_form_fields_say_which(field, value, message):
-    values = {
-        "hotel_name": "H",
-        "operator_name": "O",
-        "departure_date": "2030-09-20",
-        "return_date": "2030-09-27",
-        "adults": "2",
-        "children": "0",
-        "price": "100",
-        "currency": "EUR",
-    }
-    with pytest.raises(TripError, match=message):
-        details_from_form(TripForm({**values, field: value}))
 
 
 def test_a_new_departure_date_replans_unsent_letters_and_keeps_sent_ones(
