@@ -31,7 +31,7 @@ from models.care.trips import LetterStatus, Trip, TripLetter
 from models.catalog.reference_lists import list_resorts
 from models.catalog.search import list_countries
 from models.leads.records import Lead, LeadSource
-from models.paging import page_window
+from models.paging import fetch_page
 
 CLIENTS_PAGE_SIZE = 25
 
@@ -166,20 +166,15 @@ def client_list(
     session: Session, filters: ClientFilters, me: User, page_size: int = CLIENTS_PAGE_SIZE
 ) -> ClientPage:
     """The clients matching every filter, by name."""
-    conditions = _conditions(filters, me)
-    total = session.scalar(select(func.count()).select_from(Client).where(*conditions)) or 0
-    page, pages, offset = page_window(total, filters.page, page_size)
-    clients = session.scalars(
-        select(Client)
-        .where(*conditions)
-        .options(
-            selectinload(Client.manager),
-            selectinload(Client.children),
-            selectinload(Client.preferences),
-        )
-        .order_by(func.lower(Client.name), Client.id)
-        .limit(page_size)
-        .offset(offset)
+    query = select(Client).where(*_conditions(filters, me))
+    clients, total, page, pages = fetch_page(
+        session,
+        query.order_by(func.lower(Client.name), Client.id),
+        filters.page,
+        page_size,
+        selectinload(Client.manager),
+        selectinload(Client.children),
+        selectinload(Client.preferences),
     )
     rows = [_row(client) for client in clients]
     return ClientPage(rows=rows, total=total, page=page, pages=pages)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from models.accounts.users import User
 from models.leads.records import Lead, LeadEvent, LeadStatus
 from models.leads.scoring import scoring_rules
-from models.paging import page_window
+from models.paging import fetch_page
 
 LEADS_PAGE_SIZE = 25
 
@@ -130,16 +130,13 @@ def lead_list(
     session: Session, filters: LeadFilters, me: User, page_size: int = LEADS_PAGE_SIZE
 ) -> LeadPage:
     """The leads matching the filters, high score first, then newest first."""
-    conditions = _conditions(filters, me)
-    total = session.scalar(select(func.count()).select_from(Lead).where(*conditions)) or 0
-    page, pages, offset = page_window(total, filters.page, page_size)
-    leads = session.scalars(
-        select(Lead)
-        .where(*conditions)
-        .options(selectinload(Lead.assigned_to))
-        .order_by(Lead.score.desc(), Lead.created_at.desc(), Lead.id.desc())
-        .limit(page_size)
-        .offset(offset)
+    query = select(Lead).where(*_conditions(filters, me))
+    leads, total, page, pages = fetch_page(
+        session,
+        query.order_by(Lead.score.desc(), Lead.created_at.desc(), Lead.id.desc()),
+        filters.page,
+        page_size,
+        selectinload(Lead.assigned_to),
     )
     return LeadPage(rows=[_row(lead) for lead in leads], total=total, page=page, pages=pages)
 
