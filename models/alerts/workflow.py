@@ -36,7 +36,7 @@ from models.catalog.hotel_merges import live_hotel_id
 from models.catalog.hotels import Hotel
 from models.catalog.offers import Offer, PriceChange
 from models.catalog.price_history import price_at
-from models.catalog.search import _offer_conditions, in_currency
+from models.catalog.search import in_currency, offer_conditions
 from models.catalog.search_filters import SearchFilters, filters_from_query
 from models.leads.records import OutboxMessage
 from tourscope.foundation.formatting import format_day, format_money
@@ -216,7 +216,7 @@ def cheaper_offers(
     now = now or utcnow()
     filters = filters_from_query(alert.search_query)
     rates = current_rates(session)
-    conditions = _offer_conditions(filters, agency_today(now), rates)
+    conditions = offer_conditions(filters, agency_today(now), rates)
     if alert.hotel_id is not None:
         # An admin may have merged the hotel into another since: follow it.
         hotel_id = live_hotel_id(session, alert.hotel_id) or alert.hotel_id

@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.agency_time import agency_today
 from models.catalog.exchange_rates import current_rates
 from models.catalog.offers import HotelDayPrice, Offer
 from models.catalog.search import (
-    _offer_conditions,
-    day_price_conditions,
+    common_conditions,
     in_currency,
+    offer_conditions_of,
     reads_day_prices,
+    search_shape,
+    search_values,
 )
 from models.catalog.search_filters import SearchFilters
 
@@ -58,14 +61,35 @@ def min_price_by_date(
     from the hotels' day prices when they answer the search (`reads_day_prices`), else
     from the offers (always, with `from_offers`)."""
     today = today or agency_today()
-    if not from_offers and reads_day_prices(filters):
-        day, price = HotelDayPrice.departure_date, HotelDayPrice.min_price
-        conditions = day_price_conditions(filters, today)
-    else:
-        day, price = Offer.departure_date, Offer.price_base
-        conditions = _offer_conditions(filters, today, current_rates(session))
-    rows = session.execute(select(day, func.min(price)).where(*conditions).group_by(day))
+    from_day_prices = not from_offers and reads_day_prices(filters)
+    # A price range is converted with the rates; a search without one needs none.
+    needs_rates = filters.price_min is not None or filters.price_max is not None
+    values = search_values(filters, today, current_rates(session) if needs_rates else None)
+    rows = session.execute(_calendar_statement(values, from_day_prices), values)
     return {day: price for day, price in rows}
+
+
+# Statements by shape of search, as the search keeps its own (models/catalog/search.py):
+# building one costs about as much as the database takes to answer it.
+_calendar_statements: dict[tuple, Select] = {}
+
+
+def _calendar_statement(values: dict[str, Any], from_day_prices: bool) -> Select:
+    """Each departure date's cheapest base price among the search's day prices or offers;
+    every value a bound parameter named as in `values`."""
+    shape = (from_day_prices, search_shape(values))
+    statement = _calendar_statements.get(shape)
+    if statement is None:
+        if from_day_prices:
+            day, price = HotelDayPrice.departure_date, HotelDayPrice.min_price
+            conditions = common_conditions(HotelDayPrice, values)
+        else:
+            day, price = Offer.departure_date, Offer.price_base
+            conditions = offer_conditions_of(values)
+        statement = select(day, func.min(price)).where(*conditions).group_by(day)
+        if "hotel_name" not in values:  # the escaped pattern is part of the statement
+            _calendar_statements[shape] = statement
+    return statement
 
 
 def price_calendar(
@@ -86,8 +110,8 @@ def price_calendar(
     if (end - start).days >= MAX_CALENDAR_DAYS:
         end = start + dt.timedelta(days=MAX_CALENDAR_DAYS - 1)
     window = filters.model_copy(update={"date": None, "date_from": start, "date_to": end})
-    minimum = min_price_by_date(session, window, today=today, from_offers=from_offers)
     rates = current_rates(session)
+    minimum = min_price_by_date(session, window, today=today, from_offers=from_offers)
     days = []
     day = start
     while day <= end:

@@ -15,7 +15,7 @@ from models.catalog.exchange_rates import current_rates
 from models.catalog.hotels import Country, DepartureCity, Hotel, Operator, Resort
 from models.catalog.offers import Availability, Offer
 from models.catalog.place_names import in_reader_language, place_name_column
-from models.catalog.search import _offer_conditions, in_currency, party_price
+from models.catalog.search import in_currency, offer_conditions, party_price
 from models.catalog.search_filters import SearchFilters, SortOrder
 from tourscope.foundation.i18n import current_locale
 
@@ -153,7 +153,7 @@ def hotel_offers(
 ) -> HotelOffers | None:
     """The hotel and every active, bookable offer for it that matches the search filters.
 
-    The conditions are the search's own (`_offer_conditions`: the party, the departure
+    The conditions are the search's own (`offer_conditions`: the party, the departure
     window, nights...), so the hotel page shows exactly the offers the search counted for
     this hotel. Prices are in `filters.currency`; sorted cheapest first, or by departure
     date for `sort=date` (every offer has the hotel's stars, so `stars` sorts by price).
@@ -166,7 +166,7 @@ def hotel_offers(
     rates = current_rates(session)
     conditions = [
         Offer.hotel_id == hotel_id,
-        *_offer_conditions(filters, today or agency_today(), rates),
+        *offer_conditions(filters, today or agency_today(), rates),
     ]
 
     per_operator = session.execute(

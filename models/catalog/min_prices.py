@@ -12,18 +12,15 @@ rows from their offers, so it is exact whatever changed (a price, an availabilit
 deactivation, a move), and it moves the catalogue's generation on
 (models/catalog/generation.py).
 
-The cheapest offer of a group is the one with the lowest (price, id). Packing both in
-one BIGINT, the price in cents above the id's 31 bits, lets a plain min() find it (in a
-hash aggregation, with no sort of the offers) and lets the minimum of several days'
-minimums be the minimum over all their offers. Prices are capped at 40 million for the
-packing only, so the BIGINT never overflows; below the cap the order is exact.
+The cheapest offer of a group is the one with the lowest (price, id): the minimum of
+the offers' stored cheapest keys (models/catalog/price_keys.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import BigInteger, Integer, delete, event, func, insert, inspect, select, text
+from sqlalchemy import delete, event, func, insert, inspect, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -31,8 +28,6 @@ from sqlalchemy.sql.functions import FunctionElement
 from models.catalog.generation import bump_generation
 from models.catalog.offers import HotelDayPrice, Offer, on_sale
 
-ID_BITS = 2**31
-PRICE_CAP = 40_000_000
 # Hotels refreshed per statement: well under SQLite's limit of bound parameters.
 REFRESH_BATCH = 1000
 # The transaction-level advisory lock that makes refreshes take turns on PostgreSQL: two
@@ -41,51 +36,11 @@ REFRESH_BATCH = 1000
 _REFRESH_LOCK_KEY = 0x7072_6963  # "pric"
 
 
-class cheapest_key(FunctionElement):
-    """(price, offer id) packed as one orderable BIGINT."""
-
-    type = BigInteger()
-    inherit_cache = True
-    name = "cheapest_key"
-
-
-class offer_id_of(FunctionElement):
-    """The offer id packed in a `cheapest_key`."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "offer_id_of"
-
-
 class operator_list(FunctionElement):
     """The aggregate of operator ids into one comma-separated text."""
 
     inherit_cache = True
     name = "operator_list"
-
-
-@compiles(cheapest_key)
-def _compile_cheapest_key(element, compiler, **kw) -> str:
-    price, offer_id = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(CAST(LEAST({price}, {PRICE_CAP}) * 100 AS BIGINT) * {ID_BITS} + {offer_id})"
-
-
-@compiles(cheapest_key, "sqlite")
-def _compile_cheapest_key_sqlite(element, compiler, **kw) -> str:
-    price, offer_id = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(CAST(round(min({price}, {PRICE_CAP}) * 100) AS INTEGER) * {ID_BITS} + {offer_id})"
-
-
-@compiles(offer_id_of)
-def _compile_offer_id_of(element, compiler, **kw) -> str:
-    (key,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(mod({key}, {ID_BITS}) AS INTEGER)"
-
-
-@compiles(offer_id_of, "sqlite")
-def _compile_offer_id_of_sqlite(element, compiler, **kw) -> str:
-    (key,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(({key}) % {ID_BITS} AS INTEGER)"
 
 
 @compiles(operator_list)
@@ -128,7 +83,7 @@ def _day_prices(*conditions):
             *keys,
             Offer.operator_id,
             func.min(Offer.price_base).label("min_price"),
-            func.min(cheapest_key(Offer.price_base, Offer.id)).label("cheapest_key"),
+            func.min(Offer.cheapest_key).label("cheapest_key"),
             func.count().label("offer_count"),
         )
         .where(*on_sale(), *conditions)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ColumnElement,
+    Computed,
     ForeignKey,
     Index,
     SmallInteger,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     bindparam,
+    literal_column,
     text,
     true,
 )
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Money, UTCDateTime
 from models.catalog.hotels import DepartureCity, Hotel, Operator
+from models.catalog.price_keys import cheapest_key
 from tourscope.foundation.i18n import N_
 
 
@@ -117,6 +120,7 @@ class Offer(Base):
                 "stars",
                 "meal",
                 "id",
+                "cheapest_key",
             ],
             postgresql_where=text(ON_SALE_SQL),
             sqlite_where=text(ON_SALE_SQLITE),
@@ -154,6 +158,12 @@ class Offer(Base):
     # million offers skips a million constraint checks.
     last_crawl_run_id: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True)
+    # (price, id) packed for min() (models/catalog/price_keys.py), computed by the database
+    # from the row: stored on PostgreSQL, where the search index carries it.
+    cheapest_key: Mapped[int] = mapped_column(
+        BigInteger,
+        Computed(cheapest_key(literal_column("price_base"), literal_column("id")), persisted=True),
+    )
 
     operator: Mapped[Operator] = relationship()
     hotel: Mapped[Hotel] = relationship()

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from models.agency_time import agency_midnight, agency_today
 from models.catalog.exchange_rates import current_rates
 from models.catalog.offers import Offer, PriceChange
-from models.catalog.search import _offer_conditions, in_currency
+from models.catalog.search import in_currency, offer_conditions
 from models.catalog.search_filters import SearchFilters
 
 HISTORY_DAYS = 28  # the chart's span: four weeks, today included
@@ -67,7 +67,7 @@ def cheapest_price_by_day(
     today = agency_today(now)
     first_day = today - timedelta(days=days - 1)
     rates = current_rates(session)
-    conditions = [Offer.hotel_id == hotel_id, *_offer_conditions(filters, today, rates)]
+    conditions = [Offer.hotel_id == hotel_id, *offer_conditions(filters, today, rates)]
     offers = session.execute(
         select(Offer.id, Offer.price_base, Offer.first_seen_at).where(*conditions)
     ).all()

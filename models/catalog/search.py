@@ -45,9 +45,10 @@ from models.agency_time import agency_today
 from models.catalog.currency import CENT, Rates, base_currency
 from models.catalog.exchange_rates import current_rates
 from models.catalog.hotels import Country, DepartureCity, Hotel, Operator, Resort
-from models.catalog.min_prices import cheapest_key, offer_id_of, parse_operator_ids
+from models.catalog.min_prices import parse_operator_ids
 from models.catalog.offers import Availability, HotelDayPrice, MealPlan, Offer, on_sale
 from models.catalog.place_names import in_reader_language
+from models.catalog.price_keys import offer_id_of
 from models.catalog.search_filters import SearchFilters, SortOrder
 from models.catalog.search_keys import search_key
 from models.paging import page_window
@@ -145,7 +146,7 @@ def reads_day_prices(filters: SearchFilters) -> bool:
     )
 
 
-def _search_values(
+def search_values(
     filters: SearchFilters, today: dt.date, rates: Rates | None = None
 ) -> dict[str, Any]:
     """The search's values, by the name of the bound parameter that takes each one: a
@@ -178,7 +179,7 @@ def _bound(values: dict[str, Any], name: str) -> BindParameter:
     return bindparam(name, value, expanding=isinstance(value, list))
 
 
-def _common_conditions(
+def common_conditions(
     rows: type[Offer] | type[HotelDayPrice], values: dict[str, Any]
 ) -> list[ColumnElement[bool]]:
     """The conditions offers and day prices share (both carry these columns): the party,
@@ -226,18 +227,18 @@ def hotels_named(text: str) -> Select:
     )
 
 
-def _offer_conditions(
+def offer_conditions(
     filters: SearchFilters, today: dt.date, rates: Rates
 ) -> list[ColumnElement[bool]]:
     """Active, bookable offers for the party that match the filters; never past departures.
 
     Written to run on the partial index `ix_offers_party_search` (migration 0005).
     """
-    return _offer_conditions_of(_search_values(filters, today, rates))
+    return offer_conditions_of(search_values(filters, today, rates))
 
 
-def _offer_conditions_of(values: dict[str, Any]) -> list[ColumnElement[bool]]:
-    conditions = [*on_sale(), *_common_conditions(Offer, values)]
+def offer_conditions_of(values: dict[str, Any]) -> list[ColumnElement[bool]]:
+    conditions = [*on_sale(), *common_conditions(Offer, values)]
     if "departure_city" in values:
         city_id = select(DepartureCity.id).where(
             DepartureCity.code == _bound(values, "departure_city")
@@ -262,7 +263,7 @@ def _offer_conditions_of(values: dict[str, Any]) -> list[ColumnElement[bool]]:
 def day_price_conditions(filters: SearchFilters, today: dt.date) -> list[ColumnElement[bool]]:
     """The day prices of a search that `reads_day_prices`: exactly the days, parties,
     places and hotels its offers would have."""
-    return _common_conditions(HotelDayPrice, _search_values(filters, today))
+    return common_conditions(HotelDayPrice, search_values(filters, today))
 
 
 def meals_at_least(meal: MealPlan) -> list[str]:
@@ -289,7 +290,7 @@ def _hotel_groups(values: dict[str, Any], from_day_prices: bool):
                 cast(func.sum(days.offer_count), Integer).label("offer_count"),
                 null().label("operator_count"),
             )
-            .where(*_common_conditions(HotelDayPrice, values))
+            .where(*common_conditions(HotelDayPrice, values))
             .group_by(days.hotel_id)
             .subquery("groups")
         )
@@ -297,10 +298,10 @@ def _hotel_groups(values: dict[str, Any], from_day_prices: bool):
         select(
             Offer.hotel_id,
             func.min(Offer.price_base).label("min_price"),
-            func.min(cheapest_key(Offer.price_base, Offer.id)).label("cheapest"),
+            func.min(Offer.cheapest_key).label("cheapest"),
             func.count().label("offers"),
         )
-        .where(*_offer_conditions_of(values))
+        .where(*offer_conditions_of(values))
         .group_by(Offer.hotel_id, Offer.operator_id)
         .subquery("per_operator")
     )
@@ -361,7 +362,7 @@ def search_hotels(
     today = today or agency_today()
     from_day_prices = not from_offers and reads_day_prices(filters)
     rates = current_rates(session)
-    values = _search_values(filters, today, rates)
+    values = search_values(filters, today, rates)
     statement = _page_statement(values, filters.sort, from_day_prices)
     page = filters.page
 
@@ -393,6 +394,12 @@ def search_hotels(
     )
 
 
+def search_shape(values: dict[str, Any]) -> tuple:
+    """What a statement built from these `values` depends on: which filters a search has,
+    and which are lists (an expanding parameter); not their values, which are bound."""
+    return tuple(sorted((name, isinstance(value, list)) for name, value in values.items()))
+
+
 # Statements by shape of search (which filters it has, list or not, its sort, where it
 # reads): building one costs about as much as PostgreSQL takes to answer a typical search.
 # The shapes are few (a few dozen in practice, bounded by the combinations of filters).
@@ -404,11 +411,7 @@ def _page_statement(values: dict[str, Any], sort: SortOrder, from_day_prices: bo
     (`limit`, `offset`) beside the search's `values`."""
     if "hotel_name" in values:  # the escaped pattern is part of the statement: not cached
         return _result_rows(_hotel_groups(values, from_day_prices), sort)
-    shape = (
-        from_day_prices,
-        sort,
-        tuple(sorted((name, isinstance(value, list)) for name, value in values.items())),
-    )
+    shape = (from_day_prices, sort, search_shape(values))
     statement = _page_statements.get(shape)
     if statement is None:
         statement = _result_rows(_hotel_groups(values, from_day_prices), sort)
@@ -556,7 +559,7 @@ def count_hotels(
         hotel_id, conditions = HotelDayPrice.hotel_id, day_price_conditions(filters, today)
     else:
         rates = current_rates(session)
-        hotel_id, conditions = Offer.hotel_id, _offer_conditions(filters, today, rates)
+        hotel_id, conditions = Offer.hotel_id, offer_conditions(filters, today, rates)
     hotels = select(hotel_id).where(*conditions).group_by(hotel_id).subquery()
     return session.scalar(select(func.count()).select_from(hotels)) or 0
 
