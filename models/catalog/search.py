@@ -171,7 +171,29 @@ def search_values(
     }
     if filters.price_min is not None or filters.price_max is not None:
         values["price_low"], values["price_high"] = base_amount_bounds(filters, rates)
+    values["departure_days"] = _listed_days(filters, values["departure_from"], end)
     return {name: value for name, value in values.items() if value is not None}
+
+
+# The widest window whose days a search lists one by one (see `_listed_days`).
+MAX_LISTED_DAYS = 62
+
+
+def _listed_days(filters: SearchFilters, first: dt.date, last: dt.date) -> list[dt.date] | None:
+    """Each departure day of a search with a nights range, when the window is short.
+
+    The search index is keyed on (country, party, departure date, nights). Over a range of
+    dates a nights range cannot bound the index scan, so every night count of every day is
+    read and most are dropped; with the days listed (`IN`), each day is a scan of its own,
+    bounded by the nights range too. A typical search (two weeks, a few night counts) then
+    reads a third to a half of the index entries it did. The range conditions stay, so the
+    matches are the same.
+    """
+    if filters.nights_min is None and filters.nights_max is None:
+        return None
+    if not 0 <= (last - first).days < MAX_LISTED_DAYS:
+        return None
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _bound(values: dict[str, Any], name: str) -> BindParameter:
@@ -194,6 +216,8 @@ def common_conditions(
         rows.departure_date >= _bound(values, "departure_from"),
         rows.departure_date <= _bound(values, "departure_to"),
     ]
+    if "departure_days" in values:
+        conditions.append(rows.departure_date.in_(_bound(values, "departure_days")))
     if "country" in values:
         country_id = select(Country.id).where(Country.code == _bound(values, "country"))
         conditions.append(rows.country_id == country_id.scalar_subquery())
