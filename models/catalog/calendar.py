@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models.agency_time import agency_today
+from models.catalog.currency import Rates
 from models.catalog.exchange_rates import current_rates
 from models.catalog.offers import HotelDayPrice, Offer
 from models.catalog.search import (
@@ -18,8 +19,8 @@ from models.catalog.search import (
     in_currency,
     offer_conditions_of,
     reads_day_prices,
-    search_shape,
     search_values,
+    statement_by_shape,
 )
 from models.catalog.search_filters import SearchFilters
 
@@ -54,42 +55,37 @@ def min_price_by_date(
     session: Session,
     filters: SearchFilters,
     *,
-    today: dt.date | None = None,
+    today: dt.date,
+    rates: Rates,
     from_offers: bool = False,
 ) -> dict[dt.date, Decimal]:
     """The cheapest base price of the search's offers on each departure date that has one:
     from the hotels' day prices when they answer the search (`reads_day_prices`), else
-    from the offers (always, with `from_offers`)."""
-    today = today or agency_today()
+    from the offers (always, with `from_offers`). A price range is converted with `rates`."""
     from_day_prices = not from_offers and reads_day_prices(filters)
-    # A price range is converted with the rates; a search without one needs none.
-    needs_rates = filters.price_min is not None or filters.price_max is not None
-    values = search_values(filters, today, current_rates(session) if needs_rates else None)
-    rows = session.execute(_calendar_statement(values, from_day_prices), values)
-    return {day: price for day, price in rows}
+    values = search_values(filters, today, rates)
+    statement = statement_by_shape(
+        _calendar_statements,
+        (from_day_prices,),
+        values,
+        lambda: _calendar_statement(values, from_day_prices),
+    )
+    return {day: price for day, price in session.execute(statement, values)}
 
 
-# Statements by shape of search, as the search keeps its own (models/catalog/search.py):
-# building one costs about as much as the database takes to answer it.
 _calendar_statements: dict[tuple, Select] = {}
 
 
 def _calendar_statement(values: dict[str, Any], from_day_prices: bool) -> Select:
     """Each departure date's cheapest base price among the search's day prices or offers;
     every value a bound parameter named as in `values`."""
-    shape = (from_day_prices, search_shape(values))
-    statement = _calendar_statements.get(shape)
-    if statement is None:
-        if from_day_prices:
-            day, price = HotelDayPrice.departure_date, HotelDayPrice.min_price
-            conditions = common_conditions(HotelDayPrice, values)
-        else:
-            day, price = Offer.departure_date, Offer.price_base
-            conditions = offer_conditions_of(values)
-        statement = select(day, func.min(price)).where(*conditions).group_by(day)
-        if "hotel_name" not in values:  # the escaped pattern is part of the statement
-            _calendar_statements[shape] = statement
-    return statement
+    if from_day_prices:
+        day, price = HotelDayPrice.departure_date, HotelDayPrice.min_price
+        conditions = common_conditions(HotelDayPrice, values)
+    else:
+        day, price = Offer.departure_date, Offer.price_base
+        conditions = offer_conditions_of(values)
+    return select(day, func.min(price)).where(*conditions).group_by(day)
 
 
 def price_calendar(
@@ -111,7 +107,7 @@ def price_calendar(
         end = start + dt.timedelta(days=MAX_CALENDAR_DAYS - 1)
     window = filters.model_copy(update={"date": None, "date_from": start, "date_to": end})
     rates = current_rates(session)
-    minimum = min_price_by_date(session, window, today=today, from_offers=from_offers)
+    minimum = min_price_by_date(session, window, today=today, rates=rates, from_offers=from_offers)
     days = []
     day = start
     while day <= end:

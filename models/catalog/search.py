@@ -19,6 +19,7 @@ currency. Per person = total / (adults + counted children); per night = total / 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -418,29 +419,36 @@ def search_hotels(
     )
 
 
-def search_shape(values: dict[str, Any]) -> tuple:
-    """What a statement built from these `values` depends on: which filters a search has,
-    and which are lists (an expanding parameter); not their values, which are bound."""
-    return tuple(sorted((name, isinstance(value, list)) for name, value in values.items()))
+def statement_by_shape(
+    cache: dict[tuple, Select], key: tuple, values: dict[str, Any], build: Callable[[], Select]
+) -> Select:
+    """The statement `build` makes for a search with these `values`, built once per shape:
+    `key` (what else the statement depends on, such as the sort) and which filters the
+    search has, list or not; their values are bound parameters. Building one costs about
+    as much as PostgreSQL takes to answer a typical search, and the shapes are few (a few
+    dozen in practice). A search by hotel name is built each time: its escaped pattern is
+    part of the statement."""
+    if "hotel_name" in values:
+        return build()
+    shape = (*key, tuple(sorted((name, isinstance(value, list)) for name, value in values.items())))
+    statement = cache.get(shape)
+    if statement is None:
+        statement = cache[shape] = build()
+    return statement
 
 
-# Statements by shape of search (which filters it has, list or not, its sort, where it
-# reads): building one costs about as much as PostgreSQL takes to answer a typical search.
-# The shapes are few (a few dozen in practice, bounded by the combinations of filters).
 _page_statements: dict[tuple, Select] = {}
 
 
 def _page_statement(values: dict[str, Any], sort: SortOrder, from_day_prices: bool) -> Select:
     """One page of the search's hotels; the page's size and offset are bound parameters
     (`limit`, `offset`) beside the search's `values`."""
-    if "hotel_name" in values:  # the escaped pattern is part of the statement: not cached
-        return _result_rows(_hotel_groups(values, from_day_prices), sort)
-    shape = (from_day_prices, sort, search_shape(values))
-    statement = _page_statements.get(shape)
-    if statement is None:
-        statement = _result_rows(_hotel_groups(values, from_day_prices), sort)
-        _page_statements[shape] = statement
-    return statement
+    return statement_by_shape(
+        _page_statements,
+        (from_day_prices, sort),
+        values,
+        lambda: _result_rows(_hotel_groups(values, from_day_prices), sort),
+    )
 
 
 def _result_rows(groups, sort: SortOrder) -> Select:

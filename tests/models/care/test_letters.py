@@ -38,13 +38,6 @@ def trip_details(**changes):
 
 
 @pytest.fixture
-def manager(session):
-    user = make_user(session, "mia@example.com", name="Mia Manager")
-    session.commit()
-    return user
-
-
-@pytest.fixture
 def family(session, manager):
     """A client with a 1-year-old, a gluten-free diet, a dog called Rex, a smoker, who needs
     a transfer."""

@@ -39,13 +39,6 @@ def letters_of(trip: Trip) -> dict[str, tuple[date, str]]:
 
 
 @pytest.fixture
-def manager(session):
-    user = make_user(session, "mia@example.com", name="Mia Manager")
-    session.commit()
-    return user
-
-
-@pytest.fixture
 def won_lead(session, manager):
     lead = make_lead(session, status="won", assigned_to=manager, email="Anna@Example.org")
     session.commit()

@@ -143,6 +143,22 @@ def test_date_range_filter_is_inclusive(session, world):
     assert names(search(session, date_to=in_days(9))) == []
 
 
+@pytest.mark.parametrize("window_days", [13, 90])
+def test_a_nights_range_keeps_both_ends_of_the_date_range(session, world, window_days):
+    """With a nights range a short window lists its days one by one (`_listed_days`), a
+    long one does not: either way the first and last days are in, the days around out."""
+    first, last = in_days(5), in_days(5 + window_days)
+    offer(session, world, world.antalya_hotel, departure_date=first, nights=7)
+    offer(session, world, world.side_hotel, departure_date=last, nights=7)
+    offer(session, world, world.hurghada_hotel, departure_date=in_days(4), nights=7)
+    offer(session, world, world.hurghada_hotel, departure_date=in_days(6 + window_days), nights=7)
+    offer(session, world, world.hurghada_hotel, departure_date=in_days(6), nights=12)
+
+    page = search(session, date_from=first, date_to=last, nights_min=6, nights_max=8)
+
+    assert sorted(names(page)) == ["Antalya Palace", "Side Garden"]
+
+
 def test_nights_filter(session, world):
     offer(session, world, world.antalya_hotel, nights=3)
     offer(session, world, world.side_hotel, nights=7)
