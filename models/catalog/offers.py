@@ -284,8 +284,12 @@ class PriceChange(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
-    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    # The offer and the run, without foreign keys: only a crawl's merge writes this
+    # append-only history, from a join with the offers, for the run merging, and offers
+    # and runs are never deleted. Checking each row cost a re-crawl of 500,000 changed
+    # prices 4.4 s of 7.1 s (migration 0022).
+    offer_id: Mapped[int]
+    crawl_run_id: Mapped[int | None]
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     old_price: Mapped[Decimal] = mapped_column(Money())
     new_price: Mapped[Decimal] = mapped_column(Money())
