@@ -1,10 +1,12 @@
 """Dates in every operator format: ISO, dd.mm.yyyy, YYYYMMDD, "05 Dec 2026"."""
 
 from datetime import date, datetime
+from functools import lru_cache
 
 DEFAULT_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%Y%m%d", "%d %b %Y", "%d/%m/%Y")
 
 
+@lru_cache(maxsize=4096)  # a crawl's offers share a few hundred departure days
 def parse_date(text: str | None, formats: tuple[str, ...] = DEFAULT_FORMATS) -> date | None:
     """The first format that reads the whole text wins; None when none does."""
     if not text:

@@ -1,6 +1,7 @@
 """Meal plans to our codes: "All Inclusive", "ALL INCL", "Ultra All", "BB", "Bed & Breakfast"..."""
 
 import re
+from functools import lru_cache
 
 # Longest, most specific spellings first: "ultra all inclusive" must not read as "all inclusive".
 _MEAL_PATTERNS: list[tuple[str, str]] = [
@@ -14,6 +15,7 @@ _MEAL_PATTERNS: list[tuple[str, str]] = [
 _COMPILED = [(re.compile(pattern, re.IGNORECASE), code) for pattern, code in _MEAL_PATTERNS]
 
 
+@lru_cache(maxsize=1024)  # an operator spells its meal plans a handful of ways
 def normalize_meal(text: str | None) -> str | None:
     """Our meal code (RO/BB/HB/FB/AI/UAI) for an operator's spelling; None when unknown."""
     if not text:

@@ -1,6 +1,7 @@
 """Small integers hidden in text: "14 nights", "2 adults + 1 child", "★★★★"."""
 
 import re
+from functools import lru_cache
 
 _INTEGER = re.compile(r"\d+")
 
@@ -20,6 +21,7 @@ def parse_int(text: str | None, pattern: str | None = None) -> int | None:
     return int(match.group()) if match else None
 
 
+@lru_cache(maxsize=1024)  # a crawl spells stars a handful of ways
 def parse_stars(text: str | None) -> int | None:
     """Hotel stars from "4", "4*", "4 stars" or a row of ★ / *; None outside 1..5."""
     if not text:

@@ -2,11 +2,14 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _STARS_IN_NAME = re.compile(r"\(?\s*(\d)\s*(\*|★|stars?\b)\s*\)?|\(?\s*([*★]{1,5})\s*\)?", re.I)
 _SPACES = re.compile(r"\s+")
 
 
+# A crawl names each hotel, room and resort on thousands of offers: read each name once.
+@lru_cache(maxsize=16384)
 def clean_hotel_name(name: str) -> tuple[str, int | None]:
     """(name without the star rating, the stars it carried or None)."""
     stars = None
@@ -17,6 +20,7 @@ def clean_hotel_name(name: str) -> tuple[str, int | None]:
     return tidy(name), stars
 
 
+@lru_cache(maxsize=16384)
 def tidy(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" -,")
 

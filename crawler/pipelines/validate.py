@@ -27,59 +27,43 @@ def drop_reason(
     item: OfferItem, today: date, max_price_base: Decimal = MAX_PRICE_EUR
 ) -> Drop | None:
     """Why `item` cannot be stored, or None when it is fine; `max_price_base` is the
-    dearest believable price in the base currency."""
-    checks: list[tuple[bool, str, str]] = [
-        (not item.offer_key, "no_offer_key", "no offer key"),
-        (not item.hotel_name_clean, "no_hotel", "no hotel name"),
-        (not item.country_code, "unknown_country", f"unknown country {item.country!r}"),
-        (not item.resort, "no_resort", "no resort"),
-        (
-            not item.departure_city_code,
-            "unknown_departure_city",
-            f"unknown departure city {item.departure_city!r}",
-        ),
-        (item.departure_date is None, "no_date", "no departure date"),
-        (
-            item.departure_date is not None and item.departure_date < today,
-            "date_in_past",
-            f"departure {item.departure_date} is in the past",
-        ),
-        (item.nights is None, "no_nights", "no nights"),
-        (
-            item.nights is not None and not 1 <= item.nights <= 30,
-            "nights_out_of_range",
-            f"nights {item.nights} not in 1..30",
-        ),
-        (item.meal is None, "unknown_meal", f"unknown meal plan {item.meal_raw!r}"),
-        (item.price is None, "no_price", "no price"),
-        (
-            item.price is not None and item.price <= 0,
-            "price_not_positive",
-            f"price {item.price} <= 0",
-        ),
-        (
-            item.price is not None and item.price_base is None,
-            "unknown_currency",
-            f"unknown currency {item.currency!r}",
-        ),
-        (
-            item.price_base is not None and item.price_base > max_price_base,
-            "absurd_price",
-            f"absurd price {item.price} {item.currency}",
-        ),
-        (
-            item.adults is None or not 1 <= item.adults <= 10,
-            "bad_party",
-            f"adults {item.adults} not in 1..10",
-        ),
-        (
-            item.children is None or not 0 <= item.children <= 10,
-            "bad_party",
-            f"children {item.children} not in 0..10",
-        ),
-        (not item.room_type, "no_room", "no room type"),
-    ]
-    return next((Drop(slug, message) for failed, slug, message in checks if failed), None)
+    dearest believable price in the base currency. The first failed check names the
+    reason; messages are written only for a dropped offer."""
+    if not item.offer_key:
+        return Drop("no_offer_key", "no offer key")
+    if not item.hotel_name_clean:
+        return Drop("no_hotel", "no hotel name")
+    if not item.country_code:
+        return Drop("unknown_country", f"unknown country {item.country!r}")
+    if not item.resort:
+        return Drop("no_resort", "no resort")
+    if not item.departure_city_code:
+        return Drop("unknown_departure_city", f"unknown departure city {item.departure_city!r}")
+    if item.departure_date is None:
+        return Drop("no_date", "no departure date")
+    if item.departure_date < today:
+        return Drop("date_in_past", f"departure {item.departure_date} is in the past")
+    if item.nights is None:
+        return Drop("no_nights", "no nights")
+    if not 1 <= item.nights <= 30:
+        return Drop("nights_out_of_range", f"nights {item.nights} not in 1..30")
+    if item.meal is None:
+        return Drop("unknown_meal", f"unknown meal plan {item.meal_raw!r}")
+    if item.price is None:
+        return Drop("no_price", "no price")
+    if item.price <= 0:
+        return Drop("price_not_positive", f"price {item.price} <= 0")
+    if item.price_base is None:
+        return Drop("unknown_currency", f"unknown currency {item.currency!r}")
+    if item.price_base > max_price_base:
+        return Drop("absurd_price", f"absurd price {item.price} {item.currency}")
+    if item.adults is None or not 1 <= item.adults <= 10:
+        return Drop("bad_party", f"adults {item.adults} not in 1..10")
+    if item.children is None or not 0 <= item.children <= 10:
+        return Drop("bad_party", f"children {item.children} not in 0..10")
+    if not item.room_type:
+        return Drop("no_room", "no room type")
+    return None
 
 
 class ValidatePipeline:

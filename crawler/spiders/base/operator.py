@@ -130,43 +130,71 @@ class OperatorSpider(scrapy.Spider):
 
     def make_offer(self, raw: Mapping[str, Any], url: str) -> OfferItem:
         """An OfferItem from the operator's raw strings, read with the shared parsing helpers."""
-
-        def text(key: str) -> str | None:
-            value = raw.get(key)
-            if value is None:
-                return None
-            value = str(value).strip()
-            if "  " in value or "\n" in value or "\t" in value:  # rare: skip the work otherwise
-                value = " ".join(value.split())
-            return value or None
-
-        price_text = text("price")
+        text = _texts(raw)
+        price_text = text["price"]
         price = parse_amount(price_text, self.number_format)
-        surcharge = parse_amount(text("surcharge"), self.number_format)
+        surcharge = parse_amount(text["surcharge"], self.number_format)
         if price is not None and surcharge and not self.surcharge_included:
             price += surcharge
-        availability = text("availability")
+        availability = text["availability"]
         return OfferItem(
             operator=self.name,
-            offer_key=text("offer_key") or "",
+            offer_key=text["offer_key"] or "",
             url=url,
-            hotel_code=text("hotel_code"),
-            hotel_name=text("hotel_name"),
-            hotel_stars=parse_stars(text("hotel_stars")),
-            country=text("country"),
-            resort=text("resort"),
-            departure_city=text("departure_city"),
-            departure_city_code=text("departure_city_code"),
-            departure_date=parse_date(text("departure_date"), self.date_formats),
-            nights=parse_int(text("nights")),
-            meal_raw=text("meal"),
-            room_type=text("room_type"),
-            adults=parse_int(text("adults")),
-            children=parse_int(text("children")) or 0,
+            hotel_code=text["hotel_code"],
+            hotel_name=text["hotel_name"],
+            hotel_stars=parse_stars(text["hotel_stars"]),
+            country=text["country"],
+            resort=text["resort"],
+            departure_city=text["departure_city"],
+            departure_city_code=text["departure_city_code"],
+            departure_date=parse_date(text["departure_date"], self.date_formats),
+            nights=parse_int(text["nights"]),
+            meal_raw=text["meal"],
+            room_type=text["room_type"],
+            adults=parse_int(text["adults"]),
+            children=parse_int(text["children"]) or 0,
             price=price,
-            currency=parse_currency(text("currency") or price_text, self.default_currency),
+            currency=parse_currency(text["currency"] or price_text, self.default_currency),
             surcharge=surcharge,
             availability=self.availability_map.get(availability, "available")
             if availability
             else "available",
         )
+
+
+# The raw fields `make_offer` reads: the declarative spiders' YAML `fields` name exactly these.
+RAW_OFFER_FIELDS = (
+    "offer_key",
+    "hotel_code",
+    "hotel_name",
+    "hotel_stars",
+    "country",
+    "resort",
+    "departure_city",
+    "departure_city_code",
+    "departure_date",
+    "nights",
+    "meal",
+    "room_type",
+    "adults",
+    "children",
+    "price",
+    "currency",
+    "surcharge",
+    "availability",
+)
+
+
+def _texts(raw: Mapping[str, Any]) -> dict[str, str | None]:
+    """Each raw field as a tidy string (trimmed, inner runs of spaces made one), None when
+    blank or missing. One pass per offer, as a crawl reads hundreds of thousands."""
+    texts: dict[str, str | None] = {}
+    for key in RAW_OFFER_FIELDS:
+        value = raw.get(key)
+        if value is not None:
+            value = str(value).strip()
+            if "  " in value or "\n" in value or "\t" in value:  # rare: skip the work otherwise
+                value = " ".join(value.split())
+        texts[key] = value or None
+    return texts
