@@ -152,7 +152,7 @@ def _latest_staged_rows(crawl_run_id: int, postgres: bool):
     """The run's staged rows, only the last one of a key the operator listed twice."""
     rows = select(StagedOffer).where(StagedOffer.crawl_run_id == crawl_run_id)
     if postgres:
-        rows = rows.distinct(StagedOffer.offer_key).order_by(
+        rows = rows.ext(postgresql.distinct_on(StagedOffer.offer_key)).order_by(
             StagedOffer.offer_key, StagedOffer.id.desc()
         )
     else:
