@@ -17,11 +17,13 @@ from models.catalog.offers import Availability, Offer
 from models.catalog.place_names import in_reader_language, place_name_column
 from models.catalog.search import in_currency, offer_conditions, party_price
 from models.catalog.search_filters import SearchFilters, SortOrder
+from models.paging import page_window
 from tourscope.foundation.i18n import current_locale
 
-# A hotel can have thousands of matching offers at scale; a page shows this many at most
-# (in the chosen order) and says how many there are, so the visitor can narrow the search.
-MAX_HOTEL_OFFERS = 300
+# A hotel can have thousands of matching offers at scale: they come in pages of this many,
+# in the chosen order. A page of 50 renders in a fraction of the time 300 took, and the
+# visitor can still reach every offer.
+HOTEL_OFFERS_PER_PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,9 @@ class HotelOffers:
     sort: SortOrder
     total_offers: int
     operators: list[OperatorSummary]  # cheapest first
-    offers: list[HotelOffer]  # at most MAX_HOTEL_OFFERS, in `sort` order
+    offers: list[HotelOffer]  # page `page` of `pages`, in `sort` order
+    page: int
+    pages: int
     rates: Rates  # what the prices were converted with, and the day they are for
 
 
@@ -148,7 +152,7 @@ def hotel_offers(
     hotel_id: int,
     filters: SearchFilters,
     *,
-    limit: int = MAX_HOTEL_OFFERS,
+    page_size: int = HOTEL_OFFERS_PER_PAGE,
     today: date | None = None,
 ) -> HotelOffers | None:
     """The hotel and every active, bookable offer for it that matches the search filters.
@@ -156,7 +160,8 @@ def hotel_offers(
     The conditions are the search's own (`offer_conditions`: the party, the departure
     window, nights...), so the hotel page shows exactly the offers the search counted for
     this hotel. Prices are in `filters.currency`; sorted cheapest first, or by departure
-    date for `sort=date` (every offer has the hotel's stars, so `stars` sorts by price).
+    date for `sort=date` (every offer has the hotel's stars, so `stars` sorts by price);
+    one page of `page_size` (`filters.page`, or the last page when it asks past the end).
     None when there is no such hotel.
     """
     currency = filters.currency
@@ -181,6 +186,8 @@ def hotel_offers(
         for code, name, min_price, count in per_operator
     ]
 
+    total = sum(summary.offer_count for summary in operators)
+    page, pages, offset = page_window(total, filters.page, page_size)
     ordering = (
         (Offer.departure_date, Offer.price_base, Offer.id)
         if filters.sort is SortOrder.DATE
@@ -198,15 +205,18 @@ def hotel_offers(
         .join(DepartureCity, Offer.departure_city_id == DepartureCity.id)
         .where(*conditions)
         .order_by(*ordering)
-        .limit(limit)
+        .limit(page_size)
+        .offset(offset)
     ).all()
     return HotelOffers(
         hotel=hotel,
         currency=currency,
         sort=filters.sort,
-        total_offers=sum(summary.offer_count for summary in operators),
+        total_offers=total,
         operators=operators,
         offers=[_priced(*row, currency=currency, rates=rates) for row in rows],
+        page=page,
+        pages=pages,
         rates=rates,
     )
 

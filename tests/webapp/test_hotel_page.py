@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from models import Hotel
+from models import DepartureCity, Hotel, Operator
 from models.agency_time import agency_today
 from models.base import utcnow
+from models.catalog.hotel_page import HOTEL_OFFERS_PER_PAGE
 from tests.factories import (
     make_country,
     make_departure_city,
@@ -123,6 +124,36 @@ def test_offers_sort_by_price_or_date(client, palace):
     assert 'href="?sort=price"' in by_date
 
 
+def test_many_offers_come_in_pages_with_links_between_them(client, palace, session):
+    suncoast = session.query(Operator).filter_by(code="suncoast").one()
+    moscow = session.query(DepartureCity).filter_by(code="MOW").one()
+    for index in range(HOTEL_OFFERS_PER_PAGE):  # 50 dearer ones beside the fixture's 3
+        make_offer(
+            session,
+            operator=suncoast,
+            hotel=palace,
+            departure_city=moscow,
+            departure_date=DEPARTURE,
+            price=f"{2000 + index}.00",
+        )
+    session.commit()
+
+    first = client.get(f"/hotels/{palace.id}")
+    next_link = re.search(r'<a rel="next" href="([^"]+)"', first.text).group(1)
+    second = client.get(f"/hotels/{palace.id}{next_link.replace('&amp;', '&')}")
+
+    assert "53 offers" in visible_text(first.text)
+    assert "Page 1 of 2" in visible_text(first.text)
+    assert len(rows(first.text)) == HOTEL_OFFERS_PER_PAGE
+    # The second page goes on where the first stopped: the three dearest, cheapest first.
+    prices = [re.search(r"€[\d,]+", row).group() for row in rows(second.text)]
+    assert prices == ["€2,047", "€2,048", "€2,049"]
+    assert "Page 2 of 2" in visible_text(second.text)
+    assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+    # Sorting again starts from the first page.
+    assert "page=" not in re.search(r'href="(\?[^"]*sort=date[^"]*)"', second.text).group(1)
+
+
 def test_the_search_filters_apply_and_lead_back_to_the_search(client, palace):
     response = client.get(f"/hotels/{palace.id}?country=TR&nights_min=8&currency=USD&page=2")
 
@@ -132,7 +163,8 @@ def test_the_search_filters_apply_and_lead_back_to_the_search(client, palace):
     assert "$1,195.65" in text
     assert "Offers for 2 adults · departing" in text
     assert "at least 8 nights" in text
-    assert 'href="/?country=TR&amp;nights_min=8&amp;currency=USD&amp;page=2"' in response.text
+    # The page number is the hotel page's own: the way back is to the search's first page.
+    assert 'href="/?country=TR&amp;nights_min=8&amp;currency=USD"' in response.text
     assert 'href="?country=TR&amp;nights_min=8&amp;currency=USD&amp;sort=date"' in response.text
 
 
@@ -203,6 +235,7 @@ def test_the_api_lists_the_offers_with_their_prices(client, palace):
         "phone": None,
     }
     assert (body["currency"], body["sort"], body["total_offers"]) == ("EUR", "date", 3)
+    assert (body["page"], body["pages"]) == (1, 1)
     assert [o["operator_code"] for o in body["offers"]] == ["aerotour", "suncoast", "bluesky"]
     suncoast = body["offers"][1]
     assert (suncoast["price"], suncoast["surcharge"]) == ("1234.00", "120.00")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from models.agency_time import agency_today
 from models.catalog.hotel_merges import live_hotel_id
 from models.catalog.hotel_page import (
-    MAX_HOTEL_OFFERS,
+    HOTEL_OFFERS_PER_PAGE,
     HotelOffer,
     HotelSummary,
     OperatorSummary,
@@ -27,7 +27,7 @@ from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.lead_invitations import hotel_offer_invitations
 from webapp.locale import page_currency
 from webapp.price_chart import price_chart
-from webapp.routes.public import FORM_LABELS, field_errors, link_params
+from webapp.routes.public import FORM_LABELS, Pager, field_errors, link_params
 from webapp.search_summary import search_summary_parts
 from webapp.templating import templates
 
@@ -44,11 +44,13 @@ class HotelOffersResponse(BaseModel):
     hotel: HotelSummary
     currency: str
     sort: SortOrder
-    total_offers: int = Field(
-        description=f"Matching offers in all; `offers` lists at most {MAX_HOTEL_OFFERS}"
-    )
+    total_offers: int = Field(description="Matching offers in all, on every page")
     operators: list[OperatorSummary] = Field(description="Each operator's cheapest, cheapest first")
-    offers: list[HotelOffer]
+    offers: list[HotelOffer] = Field(
+        description=f"Page `page` of the offers, {HOTEL_OFFERS_PER_PAGE} a page, in `sort` order"
+    )
+    page: int = Field(description="The page listed: the one asked, or the last one")
+    pages: int
 
 
 class NotFound(BaseModel):
@@ -116,8 +118,17 @@ def hotel_page(
     result = hotel_offers(session, hotel_id, filters)
     if result is None:
         return _not_found(request, hotel_id)
-    typed = [(name, value) for name, value in request.query_params.multi_items() if value]
+    # Back to the search as typed; the page number is this page's own, not the search's.
+    typed = [
+        (name, value)
+        for name, value in request.query_params.multi_items()
+        if value and name != "page"
+    ]
     search = [(name, value) for name, value in link_params(filters) if name not in {"sort", "page"}]
+
+    def page_url(page: int) -> str:
+        return "?" + urlencode([*search, ("sort", filters.sort.value), ("page", str(page))])
+
     context = {
         "result": result,
         "errors": errors,
@@ -132,6 +143,12 @@ def hotel_page(
         "lead_offers": hotel_offer_invitations(filters, result),
         "alert_query": "?" + urlencode([*search, ("hotel_id", str(hotel_id))]),
         "price_chart": price_chart(cheapest_price_by_day(session, hotel_id, filters)),
+        "pager": Pager(
+            page=result.page,
+            pages=result.pages,
+            previous_url=page_url(result.page - 1) if result.page > 1 else None,
+            next_url=page_url(result.page + 1) if result.page < result.pages else None,
+        ),
     }
     return cache.apply(
         templates.TemplateResponse(

@@ -182,10 +182,18 @@ def test_an_unknown_hotel_is_none(session, world):
     assert hotel_offers(session, 999_999, SearchFilters()) is None
 
 
-def test_the_list_is_capped_but_the_total_counts_every_offer(session, world):
+def test_the_offers_come_in_pages_and_the_total_counts_every_offer(session, world):
     for day in range(1, 6):
         offer(session, world, world.suncoast, departure_date=in_days(day))
 
-    result = hotel_offers(session, world.palace.id, SearchFilters(), limit=3)
+    def page(number: int):
+        filters = SearchFilters(sort="date", page=number)
+        return hotel_offers(session, world.palace.id, filters, page_size=3)
 
-    assert (result.total_offers, len(result.offers)) == (5, 3)
+    first, second, past_the_end = page(1), page(2), page(9)
+
+    assert (first.total_offers, first.page, first.pages) == (5, 1, 2)
+    assert [o.departure_date for o in first.offers] == [in_days(1), in_days(2), in_days(3)]
+    assert [o.departure_date for o in second.offers] == [in_days(4), in_days(5)]
+    # A page past the end (an old link, a catalogue that shrank) shows the last one.
+    assert (past_the_end.page, past_the_end.offers) == (2, second.offers)
