@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format lock translations-extract translations-update translations-compile bench-ingest bench-search bench-care bench-protocols bench-web bench-leads clean
+.PHONY: demo test lint format lock translations-extract translations-update translations-compile bench-ingest bench-search bench-care bench-protocols bench-web bench-leads bench-hotel-page clean
 
 # Exactly the versions in the lock file (every dependency, pinned), then the project
 # itself without resolving again: the same install on every machine and in CI.
@@ -98,6 +98,9 @@ translations-compile: $(STAMP)
 
 # Sends 400 lead forms, 8 visitors at once, to `tourscope serve` over bench-search's
 # database with no re-check worker running: p50/p95 of the POST until the redirect.
+bench-hotel-page: $(STAMP)
+	$(BIN)/python -m benchmarks.hotel_page $(ARGS)
+
 bench-leads: $(STAMP)
 	bash scripts/ensure-postgres.sh tourscope_search_bench
 	$(BIN)/python -m benchmarks.leads $(ARGS)
