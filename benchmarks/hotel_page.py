@@ -24,6 +24,7 @@ from benchmarks.common import machine
 
 def build_hotel(url: str, size: int) -> int:
     """A catalogue of one hotel with `size` offers on sale; returns its id."""
+    # Imported here, after `measure` has pointed the settings at this size's database.
     from models.agency_time import agency_today
     from models.db import session_scope
     from models.migrate import upgrade_database

@@ -32,8 +32,8 @@ def _declared_amount(text: str, separators: NumberFormat) -> Decimal | None:
         return None
 
 
-# Operators repeat the same spellings across a crawl (a few thousand prices, a dozen
-# currencies): reading each once per crawl, not once per offer, is a fifth of the parsing.
+# A crawl repeats a few thousand price spellings and a dozen currencies over hundreds of
+# thousands of offers: each is read once, not once per offer.
 @lru_cache(maxsize=16384)
 def parse_amount(text: str | None, separators: NumberFormat | None = None) -> Decimal | None:
     """The number in `text`; None if none. Read with the operator's declared separators
