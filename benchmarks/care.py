@@ -22,14 +22,13 @@ dated from the day it was seeded: re-seed on another day for "today" to have its
 
 import argparse
 import random
-import statistics
 import time
 from collections.abc import Callable
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from benchmarks.common import ensure_postgres_database, fresh_database, machine
+from benchmarks.common import ensure_postgres_database, fresh_database, machine, percentiles
 from models.accounts.users import User, UserRole
 from models.agency_time import agency_midnight, agency_today
 from models.base import utcnow
@@ -505,12 +504,6 @@ def measure(url: str, kind: str, run: Run, repeats: int, warm_up: int = 3) -> li
             if number >= warm_up:  # the first runs warm the caches and the connection
                 timings.append(elapsed)
     return timings
-
-
-def percentiles(timings: list[float]) -> tuple[float, float, float]:
-    ordered = sorted(timings)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
-    return statistics.median(ordered), p95, ordered[-1]
 
 
 def query_kinds(url: str, clients: int) -> list[tuple[str, Run]]:

@@ -3,6 +3,7 @@
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -64,6 +65,13 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float,
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
     return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def percentiles(timings: list[float]) -> tuple[float, float, float]:
+    """(p50, p95, max) of a benchmark's timings."""
+    ordered = sorted(timings)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * len(ordered)) - 1)]
+    return statistics.median(ordered), p95, ordered[-1]
 
 
 def tourscope(*args: str) -> list[str]:

@@ -11,7 +11,6 @@ offers each page lists. The queries at 5M offers are in `make bench-web`'s hotel
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.common import machine
+from benchmarks.common import machine, percentiles
 
 
 def build_hotel(url: str, size: int) -> int:
@@ -85,11 +84,10 @@ def measure(size: int, requests: int, workdir: Path) -> None:
                 listed = response.text.count('class="offer-row"')
             else:
                 listed = len(response.json()["offers"])
-            warm = sorted(times[5:])  # the first requests fill the template and query caches
-            p95 = warm[max(0, int(len(warm) * 0.95) - 1)]
+            # The first requests fill the template and query caches.
+            p50, p95, _slowest = percentiles(times[5:])
             print(
-                f"{size:>7} {kind:<5} {statistics.median(warm) * 1000:>7.1f} "
-                f"{p95 * 1000:>7.1f} {listed:>7}",
+                f"{size:>7} {kind:<5} {p50 * 1000:>7.1f} {p95 * 1000:>7.1f} {listed:>7}",
                 flush=True,
             )
 

@@ -17,7 +17,6 @@
 
 import argparse
 import random
-import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -26,7 +25,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from benchmarks.common import ensure_postgres_database, fresh_database, machine
+from benchmarks.common import ensure_postgres_database, fresh_database, machine, percentiles
 from models import Hotel, Resort
 from models.catalog.calendar import price_calendar
 from models.catalog.min_prices import rebuild_min_prices
@@ -255,9 +254,7 @@ def measure(
             session.rollback()
             if number >= 10:  # the first runs warm the caches and the connection
                 timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-    return statistics.median(timings), p95, max(timings)
+    return percentiles(timings)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from webapp.http_cache import PublicApiCache, PublicPageCache
 from webapp.lead_invitations import hotel_offer_invitations
 from webapp.locale import page_currency
 from webapp.price_chart import price_chart
-from webapp.routes.public import FORM_LABELS, Pager, field_errors, link_params
+from webapp.routes.public import FORM_LABELS, field_errors, link_params, make_pager
 from webapp.search_summary import search_summary_parts
 from webapp.templating import templates
 
@@ -143,12 +143,7 @@ def hotel_page(
         "lead_offers": hotel_offer_invitations(filters, result),
         "alert_query": "?" + urlencode([*search, ("hotel_id", str(hotel_id))]),
         "price_chart": price_chart(cheapest_price_by_day(session, hotel_id, filters)),
-        "pager": Pager(
-            page=result.page,
-            pages=result.pages,
-            previous_url=page_url(result.page - 1) if result.page > 1 else None,
-            next_url=page_url(result.page + 1) if result.page < result.pages else None,
-        ),
+        "pager": make_pager(result.page, result.pages, page_url),
     }
     return cache.apply(
         templates.TemplateResponse(

@@ -1,5 +1,6 @@
 """The public HTML pages: the hotel search, its price calendar and its suggestions."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -13,7 +14,7 @@ from models.agency_time import agency_today
 from models.catalog.calendar import price_calendar
 from models.catalog.currency import DISPLAY_CURRENCIES
 from models.catalog.exchange_rates import current_rates
-from models.catalog.search import SearchPage, search_hotels
+from models.catalog.search import search_hotels
 from models.catalog.search_filters import MAX_CHILDREN, SearchFilters, SortOrder
 from models.catalog.search_widening import suggest_widening
 from tourscope.foundation.i18n import lazy_gettext as _l
@@ -124,14 +125,13 @@ def search_url(filters: SearchFilters, **changes) -> str:
     return "?" + urlencode(link_params(filters.widened(**changes)))
 
 
-def make_pager(filters: SearchFilters, results: SearchPage) -> Pager:
+def make_pager(page: int, pages: int, url_of: Callable[[int], str]) -> Pager:
+    """Page `page` of `pages`, with the links to its neighbours (`url_of` a page number)."""
     return Pager(
-        page=results.page,
-        pages=results.pages,
-        previous_url=search_url(filters, page=results.page - 1) if results.page > 1 else None,
-        next_url=search_url(filters, page=results.page + 1)
-        if results.page < results.pages
-        else None,
+        page=page,
+        pages=pages,
+        previous_url=url_of(page - 1) if page > 1 else None,
+        next_url=url_of(page + 1) if page < pages else None,
     )
 
 
@@ -194,7 +194,7 @@ def search_page(
         filters=filters,
         currency=filters.currency,
         results=results,
-        pager=make_pager(filters, results),
+        pager=make_pager(results.page, results.pages, lambda page: search_url(filters, page=page)),
         calendar=calendar,
         calendar_urls={
             day.day: search_url(filters, date=day.day, date_from=None, date_to=None, flex_days=0)
