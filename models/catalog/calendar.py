@@ -14,6 +14,7 @@ from models.agency_time import agency_today
 from models.catalog.currency import Rates
 from models.catalog.exchange_rates import current_rates
 from models.catalog.offers import HotelDayPrice, Offer
+from models.catalog.price_keys import price_of
 from models.catalog.search import (
     common_conditions,
     in_currency,
@@ -70,22 +71,23 @@ def min_price_by_date(
         values,
         lambda: _calendar_statement(values, from_day_prices),
     )
-    return {day: price for day, price in session.execute(statement, values)}
+    return {day: price_of(key) for day, key in session.execute(statement, values)}
 
 
 _calendar_statements: dict[tuple, Select] = {}
 
 
 def _calendar_statement(values: dict[str, Any], from_day_prices: bool) -> Select:
-    """Each departure date's cheapest base price among the search's day prices or offers;
-    every value a bound parameter named as in `values`."""
+    """Each departure date's cheapest (price, offer) key among the search's day prices or
+    offers (models/catalog/price_keys.py: a BIGINT minimum, much cheaper than a NUMERIC
+    one); every value a bound parameter named as in `values`."""
     if from_day_prices:
-        day, price = HotelDayPrice.departure_date, HotelDayPrice.min_price
+        day, key = HotelDayPrice.departure_date, HotelDayPrice.cheapest_key
         conditions = common_conditions(HotelDayPrice, values)
     else:
-        day, price = Offer.departure_date, Offer.price_base
+        day, key = Offer.departure_date, Offer.cheapest_key
         conditions = offer_conditions_of(values)
-    return select(day, func.min(price)).where(*conditions).group_by(day)
+    return select(day, func.min(key)).where(*conditions).group_by(day)
 
 
 def price_calendar(

@@ -36,9 +36,22 @@ class CatalogueGeneration(Base):
 _GENERATION = text(f"SELECT generation FROM catalogue_generation WHERE id = {ROW_ID}")
 
 
+# Where a session keeps the generation its transaction read: (transaction, generation).
+_READ_IN_TRANSACTION = "catalogue_generation"
+
+
 def current_generation(session: Session) -> int:
-    """The catalogue's generation now (0 before anything ever changed it)."""
-    return session.execute(_GENERATION).scalar() or 0
+    """The catalogue's generation (0 before anything ever changed it), read once per
+    transaction: a public request needs it for its validators and again for its rates,
+    and a second round trip to the database would tell it nothing it may rely on (what
+    is read after the first reading is at least that new either way)."""
+    read = session.info.get(_READ_IN_TRANSACTION)
+    transaction = session.get_transaction()
+    if read is not None and transaction is not None and read[0] is transaction:
+        return read[1]
+    generation = session.execute(_GENERATION).scalar() or 0
+    session.info[_READ_IN_TRANSACTION] = (session.get_transaction(), generation)
+    return generation
 
 
 def bump_generation(session: Session) -> None:
@@ -47,6 +60,7 @@ def bump_generation(session: Session) -> None:
     On PostgreSQL the row stays locked until the commit, so two changes landing at once
     take turns here: call it last, just before committing.
     """
+    session.info.pop(_READ_IN_TRANSACTION, None)
     now = utcnow()
     moved = session.execute(
         update(CatalogueGeneration)

@@ -82,7 +82,6 @@ def _day_prices(*conditions):
         select(
             *keys,
             Offer.operator_id,
-            func.min(Offer.price_base).label("min_price"),
             func.min(Offer.cheapest_key).label("cheapest_key"),
             func.count().label("offer_count"),
         )
@@ -93,14 +92,13 @@ def _day_prices(*conditions):
     grouped = [per_operator.c[name] for name in _GROUP_COLUMNS]
     return select(
         *grouped,
-        func.min(per_operator.c.min_price),
         func.min(per_operator.c.cheapest_key),
         func.sum(per_operator.c.offer_count),
         operator_list(per_operator.c.operator_id),
     ).group_by(*grouped)
 
 
-_ROW_COLUMNS = [*_GROUP_COLUMNS, "min_price", "cheapest_key", "offer_count", "operator_ids"]
+_ROW_COLUMNS = [*_GROUP_COLUMNS, "cheapest_key", "offer_count", "operator_ids"]
 
 
 def _take_turns(session: Session) -> None:

@@ -243,7 +243,6 @@ class HotelDayPrice(Base):
                 "hotel_id",
                 "resort_id",
                 "stars",
-                "min_price",
                 "cheapest_key",
                 "offer_count",
             ],
@@ -263,9 +262,8 @@ class HotelDayPrice(Base):
     adults: Mapped[int] = mapped_column(SmallInteger)
     children: Mapped[int] = mapped_column(SmallInteger)
     departure_date: Mapped[date]
-    # The lowest base price, and the lowest (base price, offer id) packed in one BIGINT
-    # (models/catalog/search.py `cheapest_key`): the day's cheapest offer, ties by id.
-    min_price: Mapped[Decimal] = mapped_column(Money())
+    # The lowest (base price, offer id) packed in one BIGINT (models/catalog/price_keys.py):
+    # the day's cheapest offer, ties by id, and its price.
     cheapest_key: Mapped[int] = mapped_column(BigInteger)
     offer_count: Mapped[int]
     # The ids of the operators selling these offers, comma-separated: a hotel's operator

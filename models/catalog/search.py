@@ -49,7 +49,7 @@ from models.catalog.hotels import Country, DepartureCity, Hotel, Operator, Resor
 from models.catalog.min_prices import parse_operator_ids
 from models.catalog.offers import Availability, HotelDayPrice, MealPlan, Offer, on_sale
 from models.catalog.place_names import in_reader_language
-from models.catalog.price_keys import offer_id_of
+from models.catalog.price_keys import offer_id_of, price_cents_of
 from models.catalog.search_filters import SearchFilters, SortOrder
 from models.catalog.search_keys import search_key
 from models.paging import page_window
@@ -302,15 +302,17 @@ def _hotel_groups(values: dict[str, Any], from_day_prices: bool):
     From the hotels' day prices when they answer the search (`reads_day_prices`): a
     hotel's days summed up, its operator count left to `_operator_counts`. Otherwise from
     the offers, with two hash aggregations and no sort: per (hotel, operator) first, which
-    also counts the hotel's distinct operators, then per hotel. The cheapest offer is the
-    minimum of the packed (price, id) keys (models/catalog/min_prices.py).
+    also counts the hotel's distinct operators, then per hotel. The cheapest offer and its
+    price are both read from the minimum of the packed (price, id) keys
+    (models/catalog/price_keys.py): no minimum of the NUMERIC price, which cost a third
+    of the grouping's time.
     """
     if from_day_prices:
         days = HotelDayPrice
         return (
             select(
                 days.hotel_id,
-                func.min(days.min_price).label("min_price"),
+                price_cents_of(func.min(days.cheapest_key)).label("price_cents"),
                 offer_id_of(func.min(days.cheapest_key)).label("offer_id"),
                 cast(func.sum(days.offer_count), Integer).label("offer_count"),
                 null().label("operator_count"),
@@ -322,7 +324,6 @@ def _hotel_groups(values: dict[str, Any], from_day_prices: bool):
     per_operator = (
         select(
             Offer.hotel_id,
-            func.min(Offer.price_base).label("min_price"),
             func.min(Offer.cheapest_key).label("cheapest"),
             func.count().label("offers"),
         )
@@ -333,7 +334,7 @@ def _hotel_groups(values: dict[str, Any], from_day_prices: bool):
     return (
         select(
             per_operator.c.hotel_id,
-            func.min(per_operator.c.min_price).label("min_price"),
+            price_cents_of(func.min(per_operator.c.cheapest)).label("price_cents"),
             offer_id_of(func.min(per_operator.c.cheapest)).label("offer_id"),
             cast(func.sum(per_operator.c.offers), Integer).label("offer_count"),
             func.count().label("operator_count"),
@@ -360,8 +361,8 @@ def _operator_counts(
     return {hotel_id: len(ids) for hotel_id, ids in operators.items()}
 
 
-def _ordering(sort: SortOrder, min_price) -> tuple:
-    by_price = (min_price, Hotel.name, Hotel.id)
+def _ordering(sort: SortOrder, price_cents) -> tuple:
+    by_price = (price_cents, Hotel.name, Hotel.id)
     if sort is SortOrder.STARS:
         return (Hotel.stars.desc().nulls_last(), *by_price)
     if sort is SortOrder.DATE:
@@ -464,7 +465,7 @@ def _result_rows(groups, sort: SortOrder) -> Select:
         ranked = (
             select(groups, func.count().over().label("total"))
             .join(Hotel, Hotel.id == groups.c.hotel_id)
-            .order_by(*_ordering(sort, groups.c.min_price))
+            .order_by(*_ordering(sort, groups.c.price_cents))
             .limit(bindparam("limit"))
             .offset(bindparam("offset"))
             .subquery("page")
@@ -497,7 +498,7 @@ def _result_rows(groups, sort: SortOrder) -> Select:
         .join(Country, Resort.country_id == Country.id)
         .join(Operator, Offer.operator_id == Operator.id)
         .join(DepartureCity, Offer.departure_city_id == DepartureCity.id)
-        .order_by(*_ordering(sort, ranked.c.min_price))
+        .order_by(*_ordering(sort, ranked.c.price_cents))
     )
     if by_date:
         statement = statement.limit(bindparam("limit")).offset(bindparam("offset"))

@@ -2,12 +2,13 @@
 
 import os
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Numeric, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -170,3 +171,30 @@ def test_0020_keeps_the_accounts_and_takes_the_new_roles(empty_database_url):
         assert connection.scalar(text("SELECT count(*) FROM users")) == 2
     with pytest.raises(IntegrityError), engine.begin() as connection:
         _add_user(connection, "sam@example.com", "sales")
+
+
+def test_0023_drops_the_day_prices_minimum_and_restores_it_from_the_key(empty_database_url):
+    upgrade_database(empty_database_url, "0022")
+    engine = get_engine(empty_database_url)
+    key = 123456 * 2**31 + 77  # 1,234.56 for offer 77
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO hotel_day_prices (hotel_id, country_id, resort_id, stars, adults,"
+                " children, departure_date, min_price, cheapest_key, offer_count, operator_ids)"
+                f" VALUES (1, 1, 1, 4, 2, 0, '2027-01-10', 1234.56, {key}, 3, '1,2')"
+            )
+        )
+
+    upgrade_database(empty_database_url)
+    columns = {column["name"] for column in inspect(engine).get_columns("hotel_day_prices")}
+    assert "min_price" not in columns
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT cheapest_key, offer_count FROM hotel_day_prices"))
+        assert kept.all() == [(key, 3)]
+
+    downgrade_database(empty_database_url, "0022")
+    with engine.connect() as connection:
+        price = text("SELECT min_price FROM hotel_day_prices").columns(min_price=Numeric(12, 2))
+        restored = connection.scalar(price)
+    assert restored == Decimal("1234.56")

@@ -120,7 +120,6 @@ def day_price_rows(session) -> list[tuple]:
             row.adults,
             row.children,
             row.departure_date,
-            row.min_price,
             row.cheapest_key,
             row.offer_count,
             frozenset(parse_operator_ids(row.operator_ids)),
