@@ -109,3 +109,34 @@ def test_a_past_from_date_starts_the_calendar_today(session, make):
     calendar = price_calendar(session, SearchFilters(date_from=in_days(-2), date_to=in_days(1)))
 
     assert prices(calendar) == {in_days(0): Decimal("300.00"), in_days(1): None}
+
+
+def test_each_days_minimum_is_over_the_whole_nights_range_and_only_offers_on_sale(session, make):
+    make(3, "700.00", nights=7)
+    make(3, "650.00", nights=9)
+    make(3, "600.00", nights=9, is_active=False)  # no longer listed
+    make(3, "500.00", nights=6)  # shorter than the range
+    make(3, "400.00", nights=11)  # longer
+    make(4, "820.00", nights=10)
+    make(4, "810.00", nights=10, country="EG")
+    make(4, "300.00", nights=10, children=1)  # another party
+    stop_sale = make(5, "200.00", nights=8)
+    stop_sale.availability = "stop_sale"
+    make(5, "990.00", nights=8)
+    session.flush()
+
+    filters = SearchFilters(
+        country="TR", date_from=in_days(2), date_to=in_days(6), nights_min=7, nights_max=10
+    )
+
+    assert prices(price_calendar(session, filters)) == {
+        in_days(2): None,
+        in_days(3): Decimal("650.00"),
+        in_days(4): Decimal("820.00"),
+        in_days(5): Decimal("990.00"),
+        in_days(6): None,
+    }
+    only_max = filters.model_copy(update={"nights_min": None})
+    assert prices(price_calendar(session, only_max))[in_days(3)] == Decimal("500.00")
+    only_min = filters.model_copy(update={"nights_max": None})
+    assert prices(price_calendar(session, only_min))[in_days(3)] == Decimal("400.00")
