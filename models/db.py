@@ -1,5 +1,6 @@
 """Engine and session set-up, the same for the embedded SQLite file and PostgreSQL."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tourscope.foundation.settings import get_settings
@@ -44,7 +46,34 @@ def get_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, **(pool if in_file else {}))
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **pool)
+    engine = create_engine(url, connect_args={"connect_timeout": 5}, **pool)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection is pinged before use only when it sat unused this long. One that
+# served a request a moment ago is almost always alive, and a ping on every checkout is
+# a round trip per request (a tenth of a price calendar's time). One that died all the
+# same (the server restarted under load) fails its request with an OperationalError, a
+# 503 in the web app, and the pool then replaces every connection older than that.
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection, record, _proxy) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and checks out another (a new one if need be).
+            raise DisconnectionError(str(error)) from error
 
 
 @cache
