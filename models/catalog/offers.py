@@ -103,7 +103,9 @@ class Offer(Base):
         # Search and price calendar: only offers on sale, for one party, in one country
         # (a search of every country probes each in turn), over a departure range. The
         # INCLUDE columns answer the grouping by hotel from the index alone (an
-        # index-only scan); the heap is read only for the page's cheapest offers.
+        # index-only scan); the heap is read only for the page's cheapest offers. The
+        # fixed-width ones come first, so reading them skips the columns before them
+        # (migration 0024).
         Index(
             "ix_offers_party_search",
             "country_id",
@@ -112,15 +114,15 @@ class Offer(Base):
             "departure_date",
             "nights",
             postgresql_include=[
-                "price_base",
+                "cheapest_key",
                 "hotel_id",
                 "operator_id",
                 "departure_city_id",
                 "resort_id",
-                "stars",
-                "meal",
                 "id",
-                "cheapest_key",
+                "stars",
+                "price_base",
+                "meal",
             ],
             postgresql_where=text(ON_SALE_SQL),
             sqlite_where=text(ON_SALE_SQLITE),
