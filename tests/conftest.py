@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from models import Base
 from models.catalog.exchange_rates import forget_cached_rates
+from models.catalog.reference_names import forget_cached_names
 from models.db import get_engine
 from models.migrate import upgrade_database
 from tourscope.foundation.settings import get_settings
@@ -106,6 +107,7 @@ def db_url(database_url: str, monkeypatch) -> Iterator[str]:
     """A clean database, also made the configured one for code (and subprocesses) under test."""
     truncate_all(get_engine(database_url))
     forget_cached_rates()  # keyed by the generation, which emptying the tables restarts
+    forget_cached_names()
     monkeypatch.setenv("TOURSCOPE_DATABASE_URL", database_url)
     get_settings.cache_clear()
     yield database_url

@@ -50,6 +50,7 @@ from models.catalog.min_prices import parse_operator_ids
 from models.catalog.offers import Availability, HotelDayPrice, MealPlan, Offer, on_sale
 from models.catalog.place_names import in_reader_language
 from models.catalog.price_keys import offer_id_of, price_cents_of
+from models.catalog.reference_names import ReferenceNames, reference_names
 from models.catalog.search_filters import SearchFilters, SortOrder
 from models.catalog.search_keys import search_key
 from models.paging import page_window
@@ -409,8 +410,14 @@ def search_hotels(
         counts = _operator_counts(session, filters, today, [row.hotel_id for row in rows])
     else:
         counts = {row.hotel_id: row.operator_count for row in rows}
+    names = reference_names(
+        session,
+        {row.resort_id for row in rows},
+        {row.Offer.operator_id for row in rows},
+        {row.Offer.departure_city_id for row in rows},
+    )
     return SearchPage(
-        hotels=[_hotel_result(row, filters, counts[row.hotel_id], rates) for row in rows],
+        hotels=[_hotel_result(row, filters, counts[row.hotel_id], rates, names) for row in rows],
         total_hotels=total_hotels,
         page=page,
         pages=pages,
@@ -470,23 +477,14 @@ def _result_rows(groups, sort: SortOrder) -> Select:
             .offset(bindparam("offset"))
             .subquery("page")
         )
+    # The places', operator's and city's names come from `reference_names`, not joins.
     statement = (
         select(
             Hotel.id.label("hotel_id"),
             Hotel.name.label("hotel_name"),
             Hotel.stars,
-            Resort.id.label("resort_id"),
-            Resort.name.label("resort_name"),
-            Resort.name_ru.label("resort_name_ru"),
-            Country.code.label("country_code"),
-            Country.name.label("country_name"),
-            Country.name_ru.label("country_name_ru"),
+            Hotel.resort_id,
             Offer,
-            Operator.code.label("operator_code"),
-            Operator.name.label("operator_name"),
-            DepartureCity.code.label("city_code"),
-            DepartureCity.name.label("city_name"),
-            DepartureCity.name_ru.label("city_name_ru"),
             ranked.c.offer_count,
             ranked.c.operator_count,
             func.count().over().label("total") if by_date else ranked.c.total,
@@ -494,10 +492,6 @@ def _result_rows(groups, sort: SortOrder) -> Select:
         .select_from(ranked)
         .join(Offer, Offer.id == ranked.c.offer_id)
         .join(Hotel, Hotel.id == ranked.c.hotel_id)
-        .join(Resort, Hotel.resort_id == Resort.id)
-        .join(Country, Resort.country_id == Country.id)
-        .join(Operator, Offer.operator_id == Operator.id)
-        .join(DepartureCity, Offer.departure_city_id == DepartureCity.id)
         .order_by(*_ordering(sort, ranked.c.price_cents))
     )
     if by_date:
@@ -546,30 +540,35 @@ def share(amount: Decimal, parts: int) -> Decimal:
     return (amount / max(parts, 1)).quantize(CENT, ROUND_HALF_UP)
 
 
-def _hotel_result(row, filters: SearchFilters, operator_count: int, rates: Rates) -> HotelResult:
+def _hotel_result(
+    row, filters: SearchFilters, operator_count: int, rates: Rates, names: ReferenceNames
+) -> HotelResult:
     offer: Offer = row.Offer
     price = party_price(offer, filters.currency, offer.adults + offer.children, rates)
+    resort = names.resorts[row.resort_id]
+    operator = names.operators[offer.operator_id]
+    city = names.cities[offer.departure_city_id]
     return HotelResult(
         hotel_id=row.hotel_id,
         hotel_name=row.hotel_name,
         stars=row.stars,
         resort_id=row.resort_id,
-        resort_name=in_reader_language(row.resort_name, row.resort_name_ru),
-        country_code=row.country_code,
-        country_name=in_reader_language(row.country_name, row.country_name_ru),
+        resort_name=in_reader_language(resort.name, resort.name_ru),
+        country_code=resort.country.code,
+        country_name=in_reader_language(resort.country.name, resort.country.name_ru),
         currency=filters.currency,
         min_price=price.total,
         price_per_person=price.per_person,
         price_per_night=price.per_night,
         surcharge=price.surcharge,
-        operator_code=row.operator_code,
-        operator_name=row.operator_name,
+        operator_code=operator.code,
+        operator_name=operator.name,
         offer_id=offer.id,
         offer_count=row.offer_count,
         operator_count=operator_count,
         departure_date=offer.departure_date,
-        departure_city_code=row.city_code,
-        departure_city_name=in_reader_language(row.city_name, row.city_name_ru),
+        departure_city_code=city.code,
+        departure_city_name=in_reader_language(city.name, city.name_ru),
         nights=offer.nights,
         meal=offer.meal,
         room_type=offer.room_type,
