@@ -96,11 +96,13 @@ translations-update: translations-extract
 translations-compile: $(STAMP)
 	$(PYBABEL) compile --directory $(CATALOGS) --statistics
 
-# Sends 400 lead forms, 8 visitors at once, to `tourscope serve` over bench-search's
-# database with no re-check worker running: p50/p95 of the POST until the redirect.
+# One hotel with 50 to 1,000 matching offers in a SQLite file, the real app in process:
+# p50/p95 of its page, HTML and JSON, with the answer cache off.
 bench-hotel-page: $(STAMP)
 	$(BIN)/python -m benchmarks.hotel_page $(ARGS)
 
+# Sends 400 lead forms, 8 visitors at once, to `tourscope serve` over bench-search's
+# database with no re-check worker running: p50/p95 of the POST until the redirect.
 bench-leads: $(STAMP)
 	bash scripts/ensure-postgres.sh tourscope_search_bench
 	$(BIN)/python -m benchmarks.leads $(ARGS)

@@ -10,7 +10,6 @@ until then.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
@@ -27,6 +26,7 @@ from models.catalog.reference_lists import (
     list_resorts,
 )
 from models.catalog.search import CountryOption, list_countries
+from models.newest_value import NewestValue
 from webapp.deps import SessionDep
 from webapp.http_cache import CatalogueVersion, CatalogueVersionDep
 
@@ -59,22 +59,13 @@ class CatalogueCache:
     """One worker's lists, for the newest (generation, day) it has seen."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        # (generation, day) and its lists, replaced as one, so a reader never pairs a
-        # key with another key's lists.
-        self._entry: tuple[tuple[int, date], ReferenceLists] | None = None
+        self._lists: NewestValue[ReferenceLists] = NewestValue()
 
     def reference_lists(self, session: Session, version: CatalogueVersion) -> ReferenceLists:
-        key = (version.generation, version.today)
-        entry = self._entry
-        if entry is not None and entry[0] == key:
-            return entry[1]
-        with self._lock:  # one thread computes; the others wait for its lists
-            entry = self._entry
-            if entry is None or entry[0] != key:
-                entry = (key, read_reference_lists(session, version.today))
-                self._entry = entry
-            return entry[1]
+        return self._lists.get(
+            (version.generation, version.today),
+            lambda: read_reference_lists(session, version.today),
+        )
 
 
 def reference_lists(

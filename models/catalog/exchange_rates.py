@@ -26,6 +26,7 @@ from models.agency_time import agency_today
 from models.base import Base, UTCDateTime, utcnow
 from models.catalog.currency import BUILT_IN_RATES, Rates
 from models.catalog.generation import bump_generation, current_generation
+from models.newest_value import NewestValue
 
 logger = logging.getLogger(__name__)
 
@@ -110,44 +111,30 @@ def last_fetched_at(session: Session, source: str = CBR_SOURCE) -> datetime | No
     )
 
 
-class _RatesCache:
-    """The rates one process read, for one (database, generation, day)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entry: tuple[tuple[object, int, date], Rates] | None = None
-        self._warned = False
-
-    def get(self, session: Session) -> Rates:
-        today = agency_today()
-        key = (session.get_bind(), current_generation(session), today)
-        entry = self._entry
-        if entry is not None and entry[0] == key:
-            return entry[1]
-        with self._lock:
-            rates = latest_rates(session, today=today)
-            if rates is None:
-                if not self._warned:
-                    logger.warning(
-                        "no exchange rates were ever fetched: converting with the built-in "
-                        "reference rates (run `tourscope rates refresh`)"
-                    )
-                    self._warned = True
-                rates = BUILT_IN_RATES
-            self._entry = (key, rates)
-            return rates
-
-    def clear(self) -> None:
-        self._entry = None
+_cache: NewestValue[Rates] = NewestValue()
+_warned_built_in = threading.Event()
 
 
-_cache = _RatesCache()
+def _read_rates(session: Session, today: date) -> Rates:
+    rates = latest_rates(session, today=today)
+    if rates is not None:
+        return rates
+    if not _warned_built_in.is_set():
+        _warned_built_in.set()
+        logger.warning(
+            "no exchange rates were ever fetched: converting with the built-in "
+            "reference rates (run `tourscope rates refresh`)"
+        )
+    return BUILT_IN_RATES
 
 
 def current_rates(session: Session) -> Rates:
     """The rates prices are converted with now: the Bank of Russia's newest stored set,
-    or the built-in reference table when none was ever fetched (its `built_in` says so)."""
-    return _cache.get(session)
+    or the built-in reference table when none was ever fetched (its `built_in` says so).
+    Kept per (database, catalogue generation, day)."""
+    today = agency_today()
+    key = (session.get_bind(), current_generation(session), today)
+    return _cache.get(key, lambda: _read_rates(session, today))
 
 
 def forget_cached_rates() -> None:

@@ -11,7 +11,6 @@ request read the generation) makes them be read again.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from models.catalog.generation import current_generation
 from models.catalog.hotels import Country, DepartureCity, Operator, Resort
+from models.newest_value import NewestValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,38 +72,7 @@ def read_reference_names(session: Session) -> ReferenceNames:
     )
 
 
-class _NamesCache:
-    """The names one process read, for one (database, generation)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entry: tuple[tuple[object, int], ReferenceNames] | None = None
-
-    def get(
-        self,
-        session: Session,
-        resort_ids: Collection[int],
-        operator_ids: Collection[int],
-        city_ids: Collection[int],
-    ) -> ReferenceNames:
-        key = (session.get_bind(), current_generation(session))
-        entry = self._entry
-        if (
-            entry is not None
-            and entry[0] == key
-            and entry[1].know(resort_ids, operator_ids, city_ids)
-        ):
-            return entry[1]
-        with self._lock:
-            names = read_reference_names(session)
-            self._entry = (key, names)
-            return names
-
-    def clear(self) -> None:
-        self._entry = None
-
-
-_cache = _NamesCache()
+_cache: NewestValue[ReferenceNames] = NewestValue()
 
 
 def reference_names(
@@ -113,8 +82,12 @@ def reference_names(
     city_ids: Collection[int],
 ) -> ReferenceNames:
     """Names that include at least these resorts (with their countries), operators and
-    departure cities."""
-    return _cache.get(session, resort_ids, operator_ids, city_ids)
+    departure cities; kept per (database, catalogue generation)."""
+    return _cache.get(
+        (session.get_bind(), current_generation(session)),
+        lambda: read_reference_names(session),
+        usable=lambda names: names.know(resort_ids, operator_ids, city_ids),
+    )
 
 
 def forget_cached_names() -> None:

@@ -18,16 +18,20 @@ from tests.factories import (
 )
 
 
-def test_a_place_added_after_the_names_were_read_is_named(session, db_url):
-    turkey = make_country(session, "TR", "Turkey")
+def land(session, country: tuple[str, str], resort: str, operator: tuple[str, str], city):
+    """One offer of a hotel named after its resort, and the places around it."""
     make_offer(
         session,
-        operator=make_operator(session, "suncoast", "SunCoast Tours"),
-        hotel=make_hotel(session, make_resort(session, turkey, "Side"), "Side Garden"),
-        departure_city=make_departure_city(session, "MOW", "Moscow"),
+        operator=make_operator(session, *operator),
+        hotel=make_hotel(session, make_resort(session, make_country(session, *country), resort)),
+        departure_city=make_departure_city(session, *city),
         departure_date=in_days(10),
     )
     session.commit()
+
+
+def test_a_place_added_after_the_names_were_read_is_named(session, db_url):
+    land(session, ("TR", "Turkey"), "Side", ("suncoast", "SunCoast Tours"), ("MOW", "Moscow"))
     filters = SearchFilters(country="TR", date_from=in_days(5), date_to=in_days(20))
     [before] = search_hotels(session, filters, 20).hotels
     assert (before.resort_name, before.operator_name) == ("Side", "SunCoast Tours")
@@ -36,21 +40,19 @@ def test_a_place_added_after_the_names_were_read_is_named(session, db_url):
     # generation it read first.
     read = current_generation(session)
     with Session(get_engine(db_url)) as crawl:
-        egypt = make_country(crawl, "EG", "Egypt")
-        make_offer(
+        land(
             crawl,
-            operator=make_operator(crawl, "bluesky", "BlueSky Travel"),
-            hotel=make_hotel(crawl, make_resort(crawl, egypt, "Hurghada"), "Hurghada Reef"),
-            departure_city=make_departure_city(crawl, "LED", "Saint Petersburg"),
-            departure_date=in_days(10),
+            ("EG", "Egypt"),
+            "Hurghada",
+            ("bluesky", "BlueSky Travel"),
+            ("LED", "Saint Petersburg"),
         )
-        crawl.commit()
     assert current_generation(session) == read
 
     everywhere = filters.model_copy(update={"country": None})
-    found = {hotel.hotel_name: hotel for hotel in search_hotels(session, everywhere, 20).hotels}
-    reef = found["Hurghada Reef"]
-    assert (reef.resort_name, reef.country_code, reef.country_name) == ("Hurghada", "EG", "Egypt")
+    found = {hotel.resort_name: hotel for hotel in search_hotels(session, everywhere, 20).hotels}
+    reef = found["Hurghada"]
+    assert (reef.country_code, reef.country_name) == ("EG", "Egypt")
     assert (reef.operator_code, reef.operator_name) == ("bluesky", "BlueSky Travel")
     assert (reef.departure_city_code, reef.departure_city_name) == ("LED", "Saint Petersburg")
-    assert found["Side Garden"].resort_name == "Side"
+    assert found["Side"].operator_name == "SunCoast Tours"
