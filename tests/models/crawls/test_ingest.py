@@ -6,33 +6,32 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from models import Country, CrawlRun, DepartureCity, Hotel, Offer, Operator, PriceChange, Resort
+from models import CrawlRun, Offer, PriceChange
 from models.agency_time import agency_today
 from models.base import utcnow
 from models.crawls.ingest import land_staged_offers, stage_offers
+from tests.factories import (
+    make_country,
+    make_departure_city,
+    make_hotel,
+    make_operator,
+    make_resort,
+)
 
 
 @pytest.fixture
 def place(session):
     """An operator and the places its offers point at."""
-    operator = Operator(code="bench", name="Bench Tours", enabled=True)
-    country = Country(code="TR", name="Turkey")
-    session.add_all([operator, country])
-    session.flush()
-    resort = Resort(country_id=country.id, name="Side")
-    city = DepartureCity(code="MOW", name="Moscow")
-    session.add_all([resort, city])
-    session.flush()
-    hotel = Hotel(resort_id=resort.id, name="Side Palace", stars=5)
-    session.add(hotel)
-    session.commit()
-    return {
-        "operator": operator,
-        "country": country,
+    resort = make_resort(session, make_country(session, "TR", "Turkey"), "Side")
+    place = {
+        "operator": make_operator(session, "bench", "Bench Tours"),
+        "country": resort.country,
         "resort": resort,
-        "hotel": hotel,
-        "city": city,
+        "hotel": make_hotel(session, resort, "Side Palace", stars=5),
+        "city": make_departure_city(session, "MOW", "Moscow"),
     }
+    session.commit()
+    return place
 
 
 def _land(session, place, prices: list[tuple[str, str]]) -> int:
